@@ -1,0 +1,68 @@
+//! permitroom turns structured descriptions of complex permits into a visual "permit sample
+//! room" (行政许可样板间): a static illustrated website and printable handouts.
+//!
+//! The build is a pipeline of stages, each a function with named input and output types
+//! (see ARCHITECTURE.md):
+//!
+//! 1. [`load::load_site`]: the site folder → [`load::SourceTree`] (the only disk reads)
+//! 2. [`parse::parse_site`]: source text → [`parse::ParsedSite`] (typed, located)
+//! 3. [`resolve::resolve_site`]: → [`model::Site`] (cross-references, plans, rules checked)
+//! 4. [`render::render_site`]: → [`render::Output`] (HTML, SVG, PNG; pure)
+//! 5. [`write::write_output`]: → the output folder, swapped in atomically (the only writes)
+
+#![forbid(unsafe_code)]
+
+pub mod diagnostics;
+pub mod floor_plan;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod resolve;
+pub mod scaffold;
+pub mod schema;
+pub mod write;
+
+use std::path::Path;
+
+use diagnostics::Diagnostics;
+use load::SourceTree;
+use model::Site;
+use render::{Engines, Output, RenderOptions};
+
+/// The outcome of checking a site: the model when there were no errors, and every
+/// diagnostic (warnings included) either way.
+pub struct Checked {
+    pub tree: SourceTree,
+    pub site: Option<Site>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Stages 2 and 3 on a tree already loaded.
+pub fn check_tree(tree: SourceTree, mut diagnostics: Diagnostics) -> Checked {
+    let (parsed, parse_diagnostics) = parse::parse_site(&tree);
+    diagnostics.extend(parse_diagnostics);
+    let (site, resolve_diagnostics) = resolve::resolve_site(&tree, &parsed);
+    diagnostics.extend(resolve_diagnostics);
+    diagnostics.extend(resolve::todo_warnings(&tree));
+    let site = if diagnostics.has_errors() { None } else { site };
+    Checked {
+        tree,
+        site,
+        diagnostics: diagnostics.sorted(),
+    }
+}
+
+/// Loads and checks the site at `root` (`permitroom check`).
+pub fn check(root: &Path) -> Result<Checked, load::LoadError> {
+    let (tree, diagnostics) = load::load_site(root)?;
+    Ok(check_tree(tree, diagnostics))
+}
+
+/// Renders a checked site (stage 4), or the diagnostics of why it could not be.
+pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Output, Diagnostics> {
+    let site = checked.site.as_ref().ok_or_else(|| checked.diagnostics.clone())?;
+    let engines = Engines::new(&checked.tree)?;
+    render::render_site(site, &engines, options)
+}

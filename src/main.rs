@@ -1,0 +1,141 @@
+//! The `permitroom` command line: a thin layer over the library's pipeline.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use permitroom::diagnostics;
+use permitroom::render::RenderOptions;
+
+/// Exit code: the command did what was asked.
+const EXIT_OK: u8 = 0;
+/// Exit code: the sources have errors (each one is printed).
+const EXIT_CONTENT: u8 = 1;
+/// Exit code: bad usage, or the disk could not be read or written.
+const EXIT_USAGE_OR_IO: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "permitroom",
+    version,
+    about = "Builds a permit sample room (行政许可样板间): a static site and printable handouts from guide sources",
+    after_help = "Exit codes: 0 success, 1 errors in the sources, 2 usage or I/O error.\nThe source format is described in docs/format.md."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (replaced only when the build succeeds)
+    Build {
+        /// The site folder (holds site.toml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site (default: <root>/output)
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check the sources and print every problem, without writing anything
+    Check {
+        /// The site folder (holds site.toml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create a new guide from a scaffold that builds cleanly (its TODOs show as warnings)
+    New {
+        /// The guide's id: lower-case ASCII letters, digits and `-` (e.g. `food-shop-licence`)
+        guide_id: String,
+        /// The site folder (holds site.toml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { root, out } => build(&root, out.unwrap_or_else(|| root.join("output"))),
+        Command::Check { root } => check(&root),
+        Command::New { guide_id, root } => new_guide(&root, &guide_id),
+    }
+}
+
+fn load_and_check(root: &std::path::Path) -> Result<permitroom::Checked, ExitCode> {
+    match permitroom::check(root) {
+        Ok(checked) => {
+            eprint!("{}", diagnostics::render_all(&checked.diagnostics, &checked.tree));
+            Ok(checked)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(ExitCode::from(EXIT_USAGE_OR_IO))
+        }
+    }
+}
+
+fn check(root: &std::path::Path) -> ExitCode {
+    let checked = match load_and_check(root) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if checked.diagnostics.has_errors() {
+        return ExitCode::from(EXIT_CONTENT);
+    }
+    let site = checked.site.as_ref().map_or(0, |s| s.guides.len());
+    eprintln!("checked {site} guide(s): no errors");
+    ExitCode::from(EXIT_OK)
+}
+
+fn new_guide(root: &std::path::Path, id: &str) -> ExitCode {
+    let id = match permitroom::schema::Slug::parse(id) {
+        Ok(id) => id,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE_OR_IO);
+        }
+    };
+    let files = permitroom::scaffold::new_guide_files(&id);
+    if let Err(e) = permitroom::write::create_files(root, &files) {
+        eprintln!("error: cannot create the guide: {e}");
+        return ExitCode::from(EXIT_USAGE_OR_IO);
+    }
+    for (path, _) in &files {
+        eprintln!("created {path}");
+    }
+    eprintln!("next: edit guides/{id}/guide.toml, then run `permitroom check` to see what is left TODO");
+    ExitCode::from(EXIT_OK)
+}
+
+fn build(root: &std::path::Path, out: PathBuf) -> ExitCode {
+    let started = std::time::Instant::now();
+    let checked = match load_and_check(root) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if checked.diagnostics.has_errors() {
+        eprintln!("build failed: {} was left as it was", out.display());
+        return ExitCode::from(EXIT_CONTENT);
+    }
+    let output = match permitroom::render(&checked, &RenderOptions::default()) {
+        Ok(output) => output,
+        Err(d) => {
+            eprint!("{}", diagnostics::render_all(&d, &checked.tree));
+            eprintln!("build failed: {} was left as it was", out.display());
+            return ExitCode::from(EXIT_CONTENT);
+        }
+    };
+    if let Err(e) = permitroom::write::write_output(&out, &output) {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        return ExitCode::from(EXIT_USAGE_OR_IO);
+    }
+    eprintln!(
+        "built {} file(s) into {} in {:.2?}",
+        output.files.len(),
+        out.display(),
+        started.elapsed()
+    );
+    ExitCode::from(EXIT_OK)
+}

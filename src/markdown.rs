@@ -1,0 +1,234 @@
+//! Markdown to HTML for prose (overviews, step bodies, notes, FAQ answers): the one place
+//! where Markdown options are chosen. Used by the resolve stage; pure.
+//!
+//! Authors' Markdown is not trusted to carry markup: raw HTML is refused, and links may only
+//! use `http`, `https`, `mailto`, `tel` or a relative path. Headings are shifted down so that
+//! an author's `#` sits below the heading of the section it is shown in.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// Where a piece of Markdown came from, so problems can be located.
+#[derive(Debug, Clone)]
+pub struct MarkdownSource<'a> {
+    pub file: &'a str,
+    /// Byte offset of the Markdown text inside the file, when the text is a verbatim slice of
+    /// it (a `.md` file, or a TOML string without escapes). `None` points at `fallback`.
+    pub offset: Option<usize>,
+    /// Span to report when the exact place is unknown (the TOML string as a whole).
+    pub fallback: Option<Range<usize>>,
+}
+
+const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Renders Markdown to HTML. `heading_base` is the level an author's `#` becomes (2–6).
+pub fn to_html(text: &str, source: MarkdownSource<'_>, heading_base: u8, diagnostics: &mut Diagnostics) -> String {
+    let events = checked_events(text, source, heading_base, diagnostics);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+/// The plain text of a piece of Markdown (for search snippets and PDF fallbacks).
+pub fn to_plain_text(text: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn shift(level: HeadingLevel, base: u8) -> HeadingLevel {
+    let n = (level as u8) + base.saturating_sub(1);
+    match n.min(6) {
+        0 | 1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+/// The parser's events with problems reported and headings shifted. Raw HTML is dropped
+/// after being reported, so even a build that ignored errors could not emit it.
+pub fn checked_events<'t>(
+    text: &'t str,
+    source: MarkdownSource<'_>,
+    heading_base: u8,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Event<'t>> {
+    let locate = |range: Range<usize>| match source.offset {
+        Some(offset) => Some(offset + range.start..offset + range.end),
+        None => source.fallback.clone(),
+    };
+    let mut events = Vec::new();
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                diagnostics.push(
+                    Diagnostic::error(source.file, locate(range), "raw HTML is not allowed in Markdown")
+                        .with_label("raw HTML")
+                        .with_hint("write it in Markdown instead (e.g. **bold**, lists, tables); HTML in prose could carry scripts"),
+                );
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                check_url(&dest_url, source.file, locate(range.clone()), diagnostics);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                check_url(&dest_url, source.file, locate(range.clone()), diagnostics);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                events.push(Event::Start(Tag::Heading {
+                    level: shift(level, heading_base),
+                    id,
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                events.push(Event::End(TagEnd::Heading(shift(level, heading_base))));
+            }
+            other => events.push(other),
+        }
+    }
+    events
+}
+
+/// The scheme of a URL (`https` in `https://…`), if it has one.
+pub fn url_scheme(url: &str) -> Option<&str> {
+    let (scheme, _) = url.split_once(':')?;
+    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then_some(scheme)
+}
+
+fn check_url(url: &CowStr<'_>, file: &str, span: Option<Range<usize>>, diagnostics: &mut Diagnostics) {
+    // Browsers ignore leading spaces and control characters; so must we.
+    let trimmed: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+    if let Some(scheme) = url_scheme(&trimmed) {
+        let lower = scheme.to_ascii_lowercase();
+        if !ALLOWED_SCHEMES.contains(&lower.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(file, span, format!("links with the scheme `{scheme}:` are not allowed"))
+                    .with_label("this link")
+                    .with_hint("use an http, https, mailto or tel link, or a relative path"),
+            );
+        }
+    }
+}
+
+/// For a TOML string value at `span` in `file_text`, the offset of its content when the
+/// content is a verbatim copy of the file's bytes (no escapes), so Markdown problems can be
+/// pointed at exactly.
+pub fn toml_string_offset(file_text: &str, span: &Range<usize>) -> Option<usize> {
+    let raw = file_text.get(span.clone())?;
+    let (delimiter, verbatim) = if raw.starts_with("'''") {
+        ("'''", true)
+    } else if raw.starts_with("\"\"\"") {
+        ("\"\"\"", !raw.contains('\\'))
+    } else if raw.starts_with('\'') {
+        ("'", true)
+    } else {
+        ("\"", !raw.contains('\\'))
+    };
+    if !verbatim {
+        return None;
+    }
+    let mut offset = span.start + delimiter.len();
+    if delimiter.len() == 3 {
+        if file_text[offset..].starts_with("\r\n") {
+            offset += 2;
+        } else if file_text[offset..].starts_with('\n') {
+            offset += 1;
+        }
+    }
+    Some(offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(text: &str) -> (String, Diagnostics) {
+        let mut d = Diagnostics::default();
+        let src = MarkdownSource {
+            file: "x.md",
+            offset: Some(0),
+            fallback: None,
+        };
+        (to_html(text, src, 3, &mut d), d)
+    }
+
+    #[test]
+    fn raw_html_is_refused_and_dropped() {
+        let (html, d) = render("hello <script>alert(1)</script>\n");
+        assert!(!html.contains("<script"), "{html}");
+        assert_eq!(d.error_count(), 2);
+        assert_eq!(d.iter().next().unwrap().span, Some(6..14));
+    }
+
+    #[test]
+    fn javascript_links_are_refused_but_https_is_fine() {
+        let (_, d) = render("[a](javascript:alert(1)) [b](https://x.cn) [c](../x.md) [d](tel:110)");
+        assert_eq!(d.error_count(), 1);
+        let (_, d) = render("[a]( JavaScript:alert(1))");
+        assert_eq!(d.error_count(), 1);
+    }
+
+    #[test]
+    fn headings_shift_below_their_section() {
+        let (html, _) = render("# 标题\n");
+        assert_eq!(html, "<h3>标题</h3>\n");
+    }
+
+    #[test]
+    fn toml_string_offsets() {
+        let file = "a = '''\nhi'''\nb = \"x\\ny\"\n";
+        let span = 4..13;
+        assert_eq!(toml_string_offset(file, &span), Some(8));
+        let span = 18..24;
+        assert_eq!(toml_string_offset(file, &span), None);
+    }
+}

@@ -1,0 +1,190 @@
+//! Stage 2, parse: TOML text into the typed source format of [`crate::schema`], one file at a
+//! time. A file that does not parse is reported (with line and column, and the nearest valid
+//! name for a misspelt field) and left out; the other files go on to be checked, so an author
+//! sees every broken file at once.
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
+use crate::floor_plan::schema::{PlanToml, SymbolsToml};
+use crate::load::{SITE_CONFIG, SourceTree};
+use crate::schema::{GuideToml, MaterialsToml, PlanRef, SiteToml, Slug};
+
+/// Everything that parsed, with the file each part came from.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedSite {
+    pub config: Option<SiteToml>,
+    /// `(file, materials of that file)`, in file order.
+    pub materials: Vec<(String, MaterialsToml)>,
+    pub symbols: Vec<(String, SymbolsToml)>,
+    pub guides: Vec<ParsedGuide>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParsedGuide {
+    pub id: Slug,
+    /// `guides/<id>`
+    pub dir: String,
+    /// `guides/<id>/guide.toml`
+    pub file: String,
+    pub toml: GuideToml,
+    /// The plans named by `[[floor_plans]]` that parsed, in order.
+    pub plans: Vec<ParsedPlan>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParsedPlan {
+    pub file: String,
+    pub reference: PlanRef,
+    pub toml: PlanToml,
+}
+
+/// Parses one TOML file into `T`, reporting a syntax or schema error at its place.
+pub fn parse_toml<T: DeserializeOwned>(tree: &SourceTree, file: &str, diagnostics: &mut Diagnostics) -> Option<T> {
+    let text = tree.text(file)?;
+    match toml::from_str::<T>(text) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            diagnostics.push(toml_error(file, &error));
+            None
+        }
+    }
+}
+
+/// Turns a TOML/serde error into a diagnostic with a helpful hint.
+pub fn toml_error(file: &str, error: &toml::de::Error) -> Diagnostic {
+    let message = error.message().trim().to_owned();
+    let mut diagnostic = Diagnostic::error(file, error.span(), first_line(&message));
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        diagnostic.message = format!("unknown field `{name}`");
+        diagnostic.label = Some("not a field here".into());
+        diagnostic = match nearest(name, valid.iter().copied()) {
+            Some(best) => diagnostic.with_hint(format!("did you mean `{best}`?")),
+            None => diagnostic.with_hint(format!("valid fields here: {}", valid.join(", "))),
+        };
+    } else if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        diagnostic.message = format!("unknown value `{name}`");
+        diagnostic = match nearest(name, valid.iter().copied()) {
+            Some(best) => diagnostic.with_hint(format!("did you mean `{best}`? valid values: {}", valid.join(", "))),
+            None => diagnostic.with_hint(format!("valid values: {}", valid.join(", "))),
+        };
+    } else if message.starts_with("missing field") {
+        diagnostic.label = Some("in this table".into());
+        diagnostic = diagnostic.with_hint("see docs/format.md for the fields each table needs");
+    } else if message.starts_with("invalid type") {
+        diagnostic.label = Some("wrong type".into());
+    }
+    diagnostic
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).to_owned()
+}
+
+/// Parses the whole tree.
+pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let mut site = ParsedSite {
+        config: parse_toml(tree, SITE_CONFIG, &mut diagnostics),
+        ..Default::default()
+    };
+
+    for file in tree.files_under("materials").filter(|f| f.ends_with(".toml")) {
+        if let Some(materials) = parse_toml(tree, file, &mut diagnostics) {
+            site.materials.push((file.to_owned(), materials));
+        }
+    }
+    for file in tree.files_under("symbols").filter(|f| f.ends_with(".toml")) {
+        if let Some(symbols) = parse_toml(tree, file, &mut diagnostics) {
+            site.symbols.push((file.to_owned(), symbols));
+        }
+    }
+
+    let mut guide_dirs: Vec<&str> = tree
+        .files_under("guides")
+        .filter_map(|f| {
+            let rest = f.strip_prefix("guides/")?;
+            let (dir, _) = rest.split_once('/')?;
+            Some(&f[..("guides/".len() + dir.len())])
+        })
+        .collect();
+    guide_dirs.dedup();
+    for dir in guide_dirs {
+        let file = format!("{dir}/guide.toml");
+        let name = &dir["guides/".len()..];
+        if tree.text(&file).is_none() {
+            diagnostics.push(
+                Diagnostic::error(dir, None, "a guide folder needs a guide.toml")
+                    .with_hint(format!("create {file}, or run `permitroom new {name}`")),
+            );
+            continue;
+        }
+        let id = match Slug::parse(name) {
+            Ok(id) => id,
+            Err(message) => {
+                diagnostics.push(Diagnostic::error(
+                    &file,
+                    None,
+                    format!("the guide folder name is the guide's id: {message}"),
+                ));
+                continue;
+            }
+        };
+        let Some(toml) = parse_toml::<GuideToml>(tree, &file, &mut diagnostics) else {
+            continue;
+        };
+        let mut plans = Vec::new();
+        for reference in &toml.floor_plans {
+            let Some(plan_file) = resolve_path(tree, &file, &reference.file, &mut diagnostics) else {
+                continue;
+            };
+            if !plan_file.ends_with(".toml") {
+                diagnostics.push(Diagnostic::error(
+                    &file,
+                    Some(reference.file.span()),
+                    "a floor plan is a .toml file",
+                ));
+                continue;
+            }
+            if let Some(plan) = parse_toml::<PlanToml>(tree, &plan_file, &mut diagnostics) {
+                plans.push(ParsedPlan {
+                    file: plan_file,
+                    reference: reference.clone(),
+                    toml: plan,
+                });
+            }
+        }
+        site.guides.push(ParsedGuide {
+            id,
+            dir: dir.to_owned(),
+            file,
+            toml,
+            plans,
+        });
+    }
+    (site, diagnostics)
+}
+
+/// Resolves a path written in `from` (at the span of `written`), reporting why it cannot be
+/// used.
+pub fn resolve_path(
+    tree: &SourceTree,
+    from: &str,
+    written: &toml::Spanned<String>,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    match tree.resolve(from, written.get_ref()) {
+        Ok(path) => Some(path),
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::error(from, Some(written.span()), error.to_string())
+                    .with_hint("paths are relative to this file and must stay inside the site folder"),
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! HTML pages with tera. The templates are embedded in the binary (from `templates/`) and a
+//! site replaces one by putting a file of the same name in its own `templates/` folder.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use super::{Output, RenderOptions};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::SourceTree;
+use crate::model::{Guide, Material, Site};
+
+/// The embedded templates and static assets: `(name, contents)`.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("guide.html", include_str!("../../templates/guide.html")),
+    ("material.html", include_str!("../../templates/material.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("style.css", include_str!("../../templates/style.css")),
+];
+
+/// The template engine, with the site's overrides applied.
+pub struct Templates {
+    tera: Tera,
+    /// Static assets by name (`style.css`), after overrides.
+    assets: BTreeMap<String, String>,
+}
+
+impl Templates {
+    pub fn new(tree: &SourceTree) -> Result<Templates, Diagnostics> {
+        let mut sources: Vec<(String, String)> = Vec::new();
+        let mut assets = BTreeMap::new();
+        for (name, embedded) in EMBEDDED {
+            let path = format!("templates/{name}");
+            let text = tree.text(&path).unwrap_or(embedded).to_owned();
+            if name.ends_with(".html") {
+                sources.push((name.to_string(), text));
+            } else {
+                assets.insert(name.to_string(), text);
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        if let Err(e) = tera.add_raw_templates(sources) {
+            return Err(Diagnostics::from_iter([tera_error("templates", &e)]));
+        }
+        Ok(Templates { tera, assets })
+    }
+
+    fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| tera_error(&format!("templates/{name}"), &e))
+    }
+}
+
+fn tera_error(file: &str, error: &tera::Error) -> Diagnostic {
+    use std::error::Error as _;
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    Diagnostic::error(file, None, format!("template error: {message}"))
+}
+
+/// A guide as the index lists it.
+#[derive(Serialize)]
+struct GuideCard<'a> {
+    id: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    stages: Vec<&'a str>,
+    statutory: &'a str,
+    fees: &'a str,
+    material_count: usize,
+}
+
+fn base_context(site: &Site, root: &str, options: &RenderOptions) -> Context {
+    let mut c = Context::new();
+    c.insert("site", &site.config);
+    c.insert("root", root);
+    c.insert("live_reload_script", &options.live_reload_script);
+    c
+}
+
+/// The pages that list the whole site: index, 404 and the stylesheet.
+pub fn site_pages(site: &Site, templates: &Templates, options: &RenderOptions) -> Result<Output, Diagnostics> {
+    let mut out = Output::default();
+    let by_id: BTreeMap<&str, &Guide> = site.guides.iter().map(|g| (g.id.as_str(), g)).collect();
+    let departments: Vec<(String, Vec<GuideCard>)> = site
+        .departments
+        .iter()
+        .map(|d| {
+            let cards = d
+                .guides
+                .iter()
+                .filter_map(|id| by_id.get(id.as_str()))
+                .map(|g| GuideCard {
+                    id: &g.id,
+                    title: &g.title,
+                    summary: &g.summary,
+                    stages: g.stages.iter().map(|s| s.title.as_str()).collect(),
+                    statutory: &g.time_limit.statutory.text,
+                    fees: &g.fees.text,
+                    material_count: g.materials.len(),
+                })
+                .collect();
+            (d.name.clone(), cards)
+        })
+        .collect();
+    let mut c = base_context(site, "", options);
+    c.insert("departments", &departments);
+    c.insert("guide_count", &site.guides.len());
+    c.insert("materials", &site.materials);
+    let mut diagnostics = Diagnostics::default();
+    match templates.render("index.html", &c) {
+        Ok(html) => out.insert("index.html", html),
+        Err(d) => diagnostics.push(d),
+    }
+    let c = base_context(site, "", options);
+    match templates.render("404.html", &c) {
+        Ok(html) => out.insert("404.html", html),
+        Err(d) => diagnostics.push(d),
+    }
+    for material in &site.materials {
+        match material_page(site, material, templates, options) {
+            Ok(html) => out.insert(format!("materials/{}/index.html", material.id), html),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    for (name, text) in &templates.assets {
+        out.insert(format!("assets/{name}"), text.clone());
+    }
+    if diagnostics.is_empty() {
+        Ok(out)
+    } else {
+        Err(diagnostics)
+    }
+}
+
+fn material_page(
+    site: &Site,
+    material: &Material,
+    templates: &Templates,
+    options: &RenderOptions,
+) -> Result<String, Diagnostic> {
+    let mut c = base_context(site, "../../", options);
+    c.insert("material", material);
+    templates.render("material.html", &c)
+}
+
+/// The page of one guide.
+pub fn guide_pages(
+    site: &Site,
+    guide: &Guide,
+    templates: &Templates,
+    options: &RenderOptions,
+) -> Result<Output, Diagnostics> {
+    let mut out = Output::default();
+    let mut c = base_context(site, "../../", options);
+    c.insert("guide", guide);
+    c.insert("page_url", &format!("{}guides/{}/", site.config.base_url, guide.id));
+    let html = templates
+        .render("guide.html", &c)
+        .map_err(|d| Diagnostics::from_iter([d]))?;
+    out.insert(format!("guides/{}/index.html", guide.id), html);
+    Ok(out)
+}

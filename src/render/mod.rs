@@ -1,0 +1,100 @@
+//! Stage 4, render: the checked [`Site`] into output files, in memory. Pure: nothing here
+//! touches the disk. Heavy set-up (the template engine, the font database) happens once in
+//! [`Engines::new`]; pages of different guides are rendered in parallel.
+
+pub mod html;
+pub mod png;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::SourceTree;
+use crate::model::Site;
+
+/// The generated site: output path (relative, `/`-separated) to bytes. Sorted, so writing and
+/// listing are deterministic.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Output {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Output {
+    pub fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(path.into(), bytes.into());
+    }
+
+    pub fn extend(&mut self, other: Output) {
+        self.files.extend(other.files);
+    }
+}
+
+/// Everything that is expensive to set up, built once per process.
+pub struct Engines {
+    pub templates: html::Templates,
+    pub fonts: png::Fonts,
+}
+
+impl Engines {
+    /// Builds the engines, with the site's template overrides from `tree`.
+    pub fn new(tree: &SourceTree) -> Result<Engines, Diagnostics> {
+        let templates = html::Templates::new(tree)?;
+        Ok(Engines {
+            templates,
+            fonts: png::Fonts::bundled(),
+        })
+    }
+}
+
+/// What the site renders into, and the options that change it.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Extra `<script>` injected in every page (the live-preview reload client); never set by
+    /// `build`.
+    pub live_reload_script: Option<String>,
+}
+
+/// Renders every page and image of the site.
+pub fn render_site(site: &Site, engines: &Engines, options: &RenderOptions) -> Result<Output, Diagnostics> {
+    let mut output = Output::default();
+    let mut diagnostics = Diagnostics::default();
+    let site_pages = html::site_pages(site, &engines.templates, options);
+    match site_pages {
+        Ok(pages) => output.extend(pages),
+        Err(d) => diagnostics.extend(d),
+    }
+    let per_guide: Vec<Result<Output, Diagnostics>> = site
+        .guides
+        .par_iter()
+        .map(|guide| {
+            let mut out = html::guide_pages(site, guide, &engines.templates, options)?;
+            for plan in &guide.plans {
+                let base = format!("guides/{}/plans/{}", guide.id, plan.plan.id);
+                match png::svg_to_png(&plan.svg, &engines.fonts, 1.5) {
+                    Ok(png) => out.insert(format!("{base}.png"), png),
+                    Err(e) => {
+                        return Err(Diagnostics::from_iter([Diagnostic::error(
+                            &plan.plan.file,
+                            None,
+                            format!("cannot render the plan to PNG: {e}"),
+                        )]));
+                    }
+                }
+                out.insert(format!("{base}.svg"), plan.svg.clone());
+            }
+            Ok(out)
+        })
+        .collect();
+    for result in per_guide {
+        match result {
+            Ok(out) => output.extend(out),
+            Err(d) => diagnostics.extend(d),
+        }
+    }
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(output)
+    }
+}

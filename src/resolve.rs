@@ -1,0 +1,684 @@
+//! Stage 3, resolve: the parsed sources into the checked [`Site`] model. Resolves every
+//! cross-reference (materials by id, files by path), renders prose Markdown, measures floor
+//! plans and evaluates their rules, and reports every problem it finds with its place.
+//! Guides are resolved in parallel; the result does not depend on the order.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use rayon::prelude::*;
+use toml::Spanned;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
+use crate::floor_plan::{self, symbols::Symbol, symbols::SymbolLibrary};
+use crate::load::SourceTree;
+use crate::markdown::{self, MarkdownSource};
+use crate::model::*;
+use crate::parse::{ParsedGuide, ParsedSite, resolve_path};
+use crate::schema::{BasisRole, Confidence, ContactKind, LimitKind, MaterialToml, StageLogic, Statement};
+
+/// Resolves the whole site. Returns `None` only when there is no usable site config.
+pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let config = parsed.config.as_ref().map(|c| {
+        let url = c.base_url.get_ref();
+        if !(url.starts_with("https://") || url.starts_with("http://")) || !url.ends_with('/') {
+            diagnostics.push(
+                Diagnostic::error(
+                    crate::load::SITE_CONFIG,
+                    Some(c.base_url.span()),
+                    "`base_url` must be an absolute http(s) URL ending with `/`",
+                )
+                .with_hint("e.g. base_url = \"https://example.gov.cn/permitroom/\""),
+            );
+        }
+        SiteConfig {
+            title: c.title.clone(),
+            base_url: url.clone(),
+            language: c.language.clone(),
+            centre: c.centre.clone(),
+        }
+    });
+
+    let symbols = resolve_symbols(parsed, &mut diagnostics);
+
+    // The material library: ids unique across all files.
+    let mut library: BTreeMap<String, (&str, &MaterialToml)> = BTreeMap::new();
+    for (file, materials) in &parsed.materials {
+        for material in &materials.material {
+            let id = material.id.get_ref().as_str();
+            if let Some((first_file, first)) = library.get(id) {
+                let (line, col) = tree
+                    .text(first_file)
+                    .map_or((0, 0), |t| crate::diagnostics::line_col(t, first.id.span().start));
+                diagnostics.push(
+                    Diagnostic::error(file, Some(material.id.span()), format!("duplicate material id `{id}`"))
+                        .with_label("defined again here")
+                        .with_hint(format!("first defined at {first_file}:{line}:{col}; describe a material once and reference it from every guide")),
+                );
+            } else {
+                library.insert(id.to_owned(), (file, material));
+            }
+        }
+    }
+
+    let results: Vec<(Option<Guide>, Diagnostics)> = parsed
+        .guides
+        .par_iter()
+        .map(|guide| {
+            let mut d = Diagnostics::default();
+            let resolved = resolve_guide(tree, guide, &library, &symbols, &mut d);
+            (resolved, d)
+        })
+        .collect();
+    let mut guides = Vec::new();
+    for (guide, d) in results {
+        diagnostics.extend(d);
+        guides.extend(guide);
+    }
+    guides.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let mut materials: Vec<Material> = library
+        .iter()
+        .map(|(id, (file, m))| {
+            let description_html = m
+                .description
+                .as_ref()
+                .map(|text| render_toml_markdown(tree, file, text, 3, &mut diagnostics));
+            Material {
+                id: id.clone(),
+                name: m.name.clone(),
+                issuer: m.issuer.clone(),
+                trust: m.trust,
+                trust_label: m.trust.label(),
+                description_html,
+                basis: m.basis.clone(),
+                requirements: m.requirements.clone(),
+                common_mistakes: m.common_mistakes.clone(),
+                used_by: Vec::new(),
+                file: (*file).to_owned(),
+            }
+        })
+        .collect();
+    for guide in &guides {
+        for usage in &guide.materials {
+            if let Some(material) = materials.iter_mut().find(|m| m.id == usage.id) {
+                material.used_by.push(MaterialUsage {
+                    guide: guide.id.clone(),
+                    guide_title: guide.title.clone(),
+                    form_label: usage.form_label,
+                    copies: usage.copies.clone(),
+                    reused: usage.reused,
+                });
+            }
+        }
+    }
+    for material in &materials {
+        if material.used_by.is_empty() {
+            diagnostics.push(Diagnostic::warning(
+                &material.file,
+                None,
+                format!("material `{}` is not used by any guide", material.id),
+            ));
+        }
+    }
+    materials.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let mut by_department: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for guide in &guides {
+        by_department
+            .entry(guide.department.clone())
+            .or_default()
+            .push(guide.id.clone());
+    }
+    let departments = by_department
+        .into_iter()
+        .map(|(name, guides)| Department { name, guides })
+        .collect();
+
+    let site = config.map(|config| Site {
+        config,
+        materials,
+        guides,
+        departments,
+        symbols,
+    });
+    (site, diagnostics)
+}
+
+fn resolve_symbols(parsed: &ParsedSite, diagnostics: &mut Diagnostics) -> SymbolLibrary {
+    let mut library = SymbolLibrary::builtin();
+    for (file, symbols) in &parsed.symbols {
+        for s in &symbols.symbol {
+            let id = s.id.get_ref().to_string();
+            if library.symbols.contains_key(&id) {
+                diagnostics.push(Diagnostic::error(
+                    file,
+                    Some(s.id.span()),
+                    format!("symbol `{id}` is already defined"),
+                ));
+                continue;
+            }
+            library.symbols.insert(
+                id.clone(),
+                Symbol {
+                    id,
+                    label: s.label.clone(),
+                    width: s.width,
+                    depth: s.depth,
+                    builtin: false,
+                },
+            );
+        }
+    }
+    library
+}
+
+/// Markdown held in a TOML string of `file`.
+fn render_toml_markdown(
+    tree: &SourceTree,
+    file: &str,
+    text: &Spanned<String>,
+    heading_base: u8,
+    diagnostics: &mut Diagnostics,
+) -> String {
+    let offset = tree
+        .text(file)
+        .and_then(|t| markdown::toml_string_offset(t, &text.span()));
+    let source = MarkdownSource {
+        file,
+        offset,
+        fallback: Some(text.span()),
+    };
+    markdown::to_html(text.get_ref(), source, heading_base, diagnostics)
+}
+
+/// Markdown in its own file, named from `from` at `written`.
+fn render_markdown_file(
+    tree: &SourceTree,
+    from: &str,
+    written: &Spanned<String>,
+    heading_base: u8,
+    diagnostics: &mut Diagnostics,
+) -> Option<(String, String)> {
+    let path = resolve_path(tree, from, written, diagnostics)?;
+    if !path.ends_with(".md") {
+        diagnostics.push(Diagnostic::error(
+            from,
+            Some(written.span()),
+            "prose files are Markdown files ending in .md",
+        ));
+        return None;
+    }
+    let text = tree.text(&path)?;
+    let source = MarkdownSource {
+        file: &path,
+        offset: Some(0),
+        fallback: None,
+    };
+    Some((
+        markdown::to_html(text, source, heading_base, diagnostics),
+        markdown::to_plain_text(text),
+    ))
+}
+
+/// A fact with an optional value and a confidence: `U` must not state a value, the others must.
+fn fact<T: ToString>(
+    file: &str,
+    value: Option<&Spanned<T>>,
+    confidence: Confidence,
+    field: &str,
+    confidence_field: &str,
+    anchor: Range<usize>,
+    suffix: &str,
+    diagnostics: &mut Diagnostics,
+) -> Fact {
+    match (value, confidence) {
+        (Some(v), Confidence::U) => {
+            diagnostics.push(
+                Diagnostic::error(file, Some(v.span()), format!("`{field}` states a value but `{confidence_field}` is \"U\" (unconfirmed)"))
+                    .with_hint("an unconfirmed fact must not state a number: remove the value (the page shows 待本地确认), or set the confidence to C, S or L"),
+            );
+            Fact::new(None, Confidence::U)
+        }
+        (None, c) if c != Confidence::U => {
+            diagnostics.push(
+                Diagnostic::error(file, Some(anchor), format!("`{field}` is missing")).with_hint(format!(
+                    "give the value, or set `{confidence_field} = \"U\"` if it is not confirmed"
+                )),
+            );
+            Fact::new(None, Confidence::U)
+        }
+        (v, c) => Fact::new(v.map(|v| format!("{}{suffix}", v.get_ref().to_string())), c),
+    }
+}
+
+fn statements(tree: &SourceTree, file: &str, items: &[Statement], diagnostics: &mut Diagnostics) -> Vec<StatementView> {
+    items
+        .iter()
+        .map(|s| StatementView {
+            html: render_toml_markdown(tree, file, &s.text, 3, diagnostics),
+            text: markdown::to_plain_text(s.text.get_ref()),
+            confidence: s.confidence,
+            confidence_label: s.confidence.label(),
+        })
+        .collect()
+}
+
+/// Whole-file span of the start of `guide.toml`, for problems with no better place.
+fn start_span() -> Range<usize> {
+    0..0
+}
+
+fn resolve_guide(
+    tree: &SourceTree,
+    guide: &ParsedGuide,
+    library: &BTreeMap<String, (&str, &MaterialToml)>,
+    symbols: &SymbolLibrary,
+    diagnostics: &mut Diagnostics,
+) -> Option<Guide> {
+    let g = &guide.toml;
+    let file = guide.file.as_str();
+    let errors_before = diagnostics.error_count();
+
+    let overview_html = g
+        .overview
+        .as_ref()
+        .and_then(|o| render_markdown_file(tree, file, o, 3, diagnostics))
+        .map(|(html, _)| html);
+
+    // Materials.
+    let mut seen_materials = BTreeSet::new();
+    let mut materials = Vec::new();
+    for use_ in &g.materials {
+        let id = use_.material.get_ref().as_str();
+        let Some((_, material)) = library.get(id) else {
+            let d = Diagnostic::error(
+                file,
+                Some(use_.material.span()),
+                format!("no material `{id}` in the material library"),
+            )
+            .with_label("unknown material");
+            let d = match nearest(id, library.keys().map(String::as_str)) {
+                Some(best) => d.with_hint(format!("did you mean `{best}`?")),
+                None => d.with_hint("materials are described once in materials/*.toml and referenced by id"),
+            };
+            diagnostics.push(d);
+            continue;
+        };
+        if !seen_materials.insert(id.to_owned()) {
+            diagnostics.push(Diagnostic::error(
+                file,
+                Some(use_.material.span()),
+                format!("material `{id}` is listed twice in this guide"),
+            ));
+            continue;
+        }
+        let copies = fact(
+            file,
+            use_.copies.as_ref(),
+            use_.copies_confidence,
+            "copies",
+            "copies_confidence",
+            use_.material.span(),
+            " 份",
+            diagnostics,
+        );
+        materials.push(MaterialUseView {
+            number: materials.len() + 1,
+            id: id.to_owned(),
+            name: material.name.clone(),
+            issuer: material.issuer.clone(),
+            trust: material.trust,
+            trust_label: material.trust.label(),
+            form_label: use_.form.label(),
+            copies,
+            required: use_.required,
+            condition: use_.condition.clone(),
+            note_html: use_
+                .note
+                .as_ref()
+                .map(|n| render_toml_markdown(tree, file, n, 4, diagnostics)),
+            reused: use_.reused,
+        });
+    }
+
+    // Stages and steps.
+    let mut ids = BTreeSet::new();
+    let mut stages = Vec::new();
+    for (si, stage) in g.stages.iter().enumerate() {
+        if !ids.insert(stage.id.get_ref().to_string()) {
+            diagnostics.push(Diagnostic::error(
+                file,
+                Some(stage.id.span()),
+                format!("duplicate id `{}` in this guide", stage.id.get_ref()),
+            ));
+        }
+        if stage.steps.is_empty() {
+            diagnostics.push(
+                Diagnostic::error(
+                    file,
+                    Some(stage.id.span()),
+                    format!("stage `{}` has no steps", stage.id.get_ref()),
+                )
+                .with_hint("add at least one [[stages.steps]]"),
+            );
+        }
+        let mut steps = Vec::new();
+        for (ti, step) in stage.steps.iter().enumerate() {
+            if !ids.insert(step.id.get_ref().to_string()) {
+                diagnostics.push(Diagnostic::error(
+                    file,
+                    Some(step.id.span()),
+                    format!("duplicate id `{}` in this guide", step.id.get_ref()),
+                ));
+            }
+            let (html, text) = match (&step.text, &step.file) {
+                (Some(text), None) => (
+                    render_toml_markdown(tree, file, text, 5, diagnostics),
+                    markdown::to_plain_text(text.get_ref()),
+                ),
+                (None, Some(path)) => render_markdown_file(tree, file, path, 5, diagnostics).unwrap_or_default(),
+                (Some(_), Some(path)) => {
+                    diagnostics.push(Diagnostic::error(
+                        file,
+                        Some(path.span()),
+                        "a step has `text` or `file`, not both",
+                    ));
+                    (String::new(), String::new())
+                }
+                (None, None) => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            file,
+                            Some(step.id.span()),
+                            format!("step `{}` has no body", step.id.get_ref()),
+                        )
+                        .with_hint("add `text = \"...\"` or `file = \"steps/....md\"`"),
+                    );
+                    (String::new(), String::new())
+                }
+            };
+            let qualifier = match (stage.logic, step.optional) {
+                (_, true) => "（可选）",
+                (StageLogic::Or, false) => "（任选其一）",
+                (StageLogic::And, false) => "",
+            };
+            steps.push(Step {
+                number: format!("{}.{}", si + 1, ti + 1),
+                id: step.id.get_ref().to_string(),
+                title: step.title.clone(),
+                html,
+                text,
+                optional: step.optional,
+                qualifier,
+                duration: step.duration.clone(),
+                place: step.place.clone(),
+                special_label: step.special.map(|s| s.label()),
+            });
+        }
+        stages.push(Stage {
+            number: si + 1,
+            id: stage.id.get_ref().to_string(),
+            title: stage.title.clone(),
+            summary_html: stage
+                .summary
+                .as_ref()
+                .map(|s| render_toml_markdown(tree, file, s, 4, diagnostics)),
+            logic: match stage.logic {
+                StageLogic::And => "and",
+                StageLogic::Or => "or",
+            },
+            logic_label: match stage.logic {
+                StageLogic::And => "以下步骤均需完成",
+                StageLogic::Or => "以下步骤任选其一即可",
+            },
+            steps,
+        });
+    }
+    if stages.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(file, Some(start_span()), "a guide needs at least one stage")
+                .with_hint("add a [[stages]] table with [[stages.steps]]"),
+        );
+    }
+    if g.legal_basis.is_empty() {
+        diagnostics.push(
+            Diagnostic::warning(file, Some(start_span()), "the guide names no legal basis (设定依据)")
+                .with_hint("add a [[legal_basis]] table"),
+        );
+    }
+
+    // Time limits, fees, visits.
+    let t = &g.time_limit;
+    let statutory = fact(
+        file,
+        t.statutory_days.as_ref(),
+        t.statutory_confidence,
+        "statutory_days",
+        "statutory_confidence",
+        start_span(),
+        t.statutory_unit.label(),
+        diagnostics,
+    );
+    let promised = fact(
+        file,
+        t.promised_days.as_ref(),
+        t.promised_confidence,
+        "promised_days",
+        "promised_confidence",
+        start_span(),
+        t.promised_unit.label(),
+        diagnostics,
+    );
+    let f = &g.fees;
+    let fees_text = match (f.free.as_ref().map(|v| *v.get_ref()), f.confidence) {
+        (Some(_), Confidence::U) => {
+            let span = f.free.as_ref().map(|v| v.span());
+            diagnostics.push(
+                Diagnostic::error(file, span, "`free` states a value but the fees' `confidence` is \"U\"")
+                    .with_hint("remove `free` to show 待本地确认, or set the confidence to C, S or L"),
+            );
+            "待本地确认"
+        }
+        (None, Confidence::U) => "待本地确认",
+        (None, _) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    file,
+                    Some(start_span()),
+                    "[fees] needs `free = true` (不收费) or `free = false` with items",
+                )
+                .with_hint("if the fees are not confirmed, set `confidence = \"U\"` in [fees]"),
+            );
+            "待本地确认"
+        }
+        (Some(true), _) if !f.items.is_empty() => {
+            diagnostics.push(Diagnostic::error(
+                file,
+                f.free.as_ref().map(|v| v.span()),
+                "`free = true` but fee items are listed",
+            ));
+            "不收费"
+        }
+        (Some(true), _) => "不收费",
+        (Some(false), _) if f.items.is_empty() => {
+            diagnostics.push(Diagnostic::error(
+                file,
+                f.free.as_ref().map(|v| v.span()),
+                "`free = false` needs at least one [[fees.items]]",
+            ));
+            "收费"
+        }
+        (Some(false), _) => "收费",
+    };
+    let visits = fact(
+        file,
+        g.visits.as_ref(),
+        g.visits_confidence,
+        "visits",
+        "visits_confidence",
+        start_span(),
+        " 次",
+        diagnostics,
+    );
+
+    // Floor plans and rules.
+    let file_text = tree.text(file).unwrap_or_default();
+    let rules = floor_plan::parse_rules(guide, file_text, symbols, diagnostics);
+    let mut plans = Vec::new();
+    let mut plan_ids = BTreeSet::new();
+    for parsed in &guide.plans {
+        let stem = parsed
+            .file
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(".toml");
+        let id = match crate::schema::Slug::parse(stem) {
+            Ok(id) => id.to_string(),
+            Err(message) => {
+                diagnostics.push(Diagnostic::error(
+                    file,
+                    Some(parsed.reference.file.span()),
+                    format!("the plan's file name is its id: {message}"),
+                ));
+                continue;
+            }
+        };
+        if !plan_ids.insert(id.clone()) {
+            diagnostics.push(Diagnostic::error(
+                file,
+                Some(parsed.reference.file.span()),
+                format!("two plans named `{id}` in this guide"),
+            ));
+            continue;
+        }
+        if let Some(measured) = floor_plan::measure::measure_plan(
+            &parsed.file,
+            &id,
+            parsed.reference.example,
+            &parsed.toml,
+            symbols,
+            diagnostics,
+        ) {
+            plans.push(floor_plan::check_plan(
+                guide,
+                measured,
+                &rules,
+                parsed.reference.file.span(),
+                symbols,
+                diagnostics,
+            ));
+        }
+    }
+    if !rules.is_empty() && guide.toml.floor_plans.is_empty() {
+        diagnostics.push(Diagnostic::warning(
+            file,
+            Some(guide.toml.rules[0].id.span()),
+            "the guide has rules but no floor plan to check them on",
+        ));
+    }
+
+    if diagnostics.error_count() > errors_before {
+        return None;
+    }
+    Some(Guide {
+        id: guide.id.to_string(),
+        title: g.title.clone(),
+        code: g.code.clone(),
+        kind: g.kind.clone(),
+        department: g.department.clone(),
+        summary: g.summary.clone(),
+        audience: g.audience.clone(),
+        quantity_limit: g.quantity_limit.clone(),
+        updated: g.updated.as_str().to_owned(),
+        overview_html,
+        visits,
+        online: g.online.clone(),
+        window: g.window.clone(),
+        authority: g.authority.clone(),
+        legal_basis: g
+            .legal_basis
+            .iter()
+            .map(|b| LegalBasisView {
+                law: b.law.clone(),
+                articles: b.articles.clone(),
+                role_label: match b.role {
+                    BasisRole::Setting => "设定依据",
+                    BasisRole::Implementing => "实施依据",
+                },
+                confidence: b.confidence,
+                confidence_label: b.confidence.label(),
+            })
+            .collect(),
+        conditions: statements(tree, file, &g.conditions, diagnostics),
+        prohibitions: statements(tree, file, &g.prohibitions, diagnostics),
+        materials,
+        time_limit: TimeLimitView {
+            statutory,
+            promised,
+            kind_label: match t.kind {
+                LimitKind::OnTheSpot => "即办件",
+                LimitKind::Promised => "承诺件",
+            },
+            note: t.note.clone(),
+        },
+        fees: FeesView {
+            text: fees_text.to_owned(),
+            free: f
+                .free
+                .as_ref()
+                .map(|v| *v.get_ref())
+                .filter(|_| f.confidence != Confidence::U),
+            confidence: f.confidence,
+            confidence_label: f.confidence.label(),
+            items: f.items.clone(),
+            note: f.note.clone(),
+        },
+        result: g.result.clone(),
+        consult: g
+            .contacts
+            .iter()
+            .filter(|c| c.kind == ContactKind::Consult)
+            .cloned()
+            .collect(),
+        complaint: g
+            .contacts
+            .iter()
+            .filter(|c| c.kind == ContactKind::Complaint)
+            .cloned()
+            .collect(),
+        step_count: stages.iter().map(|s: &Stage| s.steps.len()).sum(),
+        stages,
+        faq: g
+            .faq
+            .iter()
+            .enumerate()
+            .map(|(i, q)| FaqEntry {
+                id: format!("faq-{}", i + 1),
+                question: q.question.clone(),
+                answer_html: render_toml_markdown(tree, file, &q.answer, 4, diagnostics),
+                answer_text: markdown::to_plain_text(q.answer.get_ref()),
+            })
+            .collect(),
+        plans,
+        file: file.to_owned(),
+    })
+}
+
+/// Warnings for `TODO` markers left in guide sources (the `new` scaffold is full of them).
+pub fn todo_warnings(tree: &SourceTree) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    for path in tree.files_under("guides").chain(tree.files_under("materials")) {
+        let Some(text) = tree.text(path) else { continue };
+        for (offset, _) in text.match_indices("TODO") {
+            let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+            diagnostics.push(
+                Diagnostic::warning(path, Some(offset..line_end), "TODO left in the guide")
+                    .with_hint("replace the placeholder with the real content before publishing"),
+            );
+        }
+    }
+    diagnostics
+}

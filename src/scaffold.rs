@@ -1,0 +1,21 @@
+//! `permitroom new <guide-id>`: the files of a new guide that builds cleanly, every
+//! placeholder marked TODO (which `check` lists as warnings). Pure: returns the files; the
+//! command line writes them.
+
+use crate::schema::Slug;
+
+const GUIDE: &str = include_str!("scaffold/guide.toml");
+const OVERVIEW: &str = include_str!("scaffold/overview.md");
+const PLAN: &str = include_str!("scaffold/plan.toml");
+const MATERIALS: &str = include_str!("scaffold/materials.toml");
+
+/// The files of a new guide, as `(path relative to the site root, contents)`.
+pub fn new_guide_files(id: &Slug) -> Vec<(String, String)> {
+    let fill = |text: &str| text.replace("{{id}}", id.as_str());
+    vec![
+        (format!("guides/{id}/guide.toml"), fill(GUIDE)),
+        (format!("guides/{id}/overview.md"), fill(OVERVIEW)),
+        (format!("guides/{id}/plans/example.toml"), fill(PLAN)),
+        (format!("materials/{id}.toml"), fill(MATERIALS)),
+    ]
+}

@@ -1,0 +1,487 @@
+//! The source format as Rust types: what `site.toml`, `materials/*.toml`, `guide.toml` and
+//! floor-plan files may contain. Deserialising into these types *is* the first check: unknown
+//! fields, wrong types and malformed ids fail inside serde, so the TOML parser reports them at
+//! their line and column (uv's habit). `docs/format.md` is the prose version of this file.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use toml::Spanned;
+
+/// An id: lower-case ASCII letters, digits and `-`, starting with a letter, at most 64 chars.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(s: &str) -> Result<Slug, String> {
+        let ok = !s.is_empty()
+            && s.len() <= 64
+            && s.starts_with(|c: char| c.is_ascii_lowercase())
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !s.ends_with('-')
+            && !s.contains("--");
+        if ok {
+            Ok(Slug(s.to_owned()))
+        } else {
+            Err(format!(
+                "`{s}` is not a valid id: use lower-case ASCII letters, digits and single `-`, starting with a letter (e.g. `dental-outpatient`)"
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Slug {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Slug::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A calendar date written `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct IsoDate(String);
+
+impl IsoDate {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// (year, month, day)
+    pub fn parts(&self) -> (i32, u32, u32) {
+        let mut it = self.0.split('-').map(|p| p.parse::<i64>().unwrap_or(0));
+        let (y, m, d) = (it.next().unwrap_or(0), it.next().unwrap_or(0), it.next().unwrap_or(0));
+        (y as i32, m as u32, d as u32)
+    }
+}
+
+impl<'de> Deserialize<'de> for IsoDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let b = s.as_bytes();
+        let shape = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        let date = IsoDate(s.clone());
+        let (_, m, d) = date.parts();
+        if shape && (1..=12).contains(&m) && (1..=31).contains(&d) {
+            Ok(date)
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "`{s}` is not a date written YYYY-MM-DD"
+            )))
+        }
+    }
+}
+
+/// How sure we are of a fact (see `../shared/domain`): shown to applicants beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, Default)]
+pub enum Confidence {
+    /// Read in the rule's own text.
+    #[default]
+    C,
+    /// Quoted by third parties.
+    S,
+    /// One locality's rule.
+    L,
+    /// Unconfirmed: the value is not shown, "待本地确认" is.
+    U,
+}
+
+impl Confidence {
+    pub fn label(self) -> &'static str {
+        match self {
+            Confidence::C => "已核实原文",
+            Confidence::S => "二手来源",
+            Confidence::L => "地方规定",
+            Confidence::U => "待本地确认",
+        }
+    }
+}
+
+/// Trust level of a submitted document (State Council 2016 technical guide).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+pub enum Trust {
+    A,
+    B,
+    C,
+    D,
+}
+
+impl Trust {
+    pub fn label(self) -> &'static str {
+        match self {
+            Trust::A => "A 类：行政机关核发，可直接使用",
+            Trust::B => "B 类：窗口核验原件后可复用",
+            Trust::C => "C 类：申请人上传，需核验原件",
+            Trust::D => "D 类：申请人自行制作并承诺真实",
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// site.toml
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteToml {
+    pub title: String,
+    pub base_url: Spanned<String>,
+    #[serde(default = "default_language")]
+    pub language: String,
+    pub centre: Centre,
+}
+
+fn default_language() -> String {
+    "zh-CN".into()
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Centre {
+    pub name: String,
+    pub address: String,
+    pub hours: String,
+    pub phone: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// materials/*.toml
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialsToml {
+    #[serde(default)]
+    pub material: Vec<MaterialToml>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialToml {
+    pub id: Spanned<Slug>,
+    pub name: String,
+    pub issuer: String,
+    pub trust: Trust,
+    pub description: Option<Spanned<String>>,
+    pub basis: Option<String>,
+    #[serde(default)]
+    pub requirements: Vec<String>,
+    #[serde(default)]
+    pub common_mistakes: Vec<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// guides/<id>/guide.toml
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuideToml {
+    pub title: String,
+    pub code: Option<String>,
+    pub kind: String,
+    pub department: String,
+    pub summary: String,
+    pub audience: Option<String>,
+    pub quantity_limit: Option<String>,
+    pub updated: IsoDate,
+    pub overview: Option<Spanned<String>>,
+    pub visits: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub visits_confidence: Confidence,
+    pub online: Option<String>,
+    pub window: Option<String>,
+    pub authority: Authority,
+    #[serde(default)]
+    pub legal_basis: Vec<LegalBasis>,
+    #[serde(default)]
+    pub conditions: Vec<Statement>,
+    #[serde(default)]
+    pub prohibitions: Vec<Statement>,
+    #[serde(default)]
+    pub materials: Vec<MaterialUse>,
+    pub time_limit: TimeLimitToml,
+    pub fees: FeesToml,
+    pub result: ResultToml,
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    #[serde(default)]
+    pub stages: Vec<StageToml>,
+    #[serde(default)]
+    pub faq: Vec<FaqToml>,
+    #[serde(default)]
+    pub floor_plans: Vec<PlanRef>,
+    #[serde(default)]
+    pub rules: Vec<RuleToml>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Authority {
+    pub accepting: String,
+    pub deciding: String,
+    #[serde(default)]
+    pub co_handling: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BasisRole {
+    Setting,
+    Implementing,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegalBasis {
+    pub law: String,
+    pub articles: Option<String>,
+    pub role: BasisRole,
+    #[serde(default)]
+    pub confidence: Confidence,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statement {
+    pub text: Spanned<String>,
+    #[serde(default)]
+    pub confidence: Confidence,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Form {
+    Original,
+    Copy,
+    OriginalAndCopy,
+    Electronic,
+}
+
+impl Form {
+    pub fn label(self) -> &'static str {
+        match self {
+            Form::Original => "原件",
+            Form::Copy => "复印件",
+            Form::OriginalAndCopy => "原件和复印件",
+            Form::Electronic => "电子版",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialUse {
+    pub material: Spanned<Slug>,
+    pub form: Form,
+    pub copies: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub copies_confidence: Confidence,
+    #[serde(default = "yes")]
+    pub required: bool,
+    pub condition: Option<String>,
+    pub note: Option<Spanned<String>>,
+    #[serde(default)]
+    pub reused: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DayUnit {
+    Calendar,
+    Working,
+}
+
+impl DayUnit {
+    pub fn label(self) -> &'static str {
+        match self {
+            DayUnit::Calendar => "日",
+            DayUnit::Working => "个工作日",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LimitKind {
+    OnTheSpot,
+    Promised,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeLimitToml {
+    pub statutory_days: Option<Spanned<u32>>,
+    #[serde(default = "calendar")]
+    pub statutory_unit: DayUnit,
+    #[serde(default)]
+    pub statutory_confidence: Confidence,
+    pub promised_days: Option<Spanned<u32>>,
+    #[serde(default = "working")]
+    pub promised_unit: DayUnit,
+    #[serde(default)]
+    pub promised_confidence: Confidence,
+    pub kind: LimitKind,
+    pub note: Option<String>,
+}
+
+fn calendar() -> DayUnit {
+    DayUnit::Calendar
+}
+
+fn working() -> DayUnit {
+    DayUnit::Working
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeesToml {
+    pub free: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub confidence: Confidence,
+    #[serde(default)]
+    pub items: Vec<FeeItem>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeeItem {
+    pub item: String,
+    pub amount: String,
+    pub basis: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultToml {
+    pub certificate: String,
+    pub validity: Option<String>,
+    pub delivery: String,
+    pub sample_note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContactKind {
+    Consult,
+    Complaint,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub kind: ContactKind,
+    pub name: String,
+    pub phone: String,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StageLogic {
+    And,
+    Or,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageToml {
+    pub id: Spanned<Slug>,
+    pub title: String,
+    pub summary: Option<Spanned<String>>,
+    #[serde(default = "and")]
+    pub logic: StageLogic,
+    #[serde(default)]
+    pub steps: Vec<StepToml>,
+}
+
+fn and() -> StageLogic {
+    StageLogic::And
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Special {
+    SiteInspection,
+    ExpertReview,
+    Testing,
+    Hearing,
+}
+
+impl Special {
+    pub fn label(self) -> &'static str {
+        match self {
+            Special::SiteInspection => "现场核查",
+            Special::ExpertReview => "专家评审",
+            Special::Testing => "检验检测",
+            Special::Hearing => "听证",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepToml {
+    pub id: Spanned<Slug>,
+    pub title: String,
+    pub text: Option<Spanned<String>>,
+    pub file: Option<Spanned<String>>,
+    #[serde(default)]
+    pub optional: bool,
+    pub duration: Option<String>,
+    #[serde(rename = "where")]
+    pub place: Option<String>,
+    pub special: Option<Special>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaqToml {
+    pub question: String,
+    pub answer: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExampleKind {
+    Correct,
+    Wrong,
+    Reference,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRef {
+    pub file: Spanned<String>,
+    pub example: ExampleKind,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleToml {
+    pub id: Spanned<Slug>,
+    pub statement: String,
+    pub check: Spanned<String>,
+    pub source: String,
+    #[serde(default)]
+    pub confidence: Confidence,
+}
