@@ -18,6 +18,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod parse;
+pub mod prose;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
@@ -46,6 +47,9 @@ pub fn check_tree(tree: SourceTree, mut diagnostics: Diagnostics) -> Checked {
     let (site, resolve_diagnostics) = resolve::resolve_site(&tree, &parsed);
     diagnostics.extend(resolve_diagnostics);
     diagnostics.extend(resolve::todo_warnings(&tree));
+    if let Some(site) = &site {
+        diagnostics.extend(render::pdf::glyph_warnings(site, &tree, &render::pdf::bundled_fonts()));
+    }
     let site = if diagnostics.has_errors() { None } else { site };
     Checked {
         tree,
@@ -60,9 +64,22 @@ pub fn check(root: &Path) -> Result<Checked, load::LoadError> {
     Ok(check_tree(tree, diagnostics))
 }
 
-/// Renders a checked site (stage 4), or the diagnostics of why it could not be.
-pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Output, Diagnostics> {
+/// What a build makes.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub render: RenderOptions,
+    pub pdf: render::pdf::PdfOptions,
+    /// Skip the PDF handouts (faster previews).
+    pub skip_pdfs: bool,
+}
+
+/// Renders a checked site (stage 4): pages and images, then PDFs.
+pub fn render(checked: &Checked, options: &BuildOptions) -> Result<Output, Diagnostics> {
     let site = checked.site.as_ref().ok_or_else(|| checked.diagnostics.clone())?;
     let engines = Engines::new(&checked.tree)?;
-    render::render_site(site, &engines, options)
+    let mut output = render::render_site(site, &engines, &options.render)?;
+    if !options.skip_pdfs {
+        output.extend(render::pdf::render_pdfs(site, &engines.pdf, &options.pdf)?);
+    }
+    Ok(output)
 }

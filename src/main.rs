@@ -37,6 +37,9 @@ enum Command {
         /// Where to write the site (default: <root>/output)
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Skip the PDF handouts (faster when only the web pages matter)
+        #[arg(long)]
+        no_pdf: bool,
     },
     /// Check the sources and print every problem, without writing anything
     Check {
@@ -57,7 +60,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, out } => build(&root, out.unwrap_or_else(|| root.join("output"))),
+        Command::Build { root, out, no_pdf } => build(&root, out.unwrap_or_else(|| root.join("output")), no_pdf),
         Command::Check { root } => check(&root),
         Command::New { guide_id, root } => new_guide(&root, &guide_id),
     }
@@ -109,7 +112,7 @@ fn new_guide(root: &std::path::Path, id: &str) -> ExitCode {
     ExitCode::from(EXIT_OK)
 }
 
-fn build(root: &std::path::Path, out: PathBuf) -> ExitCode {
+fn build(root: &std::path::Path, out: PathBuf, skip_pdfs: bool) -> ExitCode {
     let started = std::time::Instant::now();
     let checked = match load_and_check(root) {
         Ok(c) => c,
@@ -119,7 +122,14 @@ fn build(root: &std::path::Path, out: PathBuf) -> ExitCode {
         eprintln!("build failed: {} was left as it was", out.display());
         return ExitCode::from(EXIT_CONTENT);
     }
-    let output = match permitroom::render(&checked, &RenderOptions::default()) {
+    let options = permitroom::BuildOptions {
+        render: RenderOptions::default(),
+        pdf: permitroom::render::pdf::PdfOptions {
+            source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.parse().ok()),
+        },
+        skip_pdfs,
+    };
+    let output = match permitroom::render(&checked, &options) {
         Ok(output) => output,
         Err(d) => {
             eprint!("{}", diagnostics::render_all(&d, &checked.tree));

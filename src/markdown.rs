@@ -36,6 +36,24 @@ pub fn to_html(text: &str, source: MarkdownSource<'_>, heading_base: u8, diagnos
     html
 }
 
+/// Markdown as HTML, document tree and plain text at once.
+pub fn to_prose(
+    text: &str,
+    source: MarkdownSource<'_>,
+    heading_base: u8,
+    diagnostics: &mut Diagnostics,
+) -> crate::prose::Prose {
+    let events = checked_events(text, source, heading_base, diagnostics);
+    let doc = crate::prose::tree(&events);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    crate::prose::Prose {
+        html,
+        text: to_plain_text(text),
+        doc,
+    }
+}
+
 /// The plain text of a piece of Markdown (for search snippets and PDF fallbacks).
 pub fn to_plain_text(text: &str) -> String {
     let mut out = String::new();

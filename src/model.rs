@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::floor_plan::PlanReport;
 use crate::floor_plan::symbols::SymbolLibrary;
+use crate::prose::Prose;
 use crate::schema::{Authority, Centre, Confidence, Contact, FeeItem, ResultToml, Trust};
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,7 +69,7 @@ pub struct Material {
     pub issuer: String,
     pub trust: Trust,
     pub trust_label: &'static str,
-    pub description_html: Option<String>,
+    pub description: Option<Prose>,
     pub basis: Option<String>,
     pub requirements: Vec<String>,
     pub common_mistakes: Vec<String>,
@@ -97,7 +98,7 @@ pub struct Guide {
     pub audience: Option<String>,
     pub quantity_limit: Option<String>,
     pub updated: String,
-    pub overview_html: Option<String>,
+    pub overview: Option<Prose>,
     pub visits: Fact,
     pub online: Option<String>,
     pub window: Option<String>,
@@ -129,8 +130,7 @@ pub struct LegalBasisView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StatementView {
-    pub html: String,
-    pub text: String,
+    pub prose: Prose,
     pub confidence: Confidence,
     pub confidence_label: &'static str,
 }
@@ -147,7 +147,7 @@ pub struct MaterialUseView {
     pub copies: Fact,
     pub required: bool,
     pub condition: Option<String>,
-    pub note_html: Option<String>,
+    pub note: Option<Prose>,
     pub reused: bool,
 }
 
@@ -175,7 +175,7 @@ pub struct Stage {
     pub number: usize,
     pub id: String,
     pub title: String,
-    pub summary_html: Option<String>,
+    pub summary: Option<Prose>,
     /// "and" or "or".
     pub logic: &'static str,
     /// How the steps combine, in words.
@@ -189,8 +189,7 @@ pub struct Step {
     pub number: String,
     pub id: String,
     pub title: String,
-    pub html: String,
-    pub text: String,
+    pub body: Prose,
     pub optional: bool,
     /// Words put into the accessible heading: "（可选）", "（任选其一）" or "".
     pub qualifier: &'static str,
@@ -203,6 +202,5 @@ pub struct Step {
 pub struct FaqEntry {
     pub id: String,
     pub question: String,
-    pub answer_html: String,
-    pub answer_text: String,
+    pub answer: Prose,
 }

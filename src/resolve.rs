@@ -15,6 +15,7 @@ use crate::load::SourceTree;
 use crate::markdown::{self, MarkdownSource};
 use crate::model::*;
 use crate::parse::{ParsedGuide, ParsedSite, resolve_path};
+use crate::prose::Prose;
 use crate::schema::{BasisRole, Confidence, ContactKind, LimitKind, MaterialToml, StageLogic, Statement};
 
 /// Resolves the whole site. Returns `None` only when there is no usable site config.
@@ -81,7 +82,7 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
     let mut materials: Vec<Material> = library
         .iter()
         .map(|(id, (file, m))| {
-            let description_html = m
+            let description = m
                 .description
                 .as_ref()
                 .map(|text| render_toml_markdown(tree, file, text, 3, &mut diagnostics));
@@ -91,7 +92,7 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
                 issuer: m.issuer.clone(),
                 trust: m.trust,
                 trust_label: m.trust.label(),
-                description_html,
+                description,
                 basis: m.basis.clone(),
                 requirements: m.requirements.clone(),
                 common_mistakes: m.common_mistakes.clone(),
@@ -181,7 +182,7 @@ fn render_toml_markdown(
     text: &Spanned<String>,
     heading_base: u8,
     diagnostics: &mut Diagnostics,
-) -> String {
+) -> Prose {
     let offset = tree
         .text(file)
         .and_then(|t| markdown::toml_string_offset(t, &text.span()));
@@ -190,7 +191,7 @@ fn render_toml_markdown(
         offset,
         fallback: Some(text.span()),
     };
-    markdown::to_html(text.get_ref(), source, heading_base, diagnostics)
+    markdown::to_prose(text.get_ref(), source, heading_base, diagnostics)
 }
 
 /// Markdown in its own file, named from `from` at `written`.
@@ -200,7 +201,7 @@ fn render_markdown_file(
     written: &Spanned<String>,
     heading_base: u8,
     diagnostics: &mut Diagnostics,
-) -> Option<(String, String)> {
+) -> Option<Prose> {
     let path = resolve_path(tree, from, written, diagnostics)?;
     if !path.ends_with(".md") {
         diagnostics.push(Diagnostic::error(
@@ -216,10 +217,7 @@ fn render_markdown_file(
         offset: Some(0),
         fallback: None,
     };
-    Some((
-        markdown::to_html(text, source, heading_base, diagnostics),
-        markdown::to_plain_text(text),
-    ))
+    Some(markdown::to_prose(text, source, heading_base, diagnostics))
 }
 
 /// A fact with an optional value and a confidence: `U` must not state a value, the others must.
@@ -257,8 +255,7 @@ fn statements(tree: &SourceTree, file: &str, items: &[Statement], diagnostics: &
     items
         .iter()
         .map(|s| StatementView {
-            html: render_toml_markdown(tree, file, &s.text, 3, diagnostics),
-            text: markdown::to_plain_text(s.text.get_ref()),
+            prose: render_toml_markdown(tree, file, &s.text, 3, diagnostics),
             confidence: s.confidence,
             confidence_label: s.confidence.label(),
         })
@@ -281,11 +278,10 @@ fn resolve_guide(
     let file = guide.file.as_str();
     let errors_before = diagnostics.error_count();
 
-    let overview_html = g
+    let overview = g
         .overview
         .as_ref()
-        .and_then(|o| render_markdown_file(tree, file, o, 3, diagnostics))
-        .map(|(html, _)| html);
+        .and_then(|o| render_markdown_file(tree, file, o, 3, diagnostics));
 
     // Materials.
     let mut seen_materials = BTreeSet::new();
@@ -335,7 +331,7 @@ fn resolve_guide(
             copies,
             required: use_.required,
             condition: use_.condition.clone(),
-            note_html: use_
+            note: use_
                 .note
                 .as_ref()
                 .map(|n| render_toml_markdown(tree, file, n, 4, diagnostics)),
@@ -373,11 +369,8 @@ fn resolve_guide(
                     format!("duplicate id `{}` in this guide", step.id.get_ref()),
                 ));
             }
-            let (html, text) = match (&step.text, &step.file) {
-                (Some(text), None) => (
-                    render_toml_markdown(tree, file, text, 5, diagnostics),
-                    markdown::to_plain_text(text.get_ref()),
-                ),
+            let body = match (&step.text, &step.file) {
+                (Some(text), None) => render_toml_markdown(tree, file, text, 5, diagnostics),
                 (None, Some(path)) => render_markdown_file(tree, file, path, 5, diagnostics).unwrap_or_default(),
                 (Some(_), Some(path)) => {
                     diagnostics.push(Diagnostic::error(
@@ -385,7 +378,7 @@ fn resolve_guide(
                         Some(path.span()),
                         "a step has `text` or `file`, not both",
                     ));
-                    (String::new(), String::new())
+                    Prose::default()
                 }
                 (None, None) => {
                     diagnostics.push(
@@ -396,7 +389,7 @@ fn resolve_guide(
                         )
                         .with_hint("add `text = \"...\"` or `file = \"steps/....md\"`"),
                     );
-                    (String::new(), String::new())
+                    Prose::default()
                 }
             };
             let qualifier = match (stage.logic, step.optional) {
@@ -408,8 +401,7 @@ fn resolve_guide(
                 number: format!("{}.{}", si + 1, ti + 1),
                 id: step.id.get_ref().to_string(),
                 title: step.title.clone(),
-                html,
-                text,
+                body,
                 optional: step.optional,
                 qualifier,
                 duration: step.duration.clone(),
@@ -421,7 +413,7 @@ fn resolve_guide(
             number: si + 1,
             id: stage.id.get_ref().to_string(),
             title: stage.title.clone(),
-            summary_html: stage
+            summary: stage
                 .summary
                 .as_ref()
                 .map(|s| render_toml_markdown(tree, file, s, 4, diagnostics)),
@@ -593,7 +585,7 @@ fn resolve_guide(
         audience: g.audience.clone(),
         quantity_limit: g.quantity_limit.clone(),
         updated: g.updated.as_str().to_owned(),
-        overview_html,
+        overview,
         visits,
         online: g.online.clone(),
         window: g.window.clone(),
@@ -658,8 +650,7 @@ fn resolve_guide(
             .map(|(i, q)| FaqEntry {
                 id: format!("faq-{}", i + 1),
                 question: q.question.clone(),
-                answer_html: render_toml_markdown(tree, file, &q.answer, 4, diagnostics),
-                answer_text: markdown::to_plain_text(q.answer.get_ref()),
+                answer: render_toml_markdown(tree, file, &q.answer, 4, diagnostics),
             })
             .collect(),
         plans,

@@ -3,6 +3,7 @@
 //! [`Engines::new`]; pages of different guides are rendered in parallel.
 
 pub mod html;
+pub mod pdf;
 pub mod png;
 
 use std::collections::BTreeMap;
@@ -34,6 +35,7 @@ impl Output {
 pub struct Engines {
     pub templates: html::Templates,
     pub fonts: png::Fonts,
+    pub pdf: pdf::PdfEngine,
 }
 
 impl Engines {
@@ -43,6 +45,7 @@ impl Engines {
         Ok(Engines {
             templates,
             fonts: png::Fonts::bundled(),
+            pdf: pdf::PdfEngine::new(tree),
         })
     }
 }

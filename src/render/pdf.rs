@@ -1,0 +1,375 @@
+//! PDF handouts with Typst used as a library. The guide's data goes in as a virtual
+//! `/data.json` that the (embedded, overridable) Typst templates read with `json()`; author
+//! text is never spliced into Typst markup, so nothing an author writes can run as layout
+//! code. Images (floor plans, the QR code) are virtual SVG files at fixed paths, so file ids,
+//! which Typst interns for the life of the process, are reused from document to document.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+
+use super::Output;
+use super::png::{FONT_BOLD, FONT_REGULAR};
+use crate::diagnostics::{Diagnostic, Diagnostics, line_col};
+use crate::load::SourceTree;
+use crate::model::{Guide, Site, SiteConfig};
+
+/// The embedded Typst templates, overridable by `templates/<name>` in a site.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("handout.typ", include_str!("../../templates/handout.typ")),
+    ("short.typ", include_str!("../../templates/short.typ")),
+    ("common.typ", include_str!("../../templates/common.typ")),
+];
+
+fn file_id(path: &str) -> FileId {
+    // Fixed, valid paths only: a failure here is a bug in this file, not user input.
+    let vpath = VirtualPath::new(path).unwrap_or_else(|_| panic!("invalid built-in virtual path {path}"));
+    FileId::new(RootedPath::new(VirtualRoot::Project, vpath))
+}
+
+/// Typst's standard library, the fonts and the templates: set up once per build.
+pub struct PdfEngine {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    templates: BTreeMap<String, String>,
+}
+
+/// The bundled fonts, parsed.
+pub fn bundled_fonts() -> Vec<Font> {
+    [FONT_REGULAR, FONT_BOLD]
+        .into_iter()
+        .flat_map(|data| Font::iter(Bytes::new(data)))
+        .collect()
+}
+
+/// True when one of `fonts` can draw `c`.
+pub fn covers(fonts: &[Font], c: char) -> bool {
+    fonts.iter().any(|f| f.info().coverage.contains(c as u32))
+}
+
+impl PdfEngine {
+    pub fn new(tree: &SourceTree) -> PdfEngine {
+        let fonts = bundled_fonts();
+        let templates = EMBEDDED
+            .iter()
+            .map(|(name, text)| {
+                let text = tree.text(&format!("templates/{name}")).unwrap_or(text);
+                (format!("/{name}"), text.to_owned())
+            })
+            .collect();
+        PdfEngine {
+            library: LazyHash::new(Library::builder().build()),
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+            templates,
+        }
+    }
+}
+
+/// The files of one document.
+struct DocumentWorld<'a> {
+    engine: &'a PdfEngine,
+    main: FileId,
+    files: BTreeMap<String, Bytes>,
+}
+
+impl DocumentWorld<'_> {
+    fn path_of(id: FileId) -> String {
+        id.vpath().get_with_slash().to_owned()
+    }
+}
+
+impl World for DocumentWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.engine.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.engine.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        let path = Self::path_of(id);
+        match self.engine.templates.get(&path) {
+            Some(text) => Ok(Source::new(id, text.clone())),
+            None => Err(FileError::NotFound(path.into())),
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        let path = Self::path_of(id);
+        if let Some(bytes) = self.files.get(&path) {
+            return Ok(bytes.clone());
+        }
+        match self.engine.templates.get(&path) {
+            Some(text) => Ok(Bytes::from_string(text.clone())),
+            None => Err(FileError::NotFound(path.into())),
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.engine.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        // No clock: documents carry the date of their data.
+        None
+    }
+}
+
+/// What a handout template reads from `/data.json`.
+#[derive(Serialize)]
+struct HandoutData<'a> {
+    site: &'a SiteConfig,
+    guide: &'a Guide,
+    page_url: String,
+    qr: &'static str,
+    plan_images: Vec<String>,
+}
+
+/// A QR code for `url` as SVG.
+pub fn qr_svg(url: &str) -> Result<String, String> {
+    let code =
+        qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M).map_err(|e| e.to_string())?;
+    Ok(code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .dark_color(qrcode::render::svg::Color("#000000"))
+        .light_color(qrcode::render::svg::Color("#ffffff"))
+        .build())
+}
+
+/// The web address of a guide's page.
+pub fn guide_url(site: &Site, guide: &Guide) -> String {
+    format!("{}guides/{}/", site.config.base_url, guide.id)
+}
+
+/// Compiles one document with Typst and exports it as PDF.
+fn compile(
+    engine: &PdfEngine,
+    main: &str,
+    files: BTreeMap<String, Bytes>,
+    ident: &str,
+    date: (i32, u8, u8),
+) -> Result<Vec<u8>, Vec<String>> {
+    let world = DocumentWorld {
+        engine,
+        main: file_id(main),
+        files,
+    };
+    let warned = typst::compile::<PagedDocument>(&world);
+    let document = warned
+        .output
+        .map_err(|errors| errors.iter().map(|e| describe(&world, e)).collect::<Vec<_>>())?;
+    let timestamp = Datetime::from_ymd(date.0, date.1, date.2).map(typst_pdf::Timestamp::new_utc);
+    let options = typst_pdf::PdfOptions {
+        ident: Smart::Custom(ident.to_owned()),
+        creator: Smart::Custom(Some("permitroom".into())),
+        timestamp,
+        ..typst_pdf::PdfOptions::default()
+    };
+    let pdf = typst_pdf::pdf(&document, &options)
+        .map_err(|errors| errors.iter().map(|e| describe(&world, e)).collect::<Vec<_>>());
+    // Keep memory flat over many documents: drop cached results not used recently.
+    typst::comemo::evict(10);
+    pdf
+}
+
+fn describe(world: &DocumentWorld<'_>, error: &SourceDiagnostic) -> String {
+    use typst::WorldExt;
+    let place = error
+        .span
+        .id()
+        .and_then(|id| {
+            let source = world.source(id).ok()?;
+            let range = world.range(error.span)?;
+            let (line, col) = line_col(source.text(), range.start);
+            Some(format!("templates{}:{line}:{col}: ", DocumentWorld::path_of(id)))
+        })
+        .unwrap_or_default();
+    let hints: String = error.hints.iter().map(|h| format!(" (hint: {})", h.v)).collect();
+    format!("{place}{}{hints}", error.message)
+}
+
+/// The date of a document: `SOURCE_DATE_EPOCH` when set (reproducible builds), otherwise the
+/// date the guide's data last changed.
+pub fn document_date(updated: &str, source_date_epoch: Option<i64>) -> (i32, u8, u8) {
+    if let Some(secs) = source_date_epoch {
+        return civil_from_days(secs.div_euclid(86_400));
+    }
+    let mut it = updated.split('-').map(|p| p.parse::<i64>().unwrap_or(1));
+    let (y, m, d) = (
+        it.next().unwrap_or(1970),
+        it.next().unwrap_or(1),
+        it.next().unwrap_or(1),
+    );
+    (y as i32, m as u8, d as u8)
+}
+
+/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i32, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    ((if m <= 2 { y + 1 } else { y }) as i32, m as u8, d as u8)
+}
+
+/// Options that change PDFs.
+#[derive(Debug, Clone, Default)]
+pub struct PdfOptions {
+    pub source_date_epoch: Option<i64>,
+}
+
+/// The handout and the one-page short version of every guide.
+pub fn render_pdfs(site: &Site, engine: &PdfEngine, options: &PdfOptions) -> Result<Output, Diagnostics> {
+    let mut output = Output::default();
+    let mut diagnostics = Diagnostics::default();
+    // Sequential on purpose: Typst parallelises layout itself, and one document at a time
+    // keeps peak memory low.
+    for guide in &site.guides {
+        match guide_pdfs(site, guide, engine, options) {
+            Ok(out) => output.extend(out),
+            Err(d) => diagnostics.extend(d),
+        }
+    }
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(output)
+    }
+}
+
+fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfOptions) -> Result<Output, Diagnostics> {
+    let fail = |messages: Vec<String>| {
+        messages
+            .into_iter()
+            .map(|m| Diagnostic::error(&guide.file, None, format!("cannot make the PDF handout: {m}")))
+            .collect::<Diagnostics>()
+    };
+    let page_url = guide_url(site, guide);
+    let qr = qr_svg(&page_url).map_err(|e| fail(vec![e]))?;
+    let mut files = BTreeMap::new();
+    files.insert("/img/qr.svg".to_owned(), Bytes::from_string(qr));
+    let mut plan_images = Vec::new();
+    for (i, plan) in guide.plans.iter().enumerate() {
+        let path = format!("/img/plan-{i}.svg");
+        files.insert(path.clone(), Bytes::from_string(plan.svg.clone()));
+        plan_images.push(path);
+    }
+    let data = HandoutData {
+        site: &site.config,
+        guide,
+        page_url,
+        qr: "/img/qr.svg",
+        plan_images,
+    };
+    let json = serde_json::to_vec(&data).map_err(|e| fail(vec![e.to_string()]))?;
+    files.insert("/data.json".to_owned(), Bytes::new(json));
+    let date = document_date(&guide.updated, options.source_date_epoch);
+    let mut out = Output::default();
+    for (template, suffix) in [("/handout.typ", "handout"), ("/short.typ", "short")] {
+        let pdf = compile(engine, template, files.clone(), &format!("{}-{suffix}", guide.id), date).map_err(fail)?;
+        out.insert(format!("guides/{}/{}-{suffix}.pdf", guide.id, guide.id), pdf);
+    }
+    Ok(out)
+}
+
+/// Warnings for characters the bundled font cannot draw: Typst would print them as blank
+/// space without a word. Each names the character and where it was first written.
+pub fn glyph_warnings(site: &Site, tree: &SourceTree, fonts: &[Font]) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    for guide in &site.guides {
+        let Ok(value) = serde_json::to_value(guide) else {
+            continue;
+        };
+        let mut missing = BTreeSet::new();
+        collect_missing(&value, fonts, &mut missing);
+        let dir = guide.file.trim_end_matches("guide.toml");
+        for c in missing {
+            let place = tree
+                .paths()
+                .filter(|p| p.starts_with(dir) || p.starts_with("materials/"))
+                .find_map(|p| {
+                    tree.text(p)
+                        .and_then(|t| t.find(c))
+                        .map(|offset| (p.to_owned(), offset))
+                });
+            let (file, span) = match place {
+                Some((p, offset)) => (p, Some(offset..offset + c.len_utf8())),
+                None => (guide.file.clone(), None),
+            };
+            diagnostics.push(
+                Diagnostic::warning(
+                    file,
+                    span,
+                    format!(
+                        "the bundled font has no glyph for `{c}` (U+{:04X}); it would print as a blank",
+                        c as u32
+                    ),
+                )
+                .with_label("this character")
+                .with_hint("use a common character instead, or extend the font subset (scripts/subset-fonts.sh)"),
+            );
+        }
+    }
+    diagnostics
+}
+
+fn collect_missing(value: &serde_json::Value, fonts: &[Font], missing: &mut BTreeSet<char>) {
+    match value {
+        serde_json::Value::String(s) => {
+            // HTML renderings repeat the text with markup; the plain forms are enough.
+            if s.starts_with('<') {
+                return;
+            }
+            for c in s.chars() {
+                if !c.is_whitespace() && !c.is_control() && !covers(fonts, c) {
+                    missing.insert(c);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_missing(v, fonts, missing)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| collect_missing(v, fonts, missing)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_from_source_date_epoch() {
+        assert_eq!(document_date("2026-11-20", None), (2026, 11, 20));
+        assert_eq!(document_date("2026-11-20", Some(0)), (1970, 1, 1));
+        assert_eq!(document_date("2026-11-20", Some(1_700_000_000)), (2023, 11, 14));
+    }
+
+    #[test]
+    fn qr_code_encodes_the_url() {
+        let svg = qr_svg("https://example.cn/guides/a/").unwrap();
+        assert!(svg.starts_with("<?xml") || svg.starts_with("<svg"), "{svg}");
+        let code =
+            qrcode::QrCode::with_error_correction_level(b"https://example.cn/guides/a/", qrcode::EcLevel::M).unwrap();
+        assert!(code.width() >= 21);
+    }
+}
