@@ -55,7 +55,8 @@ pub struct Opening {
 #[derive(Debug, Clone)]
 pub struct Flow {
     pub kind: FlowKind,
-    pub points: Vec<Point>,
+    /// Indices into the plan's rooms, in order.
+    pub rooms: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -388,17 +389,14 @@ pub fn measure_plan(
         let mut points = Vec::new();
         for room in flow.through.get_ref() {
             match room_index(&rooms, room.get_ref().as_str()) {
-                Some(i) => points.push(rooms[i].label_at),
+                Some(i) => points.push(i),
                 None => unknown_room(&mut ctx, room.span(), room.get_ref().as_str(), &rooms),
             }
         }
         if flow.through.get_ref().len() < 2 {
             ctx.error(flow.through.span(), "a flow goes through at least two rooms");
         } else if points.len() == flow.through.get_ref().len() {
-            flows.push(Flow {
-                kind: flow.kind,
-                points,
-            });
+            flows.push(Flow { kind: flow.kind, rooms: points });
         }
     }
 

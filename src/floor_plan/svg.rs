@@ -192,7 +192,14 @@ fn symbol_shapes(id: &str, w: f64, d: f64) -> String {
 }
 
 /// Picks a place for a room's label that stays inside the room and off the equipment.
-fn label_position(plan: &MeasuredPlan, symbols: &SymbolLibrary, room_index: usize, box_w: f64, box_h: f64) -> Point {
+fn label_position(
+    plan: &MeasuredPlan,
+    symbols: &SymbolLibrary,
+    extra_obstacles: &[Vec<Point>],
+    room_index: usize,
+    box_w: f64,
+    box_h: f64,
+) -> (Point, bool) {
     let room = &plan.rooms[room_index];
     let obstacles: Vec<Vec<Point>> = plan
         .placed
@@ -202,6 +209,17 @@ fn label_position(plan: &MeasuredPlan, symbols: &SymbolLibrary, room_index: usiz
             let sym = symbols.get(&p.symbol)?;
             Some(footprint(p.center, sym.width as f64, sym.depth as f64, p.rotate))
         })
+        .chain(extra_obstacles.iter().cloned())
+        .chain(plan.annotations.iter().map(|(p, text)| {
+            // Annotations are drawn centred on their point (same size as in `plan_svg`).
+            let size = annotation_size(plan);
+            footprint(Point::new(p.x, p.y - size * 0.35), text_width(text, size), size * 1.2, 0)
+        }))
+        .chain(plan.doors.iter().filter(|d| d.room == room.id).map(|d| {
+            // The square the door leaf sweeps, on the room's side.
+            let c = Point::new(d.at.x + d.inward.x * d.width / 2.0, d.at.y + d.inward.y * d.width / 2.0);
+            footprint(c, d.width, d.width, 0)
+        }))
         .collect();
     let (min_x, max_x) = room
         .points
@@ -211,35 +229,55 @@ fn label_position(plan: &MeasuredPlan, symbols: &SymbolLibrary, room_index: usiz
         .points
         .iter()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.y), a.1.max(p.y)));
-    let fits = |c: Point| {
-        let corners = footprint(c, box_w, box_h, 0);
-        geometry::polygon_within(&corners, &room.points)
-            && !obstacles.iter().any(|o| {
-                let (a, b) = (&corners, o);
-                a[0].x < b[2].x && b[0].x < a[2].x && a[0].y < b[2].y && b[0].y < a[2].y
-            })
+    // Score a candidate: overlap with obstacles (mm²), then distance from the centre.
+    let overlap = |c: Point| -> Option<f64> {
+        let a = footprint(c, box_w, box_h, 0);
+        if !geometry::polygon_within(&a, &room.points) {
+            return None;
+        }
+        Some(
+            obstacles
+                .iter()
+                .map(|b| {
+                    let w = (a[2].x.min(b[2].x) - a[0].x.max(b[0].x)).max(0.0);
+                    let h = (a[2].y.min(b[2].y) - a[0].y.max(b[0].y)).max(0.0);
+                    w * h
+                })
+                .sum(),
+        )
     };
     let centre = room.label_at;
-    if fits(centre) {
-        return centre;
+    if overlap(centre) == Some(0.0) {
+        return (centre, true);
     }
-    let mut best: Option<(f64, Point)> = None;
-    const STEPS: usize = 12;
+    let mut best: Option<(f64, f64, Point)> = None;
+    const STEPS: usize = 24;
     for i in 0..=STEPS {
         for j in 0..=STEPS {
             let c = Point::new(
                 min_x + (max_x - min_x) * i as f64 / STEPS as f64,
                 min_y + (max_y - min_y) * j as f64 / STEPS as f64,
             );
-            if fits(c) {
+            if let Some(area) = overlap(c) {
                 let dist = geometry::distance(c, centre);
-                if best.is_none_or(|(bd, _)| dist < bd) {
-                    best = Some((dist, c));
+                if best.is_none_or(|(ba, bd, _)| area < ba - 1.0 || (area <= ba + 1.0 && dist < bd)) {
+                    best = Some((area, dist, c));
                 }
             }
         }
     }
-    best.map_or(centre, |(_, c)| c)
+    best.map_or((centre, false), |(area, _, c)| (c, area == 0.0))
+}
+
+/// The base text size of a plan, mm.
+fn base_unit(plan: &MeasuredPlan) -> f64 {
+    let (min_x, max_x) = plan.outline.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.x), a.1.max(p.x)));
+    let (min_y, max_y) = plan.outline.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.y), a.1.max(p.y)));
+    ((max_x - min_x).max(max_y - min_y) / 60.0).clamp(120.0, 400.0)
+}
+
+fn annotation_size(plan: &MeasuredPlan) -> f64 {
+    base_unit(plan) * 0.8
 }
 
 /// A finished drawing and its size in CSS pixels.
@@ -261,7 +299,7 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
         .iter()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.y), a.1.max(p.y)));
     let (plan_w, plan_h) = (max_x - min_x, max_y - min_y);
-    let unit = (plan_w.max(plan_h) / 60.0).clamp(120.0, 400.0); // base text size, mm
+    let unit = base_unit(plan);
     let margin = unit * 6.0;
 
     // Legend entries, decided first so the canvas can be sized.
@@ -515,15 +553,61 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
     }
     s.push_str("</g>\n");
 
-    // Flows.
+    // Failure markers sit in the top-left corner of a failing room.
+    let marker_at = |room: &super::measure::MeasuredRoom| {
+        let corner = room.points.iter().fold(room.points[0], |a, p| if p.y < a.y || (p.y == a.y && p.x < a.x) { *p } else { a });
+        Point::new(corner.x + unit * 1.1, corner.y + unit * 1.1)
+    };
+    let markers: Vec<Vec<Point>> = highlights
+        .iter()
+        .filter_map(|h| plan.room(&h.room))
+        .map(|room| footprint(marker_at(room), unit * 1.8, unit * 1.8, 0))
+        .collect();
+
+    // Where each room's label goes: inside the room, off equipment and door swings.
+    let label_places: Vec<(Point, f64, String, String)> = plan
+        .rooms
+        .iter()
+        .enumerate()
+        .map(|(i, room)| {
+            let area = format!("{} m²", format_area(room.area_m2));
+            let largest = unit.min(room.shortest_side_m * 1000.0 / 5.5);
+            // The largest size that fits without covering equipment, down to 60 %.
+            let mut place = None;
+            for scale in [1.0, 0.85, 0.7, 0.6] {
+                let size = largest * scale;
+                let box_w = text_width(&room.label, size).max(text_width(&area, size * 0.85)) + size * 0.3;
+                let box_h = size * 2.3;
+                let (at, clear) = label_position(plan, symbols, &markers, i, box_w, box_h);
+                if clear || scale == 0.6 {
+                    place = Some((at, size));
+                    if clear {
+                        break;
+                    }
+                }
+            }
+            let (at, size) = place.unwrap_or((room.label_at, largest));
+            (at, size, room.label.clone(), area)
+        })
+        .collect();
+
+    // Flows: from the foot of one room's label to the next.
     s.push_str("<g id=\"flows\" fill=\"none\">\n");
     for flow in &plan.flows {
         let (color, dash) = flow_style(flow.kind);
-        for pair in flow.points.windows(2) {
+        let points: Vec<Point> = flow
+            .rooms
+            .iter()
+            .map(|&i| {
+                let (at, size, _, _) = &label_places[i];
+                Point::new(at.x, at.y + size * 1.6)
+            })
+            .collect();
+        for pair in points.windows(2) {
             let (a, b) = (pair[0], pair[1]);
             // Stop short of the label so the arrowhead stays visible.
             let len = geometry::distance(a, b).max(1.0);
-            let cut = (unit * 1.2).min(len / 3.0);
+            let cut = (unit * 0.6).min(len / 3.0);
             let (ux, uy) = ((b.x - a.x) / len, (b.y - a.y) / len);
             let _ = writeln!(
                 s,
@@ -536,6 +620,33 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
                 flow.kind.id()
             );
         }
+    }
+    s.push_str("</g>\n");
+
+    // Labels (placed before flows, which point at them).
+    s.push_str("<g id=\"labels\" text-anchor=\"middle\" fill=\"#111111\">\n");
+    for (at, size, label, area) in &label_places {
+        let _ = writeln!(
+            s,
+            r##"<text x="{}" y="{}" font-size="{}" font-weight="bold" stroke="#ffffff" stroke-width="{}" paint-order="stroke">{}</text>"##,
+            n(at.x), n(at.y - size * 0.1), n(*size), n(size * 0.25), escape(label)
+        );
+        let _ = writeln!(
+            s,
+            r##"<text x="{}" y="{}" font-size="{}" stroke="#ffffff" stroke-width="{}" paint-order="stroke">{}</text>"##,
+            n(at.x), n(at.y + size * 1.0), n(size * 0.85), n(size * 0.2), area
+        );
+    }
+    for (p, text) in &plan.annotations {
+        let _ = writeln!(
+            s,
+            r##"<text x="{}" y="{}" font-size="{}" font-style="italic" fill="#333333" stroke="#ffffff" stroke-width="{}" paint-order="stroke">{}</text>"##,
+            n(p.x),
+            n(p.y),
+            n(unit * 0.8),
+            n(unit * 0.2),
+            escape(text)
+        );
     }
     s.push_str("</g>\n");
 
@@ -570,46 +681,6 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
         }
         s.push_str("</g>\n");
     }
-
-    // Labels.
-    s.push_str("<g id=\"labels\" text-anchor=\"middle\" fill=\"#111111\">\n");
-    for (i, room) in plan.rooms.iter().enumerate() {
-        let size = unit.min(room.shortest_side_m * 1000.0 / 5.5);
-        let area = format!("{} m²", format_area(room.area_m2));
-        let box_w = text_width(&room.label, size).max(text_width(&area, size * 0.85)) + size * 0.4;
-        let box_h = size * 2.4;
-        let at = label_position(plan, symbols, i, box_w, box_h);
-        let _ = writeln!(
-            s,
-            r##"<text x="{}" y="{}" font-size="{}" font-weight="bold" stroke="#ffffff" stroke-width="{}" paint-order="stroke">{}</text>"##,
-            n(at.x),
-            n(at.y - size * 0.1),
-            n(size),
-            n(size * 0.25),
-            escape(&room.label)
-        );
-        let _ = writeln!(
-            s,
-            r##"<text x="{}" y="{}" font-size="{}" stroke="#ffffff" stroke-width="{}" paint-order="stroke">{}</text>"##,
-            n(at.x),
-            n(at.y + size * 1.0),
-            n(size * 0.85),
-            n(size * 0.2),
-            area
-        );
-    }
-    for (p, text) in &plan.annotations {
-        let _ = writeln!(
-            s,
-            r##"<text x="{}" y="{}" font-size="{}" font-style="italic" fill="#333333" stroke="#ffffff" stroke-width="{}" paint-order="stroke">{}</text>"##,
-            n(p.x),
-            n(p.y),
-            n(unit * 0.8),
-            n(unit * 0.2),
-            escape(text)
-        );
-    }
-    s.push_str("</g>\n");
 
     // Dimension lines on the outer walls: a chain of the room edges, and the overall size.
     s.push_str(&dimensions(plan, min_x, max_x, min_y, max_y, unit));
