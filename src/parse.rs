@@ -18,6 +18,8 @@ pub struct ParsedSite {
     pub materials: Vec<(String, MaterialsToml)>,
     pub symbols: Vec<(String, SymbolsToml)>,
     pub guides: Vec<ParsedGuide>,
+    /// False when some guide could not be parsed (so "unused" checks would mislead).
+    pub all_guides_parsed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -90,6 +92,7 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut site = ParsedSite {
         config: parse_toml(tree, SITE_CONFIG, &mut diagnostics),
+        all_guides_parsed: true,
         ..Default::default()
     };
 
@@ -135,6 +138,7 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
             }
         };
         let Some(toml) = parse_toml::<GuideToml>(tree, &file, &mut diagnostics) else {
+            site.all_guides_parsed = false;
             continue;
         };
         let mut plans = Vec::new();

@@ -84,12 +84,10 @@ pub fn tree(events: &[Event<'_>]) -> Vec<Block> {
             && stack.len() >= 2
             && matches!(stack[stack.len() - 2].1, Frame::Blocks(_))
             && matches!(stack[stack.len() - 2].0, Some(Tag::Item))
+            && let Some((_, Frame::Inlines(c))) = stack.pop()
+            && let Some((_, Frame::Blocks(b))) = stack.last_mut()
         {
-            if let Some((_, Frame::Inlines(c))) = stack.pop()
-                && let Some((_, Frame::Blocks(b))) = stack.last_mut()
-            {
-                b.push(Block::Par { c });
-            }
+            b.push(Block::Par { c });
         }
     }
 

@@ -114,7 +114,10 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
             }
         }
     }
-    for material in &materials {
+    // Unused materials are only worth a warning when every guide resolved: a guide with errors
+    // may be the one that uses them.
+    let all_guides_resolved = parsed.all_guides_parsed && guides.len() == parsed.guides.len();
+    for material in materials.iter().filter(|_| all_guides_resolved) {
         if material.used_by.is_empty() {
             diagnostics.push(Diagnostic::warning(
                 &material.file,
@@ -225,8 +228,7 @@ fn fact<T: ToString>(
     file: &str,
     value: Option<&Spanned<T>>,
     confidence: Confidence,
-    field: &str,
-    confidence_field: &str,
+    [field, confidence_field]: [&str; 2],
     anchor: Range<usize>,
     suffix: &str,
     diagnostics: &mut Diagnostics,
@@ -314,8 +316,7 @@ fn resolve_guide(
             file,
             use_.copies.as_ref(),
             use_.copies_confidence,
-            "copies",
-            "copies_confidence",
+            ["copies", "copies_confidence"],
             use_.material.span(),
             " 份",
             diagnostics,
@@ -447,8 +448,7 @@ fn resolve_guide(
         file,
         t.statutory_days.as_ref(),
         t.statutory_confidence,
-        "statutory_days",
-        "statutory_confidence",
+        ["statutory_days", "statutory_confidence"],
         start_span(),
         t.statutory_unit.label(),
         diagnostics,
@@ -457,8 +457,7 @@ fn resolve_guide(
         file,
         t.promised_days.as_ref(),
         t.promised_confidence,
-        "promised_days",
-        "promised_confidence",
+        ["promised_days", "promised_confidence"],
         start_span(),
         t.promised_unit.label(),
         diagnostics,
@@ -508,8 +507,7 @@ fn resolve_guide(
         file,
         g.visits.as_ref(),
         g.visits_confidence,
-        "visits",
-        "visits_confidence",
+        ["visits", "visits_confidence"],
         start_span(),
         " 次",
         diagnostics,

@@ -396,7 +396,10 @@ pub fn measure_plan(
         if flow.through.get_ref().len() < 2 {
             ctx.error(flow.through.span(), "a flow goes through at least two rooms");
         } else if points.len() == flow.through.get_ref().len() {
-            flows.push(Flow { kind: flow.kind, rooms: points });
+            flows.push(Flow {
+                kind: flow.kind,
+                rooms: points,
+            });
         }
     }
 

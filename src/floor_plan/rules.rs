@@ -622,3 +622,162 @@ pub fn evaluate(check: &Check, plan: &MeasuredPlan) -> Vec<Outcome> {
         None => vec![one(None)],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::floor_plan::geometry::Point;
+    use crate::floor_plan::measure::MeasuredPlan;
+    use crate::schema::ExampleKind;
+
+    fn room(id: &str, kind: RoomKind, area: f64, side: f64, chairs: u32, sinks: u32) -> MeasuredRoom {
+        let mut equipment = BTreeMap::new();
+        if chairs > 0 {
+            equipment.insert("dental-chair".to_owned(), chairs);
+        }
+        if sinks > 0 {
+            equipment.insert("sink".to_owned(), sinks);
+        }
+        MeasuredRoom {
+            id: id.into(),
+            kind,
+            kind_label: kind.label(),
+            label: id.into(),
+            zone: None,
+            points: Vec::new(),
+            area_m2: area,
+            shortest_side_m: side,
+            chairs,
+            equipment,
+            label_at: Point::new(0.0, 0.0),
+        }
+    }
+
+    /// Six chairs: two single rooms, one double room of 10 m² (too small), an X-ray room.
+    fn plan() -> MeasuredPlan {
+        let rooms = vec![
+            room("t1", RoomKind::Treatment, 12.0, 3.0, 1, 1),
+            room("t2", RoomKind::Treatment, 9.0, 3.0, 1, 1),
+            room("t3", RoomKind::Treatment, 10.0, 2.5, 2, 0),
+            room("t4", RoomKind::Treatment, 14.0, 3.5, 2, 0),
+            room("x", RoomKind::Xray, 6.8, 2.2, 0, 0),
+            room("w", RoomKind::Waiting, 30.0, 5.0, 0, 0),
+        ];
+        let mut equipment = BTreeMap::new();
+        equipment.insert("dental-chair".to_owned(), 6);
+        equipment.insert("sink".to_owned(), 2);
+        MeasuredPlan {
+            id: "p".into(),
+            file: "p.toml".into(),
+            title: String::new(),
+            description: String::new(),
+            example: ExampleKind::Reference,
+            outline: Vec::new(),
+            wall: 200.0,
+            north: 0,
+            gross_area_m2: 170.0,
+            net_area_m2: rooms.iter().map(|r| r.area_m2).sum(),
+            chairs: 6,
+            equipment,
+            rooms,
+            placed: Vec::new(),
+            doors: Vec::new(),
+            windows: Vec::new(),
+            openings: vec![(RoomKind::Waiting, RoomKind::Treatment)],
+            open_walls: Vec::new(),
+            flows: Vec::new(),
+            annotations: Vec::new(),
+        }
+    }
+
+    fn check(text: &str) -> Vec<Outcome> {
+        let check = parse_check(text, &SymbolLibrary::builtin()).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        evaluate(&check, &plan())
+    }
+
+    fn error(text: &str) -> RuleError {
+        parse_check(text, &SymbolLibrary::builtin()).expect_err(text)
+    }
+
+    #[test]
+    fn chair_count() {
+        assert!(check("chairs >= 4")[0].pass);
+        assert!(!check("chairs >= 7")[0].pass);
+    }
+
+    #[test]
+    fn gross_area_per_chair_fails_below_180() {
+        let o = &check("gross_area >= 30 m2 * chairs")[0];
+        assert_eq!((o.measured, o.required, o.pass), (170.0, 180.0, false));
+    }
+
+    #[test]
+    fn every_treatment_room_is_checked_per_chair() {
+        let outcomes = check("each treatment: net_area >= 6 m² * chairs");
+        let failing: Vec<_> = outcomes
+            .iter()
+            .filter(|o| !o.pass)
+            .map(|o| o.room.clone().unwrap())
+            .collect();
+        assert_eq!(outcomes.len(), 4);
+        assert_eq!(failing, vec!["t3"]);
+    }
+
+    #[test]
+    fn sinks_per_two_chairs_rounds_up() {
+        let o = &check("count(sink) >= ceil(chairs / 2)")[0];
+        assert_eq!((o.measured, o.required, o.pass), (2.0, 3.0, false));
+        assert_eq!(check("count(sink) >= floor(5 / 2)")[0].required, 2.0);
+    }
+
+    #[test]
+    fn room_existence_area_and_openings() {
+        assert!(!check("rooms(sterilising) >= 1")[0].pass);
+        assert!(check("rooms(xray) == 1")[0].pass);
+        assert_eq!(check("area(treatment) >= 40 m2")[0].measured, 45.0);
+        assert!(!check("openings(treatment, waiting) == 0")[0].pass);
+    }
+
+    #[test]
+    fn shortest_side_in_metres_and_millimetres() {
+        assert!(check("each xray: shortest_side >= 2.2 m")[0].pass);
+        assert!(check("each xray: shortest_side >= 2200 mm")[0].pass);
+        assert!(!check("each xray: shortest_side > 2200 mm")[0].pass);
+    }
+
+    #[test]
+    fn each_rule_without_such_room_has_no_outcome() {
+        assert!(check("each sterilising: net_area >= 8 m2").is_empty());
+    }
+
+    #[test]
+    fn wrong_units_are_errors_with_a_place() {
+        let e = error("net_area >= 4");
+        assert!(e.message.contains("cannot compare an area (m²) with a count"), "{e:?}");
+        assert_eq!(e.span, 9..11);
+        assert!(error("chairs + gross_area > 1").message.contains("cannot add"));
+    }
+
+    #[test]
+    fn unknown_names_get_hints() {
+        let e = error("chiars >= 4");
+        assert_eq!(e.span, 0..6);
+        assert_eq!(e.hint.as_deref(), Some("did you mean `chairs`?"));
+        let e = error("count(sinks) >= 1");
+        assert_eq!(e.hint.as_deref(), Some("did you mean `sink`?"));
+        let e = error("rooms(sterilizing) >= 1");
+        assert_eq!(e.hint.as_deref(), Some("did you mean `sterilising`?"));
+        assert!(error("shortest_side >= 2 m").message.contains("one room"));
+    }
+
+    #[test]
+    fn malformed_rules() {
+        assert!(error("chairs = 4").hint.unwrap().contains("=="));
+        assert!(error("chairs").message.contains("comparison"));
+        assert!(error("chairs >= 4 4").message.contains("unexpected"));
+        assert!(error("").message.contains("empty"));
+        assert!(error("chairs >= (4").message.contains(")"));
+    }
+}

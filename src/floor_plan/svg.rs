@@ -213,7 +213,12 @@ fn label_position(
         .chain(plan.annotations.iter().map(|(p, text)| {
             // Annotations are drawn centred on their point (same size as in `plan_svg`).
             let size = annotation_size(plan);
-            footprint(Point::new(p.x, p.y - size * 0.35), text_width(text, size), size * 1.2, 0)
+            footprint(
+                Point::new(p.x, p.y - size * 0.35),
+                text_width(text, size),
+                size * 1.2,
+                0,
+            )
         }))
         .chain(plan.doors.iter().filter(|d| d.room == room.id).map(|d| {
             // The square the door leaf sweeps, on the room's side.
@@ -271,8 +276,14 @@ fn label_position(
 
 /// The base text size of a plan, mm.
 fn base_unit(plan: &MeasuredPlan) -> f64 {
-    let (min_x, max_x) = plan.outline.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.x), a.1.max(p.x)));
-    let (min_y, max_y) = plan.outline.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.y), a.1.max(p.y)));
+    let (min_x, max_x) = plan
+        .outline
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.x), a.1.max(p.x)));
+    let (min_y, max_y) = plan
+        .outline
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.y), a.1.max(p.y)));
     ((max_x - min_x).max(max_y - min_y) / 60.0).clamp(120.0, 400.0)
 }
 
@@ -555,7 +566,9 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
 
     // Failure markers sit in the top-left corner of a failing room.
     let marker_at = |room: &super::measure::MeasuredRoom| {
-        let corner = room.points.iter().fold(room.points[0], |a, p| if p.y < a.y || (p.y == a.y && p.x < a.x) { *p } else { a });
+        let corner = room.points.iter().fold(room.points[0], |a, p| {
+            if p.y < a.y || (p.y == a.y && p.x < a.x) { *p } else { a }
+        });
         Point::new(corner.x + unit * 1.1, corner.y + unit * 1.1)
     };
     let markers: Vec<Vec<Point>> = highlights
@@ -629,12 +642,20 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
         let _ = writeln!(
             s,
             r##"<text x="{}" y="{}" font-size="{}" font-weight="bold" stroke="#ffffff" stroke-width="{}" paint-order="stroke">{}</text>"##,
-            n(at.x), n(at.y - size * 0.1), n(*size), n(size * 0.25), escape(label)
+            n(at.x),
+            n(at.y - size * 0.1),
+            n(*size),
+            n(size * 0.25),
+            escape(label)
         );
         let _ = writeln!(
             s,
             r##"<text x="{}" y="{}" font-size="{}" stroke="#ffffff" stroke-width="{}" paint-order="stroke">{}</text>"##,
-            n(at.x), n(at.y + size * 1.0), n(size * 0.85), n(size * 0.2), area
+            n(at.x),
+            n(at.y + size * 1.0),
+            n(size * 0.85),
+            n(size * 0.2),
+            area
         );
     }
     for (p, text) in &plan.annotations {

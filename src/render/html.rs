@@ -50,10 +50,10 @@ impl Templates {
         Ok(Templates { tera, assets })
     }
 
-    fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+    fn render(&self, name: &str, context: &Context) -> Result<String, Box<Diagnostic>> {
         self.tera
             .render(name, context)
-            .map_err(|e| tera_error(&format!("templates/{name}"), &e))
+            .map_err(|e| Box::new(tera_error(&format!("templates/{name}"), &e)))
     }
 }
 
@@ -121,17 +121,17 @@ pub fn site_pages(site: &Site, templates: &Templates, options: &RenderOptions) -
     let mut diagnostics = Diagnostics::default();
     match templates.render("index.html", &c) {
         Ok(html) => out.insert("index.html", html),
-        Err(d) => diagnostics.push(d),
+        Err(d) => diagnostics.push(*d),
     }
     let c = base_context(site, "", options);
     match templates.render("404.html", &c) {
         Ok(html) => out.insert("404.html", html),
-        Err(d) => diagnostics.push(d),
+        Err(d) => diagnostics.push(*d),
     }
     for material in &site.materials {
         match material_page(site, material, templates, options) {
             Ok(html) => out.insert(format!("materials/{}/index.html", material.id), html),
-            Err(d) => diagnostics.push(d),
+            Err(d) => diagnostics.push(*d),
         }
     }
     for (name, text) in &templates.assets {
@@ -149,7 +149,7 @@ fn material_page(
     material: &Material,
     templates: &Templates,
     options: &RenderOptions,
-) -> Result<String, Diagnostic> {
+) -> Result<String, Box<Diagnostic>> {
     let mut c = base_context(site, "../../", options);
     c.insert("material", material);
     templates.render("material.html", &c)
@@ -168,7 +168,7 @@ pub fn guide_pages(
     c.insert("page_url", &format!("{}guides/{}/", site.config.base_url, guide.id));
     let html = templates
         .render("guide.html", &c)
-        .map_err(|d| Diagnostics::from_iter([d]))?;
+        .map_err(|d| Diagnostics::from_iter([*d]))?;
     out.insert(format!("guides/{}/index.html", guide.id), html);
     Ok(out)
 }

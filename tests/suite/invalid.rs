@@ -1,0 +1,149 @@
+//! Invalid sources: one folder per case under `tests/fixtures/invalid/`, each an edit of the
+//! base fixture site (`edits.txt`) and the exact diagnostics expected (`expected.txt`: the
+//! exit code, then what `permitroom check` prints). `UPDATE_EXPECT=1` rewrites the expected
+//! files; review the diff before committing.
+
+use std::path::Path;
+
+use crate::common::*;
+
+/// Applies `edits.txt`: blocks of `@@ FILE`, then `<<< OLD` / `>>> NEW` line pairs (`\n` in
+/// either stands for a line break), or `+++ FILE` followed by the whole text of a new file
+/// up to `+++ end`.
+fn apply_edits(site: &Path, edits: &str) {
+    let mut file = String::new();
+    let mut old: Option<String> = None;
+    let mut lines = edits.lines();
+    while let Some(line) = lines.next() {
+        if let Some(f) = line.strip_prefix("@@ ") {
+            file = f.trim().to_owned();
+        } else if let Some(o) = line.strip_prefix("<<< ") {
+            old = Some(o.replace("\\n", "\n"));
+        } else if let Some(n) = line.strip_prefix(">>>") {
+            let new = n.strip_prefix(' ').unwrap_or(n).replace("\\n", "\n");
+            edit(site, &file, &old.take().expect("<<< before >>>"), &new);
+        } else if let Some(f) = line.strip_prefix("+++ ") {
+            let mut text = String::new();
+            for l in lines.by_ref() {
+                if l == "+++ end" {
+                    break;
+                }
+                text.push_str(l);
+                text.push('\n');
+            }
+            let path = site.join(f.trim());
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+    }
+}
+
+fn run_case(name: &str) {
+    let case = fixtures().join("invalid").join(name);
+    let site = base_site(&format!("invalid-{name}"));
+    apply_edits(&site, &std::fs::read_to_string(case.join("edits.txt")).unwrap());
+    if name == "symlink-outside" {
+        #[cfg(unix)]
+        {
+            std::fs::remove_file(site.join("guides/alpha/steps/ask.md")).unwrap();
+            std::os::unix::fs::symlink("/etc/hostname", site.join("guides/alpha/steps/ask.md")).unwrap();
+        }
+    }
+    let run = permitroom(&["check", "--root", site.to_str().unwrap()]);
+    let actual = format!("exit: {}\n{}", run.code, run.stderr);
+    let expected_path = case.join("expected.txt");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&expected_path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    assert_eq!(
+        actual, expected,
+        "diagnostics of case `{name}` differ (UPDATE_EXPECT=1 rewrites them)"
+    );
+    assert_eq!(run.code, 1, "a content error exits with 1");
+}
+
+macro_rules! cases {
+    ($($name:ident => $dir:literal,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                run_case($dir);
+            }
+        )*
+
+        #[test]
+        fn every_fixture_folder_has_a_test() {
+            let mut dirs: Vec<String> = std::fs::read_dir(fixtures().join("invalid"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            dirs.sort();
+            let mut listed = vec![$($dir.to_owned()),*];
+            listed.sort();
+            assert_eq!(dirs, listed);
+        }
+    };
+}
+
+cases! {
+    toml_syntax_error => "toml-syntax",
+    wrong_type => "wrong-type",
+    unknown_field => "unknown-field",
+    unknown_enum_value => "unknown-value",
+    missing_material => "missing-material",
+    duplicate_material_id => "duplicate-id",
+    path_escaping_the_site => "path-escape",
+    symlink_outside_the_site => "symlink-outside",
+    raw_html_in_markdown => "raw-html",
+    javascript_link => "javascript-link",
+    unconfirmed_fact_with_a_value => "unconfirmed-with-value",
+    invalid_id => "invalid-id",
+    plan_rooms_overlap => "plan-overlap",
+    plan_equipment_outside_room => "plan-equipment-outside",
+    plan_door_not_on_wall => "plan-door-off-wall",
+    plan_unknown_room_kind => "plan-unknown-kind",
+    plan_unknown_symbol => "plan-unknown-symbol",
+    rule_unknown_quantity => "rule-unknown-quantity",
+    rule_wrong_units => "rule-wrong-units",
+    correct_plan_failing_a_rule => "plan-correct-fails",
+}
+
+#[test]
+fn the_base_fixture_is_valid() {
+    let run = permitroom(&["check", "--root", fixtures().join("base").to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}
+
+#[test]
+fn a_character_outside_the_font_is_a_warning_naming_file_and_character() {
+    let site = base_site("glyph");
+    edit(
+        &site,
+        "guides/alpha/guide.toml",
+        "summary = \"测试用的事项。\"",
+        "summary = \"测试用的事项𠀾。\"",
+    );
+    let run = permitroom(&["check", "--root", site.to_str().unwrap()]);
+    assert_eq!(
+        run.code, 0,
+        "a missing glyph is a warning, not an error:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("guides/alpha/guide.toml:5:18: warning: the bundled font has no glyph for `𠀾` (U+2003E)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_folder_that_is_not_a_site_is_a_usage_error() {
+    let dir = temp_dir("not-a-site");
+    let run = permitroom(&["check", "--root", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("has no site.toml"), "{}", run.stderr);
+}

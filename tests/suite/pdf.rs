@@ -1,0 +1,218 @@
+//! PDF handouts, checked by structure rather than bytes: with poppler (pdfinfo, pdffonts,
+//! pdftotext, pdftoppm), qpdf and zbarimg, installed by `.ci/run`.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::common::*;
+
+/// The bundled site, built once for all PDF tests.
+fn bundled_output() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = temp_dir("pdf-site").join("out");
+        build(&repo_root(), &out);
+        out
+    })
+}
+
+fn page_count(pdf: &Path) -> usize {
+    let run = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pdfinfo prints the page count")
+}
+
+fn text_of(pdf: &Path) -> String {
+    let run = tool("pdftotext", &["-raw", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // pdftotext breaks lines where the layout does; compare without white space.
+    run.stdout.split_whitespace().collect()
+}
+
+fn compact(s: &str) -> String {
+    s.split_whitespace().collect()
+}
+
+/// The guides of the bundled site, from the library itself.
+fn guides() -> Vec<permitroom::model::Guide> {
+    let checked = permitroom::check(&repo_root()).expect("the repo is a site");
+    checked.site.expect("the bundled site has no errors").guides
+}
+
+#[test]
+fn every_handout_embeds_its_fonts_and_has_extractable_chinese_text() {
+    for guide in guides() {
+        let pdf = bundled_output().join(format!("guides/{0}/{0}-handout.pdf", guide.id));
+        let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+        let font_lines: Vec<&str> = fonts.stdout.lines().skip(2).collect();
+        assert!(!font_lines.is_empty(), "{}", fonts.stdout);
+        for line in &font_lines {
+            assert!(line.contains("PermitroomSansSC"), "unexpected font: {line}");
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            // name type... encoding emb sub uni object ID: emb is the fourth column from the end.
+            assert_eq!(cols[cols.len() - 5], "yes", "font not embedded: {line}");
+        }
+        let text = text_of(&pdf);
+        assert!(
+            text.contains(&compact(&guide.title)),
+            "title missing from {}",
+            pdf.display()
+        );
+        for stage in &guide.stages {
+            for step in &stage.steps {
+                assert!(
+                    text.contains(&compact(&step.title)),
+                    "step title {:?} missing from {}",
+                    step.title,
+                    pdf.display()
+                );
+            }
+        }
+        for material in &guide.materials {
+            assert!(
+                text.contains(&compact(&material.name)),
+                "material {:?} missing",
+                material.name
+            );
+        }
+        let pages = page_count(&pdf);
+        assert!((2..=40).contains(&pages), "{pages} pages in {}", pdf.display());
+        let qpdf = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+        assert_eq!(qpdf.code, 0, "qpdf --check: {}{}", qpdf.stdout, qpdf.stderr);
+    }
+}
+
+#[test]
+fn the_dental_handout_has_page_numbers_plans_and_unconfirmed_marks() {
+    let pdf = bundled_output().join("guides/dental-outpatient/dental-outpatient-handout.pdf");
+    let text = text_of(&pdf);
+    let pages = page_count(&pdf);
+    assert!(text.contains(&format!("第1页共{pages}页")), "page numbers");
+    assert!(text.contains(&format!("第{pages}页共{pages}页")));
+    assert!(
+        text.contains("正确示例") && text.contains("错误示例"),
+        "both floor plans"
+    );
+    assert!(text.contains("不符合"), "the wrong plan's failures");
+    assert!(text.contains("待本地确认"), "unconfirmed facts are marked");
+    // Plan labels are vector text inside the drawing, so they can be extracted too.
+    assert!(text.contains("消毒灭菌室"));
+}
+
+#[test]
+fn short_versions_fit_on_one_page() {
+    for guide in guides() {
+        let pdf = bundled_output().join(format!("guides/{0}/{0}-short.pdf", guide.id));
+        assert_eq!(page_count(&pdf), 1, "{}", pdf.display());
+        let text = text_of(&pdf);
+        for heading in ["带什么", "去哪里", "多久", "多少钱"] {
+            assert!(text.contains(heading), "{heading} missing from {}", pdf.display());
+        }
+    }
+}
+
+#[test]
+fn the_qr_code_on_the_cover_decodes_to_the_guide_url() {
+    let site = permitroom::check(&repo_root()).unwrap().site.unwrap();
+    for guide in &site.guides {
+        for kind in ["handout", "short"] {
+            let pdf = bundled_output().join(format!("guides/{0}/{0}-{kind}.pdf", guide.id));
+            let prefix = temp_dir("qr").join("page");
+            let run = tool(
+                "pdftoppm",
+                &[
+                    "-r",
+                    "150",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-png",
+                    pdf.to_str().unwrap(),
+                    prefix.to_str().unwrap(),
+                ],
+            );
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            let png = std::fs::read_dir(prefix.parent().unwrap())
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path();
+            let decoded = tool(
+                "zbarimg",
+                &[
+                    "--quiet",
+                    "--raw",
+                    "-Sdisable",
+                    "-Sqrcode.enable",
+                    png.to_str().unwrap(),
+                ],
+            );
+            assert_eq!(
+                decoded.stdout.trim(),
+                format!("{}guides/{}/", site.config.base_url, guide.id),
+                "{}",
+                decoded.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn pdfs_honour_source_date_epoch() {
+    let out = temp_dir("epoch").join("out");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_permitroom"))
+        .args([
+            "build",
+            "--root",
+            fixtures().join("base").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let info = tool(
+        "pdfinfo",
+        &[out.join("guides/alpha/alpha-handout.pdf").to_str().unwrap()],
+    );
+    assert!(info.stdout.contains("Nov 14 00:00:00 2023"), "{}", info.stdout);
+    let out2 = temp_dir("epoch-default").join("out");
+    build(&fixtures().join("base"), &out2);
+    let info = tool(
+        "pdfinfo",
+        &[out2.join("guides/alpha/alpha-handout.pdf").to_str().unwrap()],
+    );
+    assert!(
+        info.stdout.contains("Nov 20 00:00:00 2026"),
+        "the guide's own date: {}",
+        info.stdout
+    );
+}
+
+#[test]
+fn author_text_is_never_run_as_typst_markup() {
+    let site = base_site("typst-injection");
+    edit(
+        &site,
+        "guides/alpha/guide.toml",
+        "summary = \"测试用的事项。\"",
+        "summary = \"#panic(\\\"boom\\\") *x* $x^2$ @ref\"",
+    );
+    edit(
+        &site,
+        "guides/alpha/overview.md",
+        "这是**示例**概述。",
+        "这是 #panic(\"boom\") `#x` 概述。",
+    );
+    let out = site.join("output");
+    build(&site, &out);
+    let text = text_of(&out.join("guides/alpha/alpha-handout.pdf"));
+    assert!(text.contains("#panic(\"boom\")*x*$x^2$@ref"), "literal text expected");
+}
