@@ -6,6 +6,8 @@
 //! [`SourceTree::resolve`], and a symbolic link is followed only when its target lies inside
 //! the root.
 
+#![allow(clippy::disallowed_methods)] // The load stage is where the disk is read.
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};

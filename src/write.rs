@@ -4,6 +4,8 @@
 //! renames only when every file was written, so a build that fails at any point leaves the
 //! previous output exactly as it was.
 
+#![allow(clippy::disallowed_methods)] // The write stage is where the disk is written.
+
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};

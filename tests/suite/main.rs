@@ -1,6 +1,8 @@
 //! The integration suite: one test binary (fewer binaries, faster CI links), one module per
 //! capability. Fixtures live in `tests/fixtures/`; snapshots in `tests/suite/snapshots/`.
 
+#![allow(clippy::disallowed_methods)] // Tests set up and inspect real folders.
+
 mod common;
 mod invalid;
 mod pdf;
