@@ -14,6 +14,7 @@
 
 pub mod diagnostics;
 pub mod floor_plan;
+pub mod journey;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -21,6 +22,7 @@ pub mod parse;
 pub mod prose;
 pub mod render;
 pub mod resolve;
+pub mod samples;
 pub mod scaffold;
 pub mod schema;
 pub mod write;

@@ -18,7 +18,16 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// The folders of a site that hold sources. Everything else (`output/`, `target/`, `.git/`)
 /// is never read.
-pub const SOURCE_DIRS: &[&str] = &["guides", "materials", "bundles", "symbols", "templates"];
+pub const SOURCE_DIRS: &[&str] = &[
+    "guides",
+    "materials",
+    "forms",
+    "samples",
+    "media",
+    "bundles",
+    "symbols",
+    "templates",
+];
 /// The site configuration file at the root.
 pub const SITE_CONFIG: &str = "site.toml";
 

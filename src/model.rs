@@ -19,6 +19,8 @@ pub struct Site {
     pub guides: Vec<Guide>,
     /// Sorted by name; guides inside sorted by id.
     pub departments: Vec<Department>,
+    /// Sorted by id.
+    pub bundles: Vec<Bundle>,
     #[serde(skip)]
     pub symbols: SymbolLibrary,
 }
@@ -75,7 +77,61 @@ pub struct Material {
     pub common_mistakes: Vec<String>,
     /// The guides that ask for it, in guide order.
     pub used_by: Vec<MaterialUsage>,
+    /// The guides whose result this document is.
+    pub produced_by: Vec<GuideLink>,
+    pub samples: Vec<Sample>,
+    /// File name of the blank form, beside the material's page.
+    pub blank: Option<String>,
     pub file: String,
+    /// Files published beside the material's page: `(name, bytes)`.
+    #[serde(skip)]
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GuideLink {
+    pub id: String,
+    pub title: String,
+}
+
+/// A filled-in sample page with its numbered callouts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sample {
+    pub number: usize,
+    pub title: String,
+    /// File name beside the material's page.
+    pub file: String,
+    /// "form" (drawn from data) or "image" (provided by staff).
+    pub kind: &'static str,
+    pub alt: String,
+    /// Page size in callout units.
+    pub width: f64,
+    pub height: f64,
+    /// Display size in CSS pixels.
+    pub width_px: u32,
+    pub height_px: u32,
+    pub callouts: Vec<Callout>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Callout {
+    pub number: usize,
+    pub text: String,
+    pub mistake: bool,
+    /// Position as a percentage of the page, for overlays.
+    pub left: String,
+    pub top: String,
+    pub x_ratio: f64,
+    pub y_ratio: f64,
+}
+
+/// One procedure's place in a chain: what it needs from another, or gives to another.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChainLink {
+    pub guide: String,
+    pub guide_title: String,
+    pub material: String,
+    pub material_name: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -116,6 +172,14 @@ pub struct Guide {
     pub step_count: usize,
     pub faq: Vec<FaqEntry>,
     pub plans: Vec<PlanReport>,
+    /// Materials this procedure issues.
+    pub produces: Vec<GuideLink>,
+    /// Earlier procedures that issue what this one needs.
+    pub needs: Vec<ChainLink>,
+    /// Later procedures that reuse what this one issues.
+    pub feeds: Vec<ChainLink>,
+    /// Bundles this guide is part of.
+    pub bundles: Vec<GuideLink>,
     pub file: String,
 }
 
@@ -149,12 +213,20 @@ pub struct MaterialUseView {
     pub condition: Option<String>,
     pub note: Option<Prose>,
     pub reused: bool,
+    pub sample_count: usize,
+    /// The procedure that issues this document, if any.
+    pub produced_by: Option<GuideLink>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TimeLimitView {
     pub statutory: Fact,
     pub promised: Fact,
+    /// The numbers behind the facts (None when unconfirmed), for totals.
+    pub statutory_days: Option<u32>,
+    pub statutory_working: bool,
+    pub promised_days: Option<u32>,
+    pub promised_working: bool,
     pub kind_label: &'static str,
     pub note: Option<String>,
 }
@@ -203,4 +275,68 @@ pub struct FaqEntry {
     pub id: String,
     pub question: String,
     pub answer: Prose,
+}
+
+/// Several guides taken as one journey (一件事).
+#[derive(Debug, Clone, Serialize)]
+pub struct Bundle {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub note: Option<String>,
+    pub steps: Vec<BundleStep>,
+    /// Statutory days added up by unit, e.g. "75 日 + 20 个工作日".
+    pub statutory_total: String,
+    pub promised_total: String,
+    /// Guides whose statutory or promised limit is unconfirmed.
+    pub statutory_unconfirmed: Vec<String>,
+    pub promised_unconfirmed: Vec<String>,
+    /// Steps whose time does not count toward the statutory limit.
+    pub outside_clock: Vec<String>,
+    pub fees_free: Vec<String>,
+    pub fees_charged: Vec<String>,
+    pub fees_unconfirmed: Vec<String>,
+    /// Each material once.
+    pub checklist: Vec<ChecklistItem>,
+    /// Total number of material entries across the guides, before removing duplicates.
+    pub material_entries: usize,
+    pub file: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleStep {
+    pub number: usize,
+    pub id: String,
+    pub title: String,
+    pub department: String,
+    pub summary: String,
+    pub statutory: Fact,
+    pub promised: Fact,
+    pub fees: String,
+    pub stages: Vec<String>,
+    pub produces: Vec<GuideLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistItem {
+    pub number: usize,
+    pub id: String,
+    pub name: String,
+    pub issuer: String,
+    pub trust: Trust,
+    pub trust_label: &'static str,
+    /// The procedure in this bundle that issues it, if any.
+    pub produced_by: Option<GuideLink>,
+    pub uses: Vec<ChecklistUse>,
+    /// Submitted by the applicant once (not issued inside the bundle).
+    pub submit_once: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistUse {
+    pub guide: String,
+    pub guide_title: String,
+    pub form_label: &'static str,
+    pub copies: Fact,
+    pub reused: bool,
 }

@@ -3,12 +3,14 @@
 //! name for a misspelt field) and left out; the other files go on to be checked, so an author
 //! sees every broken file at once.
 
+use std::collections::BTreeMap;
+
 use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
 use crate::floor_plan::schema::{PlanToml, SymbolsToml};
 use crate::load::{SITE_CONFIG, SourceTree};
-use crate::schema::{GuideToml, MaterialsToml, PlanRef, SiteToml, Slug};
+use crate::schema::{BundleToml, FormToml, GuideToml, MaterialsToml, PlanRef, SiteToml, Slug};
 
 /// Everything that parsed, with the file each part came from.
 #[derive(Debug, Clone, Default)]
@@ -20,6 +22,10 @@ pub struct ParsedSite {
     pub guides: Vec<ParsedGuide>,
     /// False when some guide could not be parsed (so "unused" checks would mislead).
     pub all_guides_parsed: bool,
+    /// Forms described as data, by site path.
+    pub forms: BTreeMap<String, FormToml>,
+    /// `(id, file, bundle)`, in file order.
+    pub bundles: Vec<(Slug, String, BundleToml)>,
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +105,43 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
     for file in tree.files_under("materials").filter(|f| f.ends_with(".toml")) {
         if let Some(materials) = parse_toml(tree, file, &mut diagnostics) {
             site.materials.push((file.to_owned(), materials));
+        }
+    }
+    for (file, materials) in &site.materials {
+        for sample in materials.material.iter().flat_map(|m| &m.samples) {
+            let Some(form) = &sample.form else { continue };
+            let Some(path) = resolve_path(tree, file, form, &mut diagnostics) else {
+                continue;
+            };
+            if site.forms.contains_key(&path) {
+                continue;
+            }
+            if !path.ends_with(".toml") {
+                diagnostics.push(Diagnostic::error(
+                    file,
+                    Some(form.span()),
+                    "a form is a .toml file (see docs/samples-and-bundles.md)",
+                ));
+                continue;
+            }
+            if let Some(parsed) = parse_toml::<FormToml>(tree, &path, &mut diagnostics) {
+                site.forms.insert(path, parsed);
+            }
+        }
+    }
+    for file in tree.files_under("bundles").filter(|f| f.ends_with(".toml")) {
+        let stem = file.trim_start_matches("bundles/").trim_end_matches(".toml");
+        match Slug::parse(stem) {
+            Ok(id) => {
+                if let Some(bundle) = parse_toml::<BundleToml>(tree, file, &mut diagnostics) {
+                    site.bundles.push((id, file.to_owned(), bundle));
+                }
+            }
+            Err(message) => diagnostics.push(Diagnostic::error(
+                file,
+                None,
+                format!("the bundle's file name is its id: {message}"),
+            )),
         }
     }
     for file in tree.files_under("symbols").filter(|f| f.ends_with(".toml")) {

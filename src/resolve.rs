@@ -86,6 +86,7 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
                 .description
                 .as_ref()
                 .map(|text| render_toml_markdown(tree, file, text, 3, &mut diagnostics));
+            let (samples, blank, files) = crate::journey::resolve_samples(tree, parsed, file, m, &mut diagnostics);
             Material {
                 id: id.clone(),
                 name: m.name.clone(),
@@ -97,7 +98,11 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
                 requirements: m.requirements.clone(),
                 common_mistakes: m.common_mistakes.clone(),
                 used_by: Vec::new(),
+                produced_by: Vec::new(),
+                samples,
+                blank,
                 file: (*file).to_owned(),
+                files,
             }
         })
         .collect();
@@ -114,18 +119,6 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
             }
         }
     }
-    // Unused materials are only worth a warning when every guide resolved: a guide with errors
-    // may be the one that uses them.
-    let all_guides_resolved = parsed.all_guides_parsed && guides.len() == parsed.guides.len();
-    for material in materials.iter().filter(|_| all_guides_resolved) {
-        if material.used_by.is_empty() {
-            diagnostics.push(Diagnostic::warning(
-                &material.file,
-                None,
-                format!("material `{}` is not used by any guide", material.id),
-            ));
-        }
-    }
     materials.sort_by(|a, b| a.id.cmp(&b.id));
 
     let mut by_department: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -140,7 +133,22 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
         .map(|(name, guides)| Department { name, guides })
         .collect();
 
+    crate::journey::link_chain(parsed, &mut guides, &mut materials, &mut diagnostics);
+    let bundles = crate::journey::resolve_bundles(parsed, &mut guides, &materials, &mut diagnostics);
+    // Unused materials are only worth a warning when every guide resolved: a guide with errors
+    // may be the one that uses them.
+    let all_guides_resolved = parsed.all_guides_parsed && guides.len() == parsed.guides.len();
+    for material in materials.iter().filter(|_| all_guides_resolved) {
+        if material.used_by.is_empty() && material.produced_by.is_empty() {
+            diagnostics.push(Diagnostic::warning(
+                &material.file,
+                None,
+                format!("material `{}` is not used by any guide", material.id),
+            ));
+        }
+    }
     let site = config.map(|config| Site {
+        bundles,
         config,
         materials,
         guides,
@@ -337,6 +345,8 @@ fn resolve_guide(
                 .as_ref()
                 .map(|n| render_toml_markdown(tree, file, n, 4, diagnostics)),
             reused: use_.reused,
+            sample_count: material.samples.len(),
+            produced_by: None,
         });
     }
 
@@ -570,6 +580,30 @@ fn resolve_guide(
         ));
     }
 
+    let mut produces = Vec::new();
+    for id in &g.produces {
+        match library.get(id.get_ref().as_str()) {
+            Some((_, m)) => produces.push(GuideLink {
+                id: id.get_ref().to_string(),
+                title: m.name.clone(),
+            }),
+            None => {
+                let d = Diagnostic::error(
+                    file,
+                    Some(id.span()),
+                    format!("no material `{}` in the material library", id.get_ref()),
+                )
+                .with_hint("`produces` names the materials (certificates) this procedure issues");
+                diagnostics.push(
+                    match nearest(id.get_ref().as_str(), library.keys().map(String::as_str)) {
+                        Some(best) => d.with_hint(format!("did you mean `{best}`?")),
+                        None => d,
+                    },
+                );
+            }
+        }
+    }
+
     if diagnostics.error_count() > errors_before {
         return None;
     }
@@ -608,6 +642,18 @@ fn resolve_guide(
         time_limit: TimeLimitView {
             statutory,
             promised,
+            statutory_days: t
+                .statutory_days
+                .as_ref()
+                .map(|d| *d.get_ref())
+                .filter(|_| t.statutory_confidence != Confidence::U),
+            statutory_working: t.statutory_unit == crate::schema::DayUnit::Working,
+            promised_days: t
+                .promised_days
+                .as_ref()
+                .map(|d| *d.get_ref())
+                .filter(|_| t.promised_confidence != Confidence::U),
+            promised_working: t.promised_unit == crate::schema::DayUnit::Working,
             kind_label: match t.kind {
                 LimitKind::OnTheSpot => "即办件",
                 LimitKind::Promised => "承诺件",
@@ -652,6 +698,10 @@ fn resolve_guide(
             })
             .collect(),
         plans,
+        produces,
+        needs: Vec::new(),
+        feeds: Vec::new(),
+        bundles: Vec::new(),
         file: file.to_owned(),
     })
 }

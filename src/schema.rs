@@ -183,6 +183,99 @@ pub struct MaterialToml {
     pub requirements: Vec<String>,
     #[serde(default)]
     pub common_mistakes: Vec<String>,
+    /// A blank form to download (any file in the site).
+    pub blank: Option<Spanned<String>>,
+    /// Filled-in samples (示范文本), each an image or a form described as data.
+    #[serde(default)]
+    pub samples: Vec<SampleToml>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SampleToml {
+    pub title: String,
+    /// A PNG, JPEG or SVG file the staff provide (e.g. a scanned filled-in form).
+    pub image: Option<Spanned<String>>,
+    /// A form described as data (`forms/*.toml`), drawn by permitroom.
+    pub form: Option<Spanned<String>>,
+    /// What the image shows, for readers who cannot see it.
+    pub alt: Option<String>,
+    #[serde(default)]
+    pub callouts: Vec<CalloutToml>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalloutToml {
+    /// Position on the page: pixels of an image, millimetres of a drawn form (A4, 210 × 297).
+    pub at: Spanned<[f64; 2]>,
+    pub text: String,
+    /// A place where applicants often go wrong.
+    #[serde(default)]
+    pub mistake: bool,
+}
+
+/// `forms/*.toml`: a filled-in form described as data, drawn as an A4 page.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormToml {
+    pub title: String,
+    pub subtitle: Option<String>,
+    #[serde(default)]
+    pub sections: Vec<FormSection>,
+    #[serde(default)]
+    pub signatures: Vec<FormSignature>,
+    pub footer: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormSection {
+    pub heading: String,
+    #[serde(default)]
+    pub fields: Vec<FormField>,
+    /// Column headings: when given, `rows` is a table instead of label/value fields.
+    #[serde(default)]
+    pub columns: Vec<String>,
+    #[serde(default)]
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormField {
+    pub label: String,
+    pub value: String,
+    /// Takes the full width of the form (long values); otherwise two fields share a row.
+    #[serde(default)]
+    pub wide: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureKind {
+    Seal,
+    Signature,
+    Date,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormSignature {
+    pub kind: SignatureKind,
+    pub label: String,
+    pub value: String,
+}
+
+/// `bundles/<id>.toml`: several guides taken as one journey (一件事).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleToml {
+    pub title: String,
+    pub summary: String,
+    /// The guides in the order an applicant goes through them.
+    pub guides: Spanned<Vec<Spanned<Slug>>>,
+    pub note: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -214,6 +307,9 @@ pub struct GuideToml {
     pub prohibitions: Vec<Statement>,
     #[serde(default)]
     pub materials: Vec<MaterialUse>,
+    /// Materials this procedure issues (its certificate), which later procedures reuse.
+    #[serde(default)]
+    pub produces: Vec<Spanned<Slug>>,
     pub time_limit: TimeLimitToml,
     pub fees: FeesToml,
     pub result: ResultToml,
@@ -313,8 +409,8 @@ pub enum DayUnit {
 impl DayUnit {
     pub fn label(self) -> &'static str {
         match self {
-            DayUnit::Calendar => "日",
-            DayUnit::Working => "个工作日",
+            DayUnit::Calendar => " 日",
+            DayUnit::Working => " 个工作日",
         }
     }
 }

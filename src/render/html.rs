@@ -18,6 +18,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("index.html", include_str!("../../templates/index.html")),
     ("guide.html", include_str!("../../templates/guide.html")),
     ("material.html", include_str!("../../templates/material.html")),
+    ("bundle.html", include_str!("../../templates/bundle.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("style.css", include_str!("../../templates/style.css")),
 ];
@@ -118,6 +119,7 @@ pub fn site_pages(site: &Site, templates: &Templates, options: &RenderOptions) -
     c.insert("departments", &departments);
     c.insert("guide_count", &site.guides.len());
     c.insert("materials", &site.materials);
+    c.insert("bundles", &site.bundles);
     let mut diagnostics = Diagnostics::default();
     match templates.render("index.html", &c) {
         Ok(html) => out.insert("index.html", html),
@@ -131,6 +133,17 @@ pub fn site_pages(site: &Site, templates: &Templates, options: &RenderOptions) -
     for material in &site.materials {
         match material_page(site, material, templates, options) {
             Ok(html) => out.insert(format!("materials/{}/index.html", material.id), html),
+            Err(d) => diagnostics.push(*d),
+        }
+        for (name, bytes) in &material.files {
+            out.insert(format!("materials/{}/{name}", material.id), bytes.clone());
+        }
+    }
+    for bundle in &site.bundles {
+        let mut c = base_context(site, "../../", options);
+        c.insert("bundle", bundle);
+        match templates.render("bundle.html", &c) {
+            Ok(html) => out.insert(format!("bundles/{}/index.html", bundle.id), html),
             Err(d) => diagnostics.push(*d),
         }
     }

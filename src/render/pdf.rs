@@ -19,13 +19,14 @@ use super::Output;
 use super::png::{FONT_BOLD, FONT_REGULAR};
 use crate::diagnostics::{Diagnostic, Diagnostics, line_col};
 use crate::load::SourceTree;
-use crate::model::{Guide, Site, SiteConfig};
+use crate::model::{Bundle, Guide, Sample, Site, SiteConfig};
 
 /// The embedded Typst templates, overridable by `templates/<name>` in a site.
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("handout.typ", include_str!("../../templates/handout.typ")),
     ("short.typ", include_str!("../../templates/short.typ")),
     ("common.typ", include_str!("../../templates/common.typ")),
+    ("bundle.typ", include_str!("../../templates/bundle.typ")),
 ];
 
 fn file_id(path: &str) -> FileId {
@@ -137,6 +138,24 @@ struct HandoutData<'a> {
     page_url: String,
     qr: &'static str,
     plan_images: Vec<String>,
+    samples: Vec<SampleData<'a>>,
+}
+
+/// A sample of one of the guide's materials, with the virtual path of its image.
+#[derive(Serialize)]
+struct SampleData<'a> {
+    material: &'a str,
+    sample: &'a Sample,
+    image: String,
+}
+
+/// What the bundle template reads from `/data.json`.
+#[derive(Serialize)]
+struct BundleData<'a> {
+    site: &'a SiteConfig,
+    bundle: &'a Bundle,
+    page_url: String,
+    qr: &'static str,
 }
 
 /// A QR code for `url` as SVG.
@@ -251,6 +270,12 @@ pub fn render_pdfs(site: &Site, engine: &PdfEngine, options: &PdfOptions) -> Res
             Err(d) => diagnostics.extend(d),
         }
     }
+    for bundle in &site.bundles {
+        match bundle_pdf(site, bundle, engine, options) {
+            Ok(out) => output.extend(out),
+            Err(d) => diagnostics.extend(d),
+        }
+    }
     if diagnostics.has_errors() {
         Err(diagnostics)
     } else {
@@ -275,12 +300,32 @@ fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfOptio
         files.insert(path.clone(), Bytes::from_string(plan.svg.clone()));
         plan_images.push(path);
     }
+    let mut samples = Vec::new();
+    for usage in guide.materials.iter().filter(|m| m.sample_count > 0) {
+        let Some(material) = site.materials.iter().find(|m| m.id == usage.id) else {
+            continue;
+        };
+        for sample in &material.samples {
+            let Some((_, bytes)) = material.files.iter().find(|(name, _)| name == &sample.file) else {
+                continue;
+            };
+            let ext = sample.file.rsplit('.').next().unwrap_or("svg");
+            let path = format!("/img/sample-{}.{ext}", samples.len());
+            files.insert(path.clone(), Bytes::new(bytes.clone()));
+            samples.push(SampleData {
+                material: &material.name,
+                sample,
+                image: path,
+            });
+        }
+    }
     let data = HandoutData {
         site: &site.config,
         guide,
         page_url,
         qr: "/img/qr.svg",
         plan_images,
+        samples,
     };
     let json = serde_json::to_vec(&data).map_err(|e| fail(vec![e.to_string()]))?;
     files.insert("/data.json".to_owned(), Bytes::new(json));
@@ -290,6 +335,42 @@ fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfOptio
         let pdf = compile(engine, template, files.clone(), &format!("{}-{suffix}", guide.id), date).map_err(fail)?;
         out.insert(format!("guides/{}/{}-{suffix}.pdf", guide.id, guide.id), pdf);
     }
+    Ok(out)
+}
+
+fn bundle_pdf(site: &Site, bundle: &Bundle, engine: &PdfEngine, options: &PdfOptions) -> Result<Output, Diagnostics> {
+    let fail = |messages: Vec<String>| {
+        messages
+            .into_iter()
+            .map(|m| Diagnostic::error(&bundle.file, None, format!("cannot make the bundle PDF: {m}")))
+            .collect::<Diagnostics>()
+    };
+    let page_url = format!("{}bundles/{}/", site.config.base_url, bundle.id);
+    let mut files = BTreeMap::new();
+    files.insert(
+        "/img/qr.svg".to_owned(),
+        Bytes::from_string(qr_svg(&page_url).map_err(|e| fail(vec![e]))?),
+    );
+    let data = BundleData {
+        site: &site.config,
+        bundle,
+        page_url,
+        qr: "/img/qr.svg",
+    };
+    let json = serde_json::to_vec(&data).map_err(|e| fail(vec![e.to_string()]))?;
+    files.insert("/data.json".to_owned(), Bytes::new(json));
+    // A bundle is as new as its newest guide.
+    let updated = site
+        .guides
+        .iter()
+        .filter(|g| bundle.steps.iter().any(|s| s.id == g.id))
+        .map(|g| g.updated.as_str())
+        .max()
+        .unwrap_or("1970-01-01");
+    let date = document_date(updated, options.source_date_epoch);
+    let pdf = compile(engine, "/bundle.typ", files, &format!("bundle-{}", bundle.id), date).map_err(fail)?;
+    let mut out = Output::default();
+    out.insert(format!("bundles/{}/{}.pdf", bundle.id, bundle.id), pdf);
     Ok(out)
 }
 

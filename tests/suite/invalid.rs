@@ -108,6 +108,10 @@ cases! {
     rule_unknown_quantity => "rule-unknown-quantity",
     rule_wrong_units => "rule-wrong-units",
     correct_plan_failing_a_rule => "plan-correct-fails",
+    sample_callout_off_the_page => "callout-off-page",
+    bundle_with_unknown_guide => "bundle-unknown-guide",
+    cycle_in_outputs_and_inputs => "produce-cycle",
+    svg_sample_with_script => "svg-script",
 }
 
 #[test]

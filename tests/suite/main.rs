@@ -7,4 +7,5 @@ mod common;
 mod invalid;
 mod pdf;
 mod plans;
+mod samples;
 mod site;

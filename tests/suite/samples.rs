@@ -1,0 +1,164 @@
+//! Samples with callouts, the chain of procedures, and bundles with their checklist.
+
+use std::collections::BTreeSet;
+
+use crate::common::*;
+
+fn fixture_output() -> std::path::PathBuf {
+    let out = temp_dir("samples").join("out");
+    build(&fixtures().join("base"), &out);
+    out
+}
+
+#[test]
+fn material_page_with_a_sample_snapshot() {
+    let out = fixture_output();
+    let html = std::fs::read_to_string(out.join("materials/application-form/index.html")).unwrap();
+    insta::assert_snapshot!("material_with_sample_main", main_part(&html));
+}
+
+#[test]
+fn drawn_form_svg_snapshot() {
+    let out = fixture_output();
+    let svg = std::fs::read_to_string(out.join("materials/application-form/sample-1.svg")).unwrap();
+    insta::assert_snapshot!("sample_form_svg", svg);
+}
+
+#[test]
+fn bundle_page_snapshot() {
+    let out = fixture_output();
+    let html = std::fs::read_to_string(out.join("bundles/start/index.html")).unwrap();
+    insta::assert_snapshot!("bundle_main", main_part(&html));
+}
+
+#[test]
+fn callouts_are_a_list_linked_to_markers_and_images_have_sizes() {
+    let out = fixture_output();
+    let html = std::fs::read_to_string(out.join("materials/floor-plan-drawing/index.html")).unwrap();
+    assert!(
+        html.contains(r#"<img src="sample-1.svg" width="200" height="120" alt="标注了尺寸的示例平面图">"#),
+        "{html}"
+    );
+    for n in 1..=2 {
+        assert!(
+            html.contains(&format!(r##"href="#sample-1-note-{n}""##)),
+            "marker {n} links to its note"
+        );
+        assert!(
+            html.contains(&format!(r#"<li id="sample-1-note-{n}""#)),
+            "note {n} is a list item"
+        );
+    }
+    assert!(
+        html.contains("blank-blank.txt"),
+        "the blank form is offered for download"
+    );
+    // A staff SVG is never inlined: only referenced by <img>.
+    assert!(!html.contains("<line x1=\"100\""));
+}
+
+#[test]
+fn the_chain_of_procedures_is_shown() {
+    let out = fixture_output();
+    let beta = std::fs::read_to_string(out.join("guides/beta/index.html")).unwrap();
+    assert!(beta.contains("需要先办"), "beta needs what alpha issues");
+    assert!(
+        beta.contains("示例事项审批</a>（取得示例批准书）"),
+        "{}",
+        main_part(&beta)
+    );
+    let alpha = std::fs::read_to_string(out.join("guides/alpha/index.html")).unwrap();
+    assert!(alpha.contains("办结后取得"));
+    let approval = std::fs::read_to_string(out.join("materials/approval/index.html")).unwrap();
+    assert!(approval.contains("的办理结果"));
+}
+
+/// The bundled site's bundles: each material once, totals from the guides' own data.
+#[test]
+fn bundle_checklists_list_each_material_once_and_totals_add_up() {
+    let site = permitroom::check(&repo_root())
+        .unwrap()
+        .site
+        .expect("the bundled site has no errors");
+    assert!(!site.bundles.is_empty(), "the flagship content has a bundle");
+    for bundle in &site.bundles {
+        let members: Vec<&permitroom::model::Guide> = bundle
+            .steps
+            .iter()
+            .map(|s| site.guides.iter().find(|g| g.id == s.id).unwrap())
+            .collect();
+        let ids: Vec<&str> = bundle.checklist.iter().map(|c| c.id.as_str()).collect();
+        let unique: BTreeSet<&str> = ids.iter().copied().collect();
+        assert_eq!(ids.len(), unique.len(), "a material is listed twice in {}", bundle.id);
+        let wanted: BTreeSet<&str> = members
+            .iter()
+            .flat_map(|g| g.materials.iter().map(|m| m.id.as_str()))
+            .collect();
+        assert_eq!(
+            unique, wanted,
+            "the checklist is exactly the union of the guides' materials"
+        );
+        let entries: usize = members.iter().map(|g| g.materials.len()).sum();
+        assert_eq!(bundle.material_entries, entries);
+        assert!(
+            bundle.checklist.len() < entries,
+            "deduplication removed something in {}",
+            bundle.id
+        );
+        for item in &bundle.checklist {
+            let users: Vec<&str> = members
+                .iter()
+                .filter(|g| g.materials.iter().any(|m| m.id == item.id))
+                .map(|g| g.id.as_str())
+                .collect();
+            assert_eq!(
+                item.uses.iter().map(|u| u.guide.as_str()).collect::<Vec<_>>(),
+                users,
+                "{}",
+                item.id
+            );
+        }
+        let calendar: u32 = members
+            .iter()
+            .filter(|g| !g.time_limit.statutory_working)
+            .filter_map(|g| g.time_limit.statutory_days)
+            .sum();
+        let working: u32 = members
+            .iter()
+            .filter(|g| g.time_limit.statutory_working)
+            .filter_map(|g| g.time_limit.statutory_days)
+            .sum();
+        if calendar > 0 {
+            assert!(
+                bundle.statutory_total.contains(&format!("{calendar} 日")),
+                "{} vs {calendar}",
+                bundle.statutory_total
+            );
+        }
+        if working > 0 {
+            assert!(
+                bundle.statutory_total.contains(&format!("{working} 个工作日")),
+                "{}",
+                bundle.statutory_total
+            );
+        }
+        let unconfirmed = members.iter().filter(|g| g.time_limit.statutory_days.is_none()).count();
+        assert_eq!(bundle.statutory_unconfirmed.len(), unconfirmed);
+    }
+}
+
+#[test]
+fn the_flagship_samples_have_at_least_three_callouts() {
+    let site = permitroom::check(&repo_root()).unwrap().site.unwrap();
+    for id in ["setup-application", "practice-registration-form", "staff-roster"] {
+        let material = site
+            .materials
+            .iter()
+            .find(|m| m.id == id)
+            .unwrap_or_else(|| panic!("{id}"));
+        assert!(!material.samples.is_empty(), "{id} has a sample");
+        for sample in &material.samples {
+            assert!(sample.callouts.len() >= 3, "{id}: {} callouts", sample.callouts.len());
+        }
+    }
+}
