@@ -419,11 +419,13 @@ fn bundle(
     let mut material_entries = 0;
     for guide in members {
         let t = &guide.time_limit;
-        match t.statutory_days {
+        // Another locality's number (L) is no total for this one: list it as unconfirmed.
+        let local = |fact: &Fact| fact.confidence != crate::schema::Confidence::L;
+        match t.statutory_days.filter(|_| local(&t.statutory)) {
             Some(d) => statutory.push((d, t.statutory_working)),
             None => statutory_unconfirmed.push(guide.title.clone()),
         }
-        match t.promised_days {
+        match t.promised_days.filter(|_| local(&t.promised)) {
             Some(d) => promised.push((d, t.promised_working)),
             None => promised_unconfirmed.push(guide.title.clone()),
         }

@@ -19,6 +19,11 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("guide.html", include_str!("../../templates/guide.html")),
     ("material.html", include_str!("../../templates/material.html")),
     ("bundle.html", include_str!("../../templates/bundle.html")),
+    ("search.html", include_str!("../../templates/search.html")),
+    ("all-guides.html", include_str!("../../templates/all-guides.html")),
+    ("site.js", include_str!("../../templates/site.js")),
+    ("search.js", include_str!("../../templates/search.js")),
+    ("checklist.js", include_str!("../../templates/checklist.js")),
     ("404.html", include_str!("../../templates/404.html")),
     ("style.css", include_str!("../../templates/style.css")),
 ];
@@ -130,6 +135,19 @@ pub fn site_pages(site: &Site, templates: &Templates, options: &RenderOptions) -
         Ok(html) => out.insert("404.html", html),
         Err(d) => diagnostics.push(*d),
     }
+    match templates.render("search.html", &c) {
+        Ok(html) => out.insert("search.html", html),
+        Err(d) => diagnostics.push(*d),
+    }
+    let mut c = base_context(site, "../", options);
+    c.insert("departments", &departments);
+    c.insert("guides", &site.guides.iter().map(|g| &g.id).collect::<Vec<_>>());
+    c.insert("bundles", &site.bundles);
+    match templates.render("all-guides.html", &c) {
+        Ok(html) => out.insert("guides/index.html", html),
+        Err(d) => diagnostics.push(*d),
+    }
+    out.extend(super::search::index_files(&super::search::documents(site)));
     for material in &site.materials {
         match material_page(site, material, templates, options) {
             Ok(html) => out.insert(format!("materials/{}/index.html", material.id), html),

@@ -5,6 +5,7 @@
 pub mod html;
 pub mod pdf;
 pub mod png;
+pub mod search;
 
 use std::collections::BTreeMap;
 
