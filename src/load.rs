@@ -30,6 +30,8 @@ pub const SOURCE_DIRS: &[&str] = &[
 ];
 /// The site configuration file at the root.
 pub const SITE_CONFIG: &str = "site.toml";
+/// The optional questionnaire at the root.
+pub const FINDER: &str = "finder.toml";
 
 /// What one file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,6 +208,10 @@ pub fn load_site(root: &Path) -> Result<(SourceTree, Diagnostics), LoadError> {
     };
     let mut diagnostics = Diagnostics::default();
     read_one(&canonical_root, &config, &mut tree, &mut diagnostics);
+    let finder = canonical_root.join(FINDER);
+    if finder.is_file() {
+        read_one(&canonical_root, &finder, &mut tree, &mut diagnostics);
+    }
     for dir in SOURCE_DIRS {
         let dir = canonical_root.join(dir);
         if !dir.is_dir() {

@@ -21,6 +21,7 @@ pub struct Site {
     pub departments: Vec<Department>,
     /// Sorted by id.
     pub bundles: Vec<Bundle>,
+    pub finder: Option<Finder>,
     #[serde(skip)]
     pub symbols: SymbolLibrary,
 }
@@ -181,6 +182,9 @@ pub struct Guide {
     /// Bundles this guide is part of.
     pub bundles: Vec<GuideLink>,
     pub file: String,
+    /// Media files published under `guides/<id>/media/`: `(name, bytes)`.
+    #[serde(skip)]
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -268,6 +272,56 @@ pub struct Step {
     pub duration: Option<String>,
     pub place: Option<String>,
     pub special_label: Option<&'static str>,
+    pub video: Option<Video>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Video {
+    pub title: String,
+    /// File names under the guide's `media/` folder.
+    pub src: String,
+    pub mime: &'static str,
+    pub poster: Option<String>,
+    pub captions: String,
+    pub transcript: Prose,
+}
+
+/// The "which permits do I need" questionnaire, resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finder {
+    pub title: String,
+    pub intro: Option<String>,
+    pub questions: Vec<Question>,
+    /// Everything an answer can add, in result order.
+    pub items: Vec<FinderItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    pub id: String,
+    pub text: String,
+    pub hint: Option<String>,
+    pub multiple: bool,
+    pub answers: Vec<Answer>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    pub id: String,
+    pub label: String,
+    pub adds: Vec<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FinderItem {
+    pub id: String,
+    pub kind: &'static str,
+    pub title: String,
+    pub url: String,
+    pub summary: String,
+    pub department: String,
+    pub conditions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

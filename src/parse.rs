@@ -26,6 +26,7 @@ pub struct ParsedSite {
     pub forms: BTreeMap<String, FormToml>,
     /// `(id, file, bundle)`, in file order.
     pub bundles: Vec<(Slug, String, BundleToml)>,
+    pub finder: Option<crate::schema::FinderToml>,
 }
 
 #[derive(Debug, Clone)]
@@ -129,6 +130,7 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
             }
         }
     }
+    site.finder = parse_toml(tree, crate::load::FINDER, &mut diagnostics);
     for file in tree.files_under("bundles").filter(|f| f.ends_with(".toml")) {
         let stem = file.trim_start_matches("bundles/").trim_end_matches(".toml");
         match Slug::parse(stem) {

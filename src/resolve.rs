@@ -147,7 +147,9 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
             ));
         }
     }
+    let finder = crate::journey::resolve_finder(parsed, &guides, &bundles, &mut diagnostics);
     let site = config.map(|config| Site {
+        finder,
         bundles,
         config,
         materials,
@@ -351,6 +353,7 @@ fn resolve_guide(
     }
 
     // Stages and steps.
+    let mut media: Vec<(String, Vec<u8>)> = Vec::new();
     let mut ids = BTreeSet::new();
     let mut stages = Vec::new();
     for (si, stage) in g.stages.iter().enumerate() {
@@ -418,6 +421,10 @@ fn resolve_guide(
                 duration: step.duration.clone(),
                 place: step.place.clone(),
                 special_label: step.special.map(|s| s.label()),
+                video: step
+                    .video
+                    .as_ref()
+                    .and_then(|v| resolve_video(tree, file, v, &mut media, diagnostics)),
             });
         }
         stages.push(Stage {
@@ -703,6 +710,92 @@ fn resolve_guide(
         feeds: Vec::new(),
         bundles: Vec::new(),
         file: file.to_owned(),
+        files: media,
+    })
+}
+
+/// A step's video: the files exist and are of the right kinds, the captions are WebVTT.
+fn resolve_video(
+    tree: &SourceTree,
+    file: &str,
+    video: &crate::schema::VideoToml,
+    media: &mut Vec<(String, Vec<u8>)>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Video> {
+    let errors_before = diagnostics.error_count();
+    let mut publish = |path: &str| -> String {
+        let name = path.rsplit('/').next().unwrap_or(path).to_owned();
+        if !media.iter().any(|(n, _)| n == &name) {
+            media.push((name.clone(), tree.bytes(path).unwrap_or_default().to_vec()));
+        }
+        name
+    };
+    let mut check = |written: &Spanned<String>, allowed: &[&str], what: &str| -> Option<String> {
+        let path = resolve_path(tree, file, written, diagnostics)?;
+        let ext = path
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        if !allowed.contains(&ext.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    file,
+                    Some(written.span()),
+                    format!("{what} must be a {} file", allowed.join(" or ")),
+                )
+                .with_label("wrong kind of file"),
+            );
+            return None;
+        }
+        Some(path)
+    };
+    let video_path = check(&video.file, &["mp4", "webm"], "a step video");
+    let poster_path = video
+        .poster
+        .as_ref()
+        .and_then(|p| check(p, &["png", "jpg", "jpeg", "webp"], "a video poster"));
+    let captions_path = check(&video.captions, &["vtt"], "captions");
+    let transcript_path = check(&video.transcript, &["md"], "a transcript");
+    if let Some(path) = &captions_path
+        && !tree
+            .text(path)
+            .is_some_and(|t| t.trim_start_matches('\u{feff}').starts_with("WEBVTT"))
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                path.as_str(),
+                Some(0..0),
+                "captions must be a WebVTT file starting with `WEBVTT`",
+            )
+            .with_hint("export the subtitles as .vtt (WebVTT); .srt files need converting"),
+        );
+    }
+    if diagnostics.error_count() > errors_before {
+        return None;
+    }
+    let (video_path, captions_path, transcript_path) = (video_path?, captions_path?, transcript_path?);
+    let transcript_text = tree.text(&transcript_path)?;
+    let transcript = markdown::to_prose(
+        transcript_text,
+        MarkdownSource {
+            file: &transcript_path,
+            offset: Some(0),
+            fallback: None,
+        },
+        5,
+        diagnostics,
+    );
+    Some(Video {
+        title: video.title.clone(),
+        mime: if video_path.ends_with(".webm") {
+            "video/webm"
+        } else {
+            "video/mp4"
+        },
+        src: publish(&video_path),
+        poster: poster_path.map(|p| publish(&p)),
+        captions: publish(&captions_path),
+        transcript,
     })
 }
 

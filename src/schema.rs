@@ -547,6 +547,58 @@ pub struct StepToml {
     #[serde(rename = "where")]
     pub place: Option<String>,
     pub special: Option<Special>,
+    /// A short video of the step, shown with captions and a transcript.
+    pub video: Option<VideoToml>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VideoToml {
+    /// An MP4 or WebM file in the site.
+    pub file: Spanned<String>,
+    /// An image shown before the video plays.
+    pub poster: Option<Spanned<String>>,
+    /// WebVTT captions (required: a video without captions shuts out deaf applicants).
+    pub captions: Spanned<String>,
+    /// A Markdown transcript shown beside the video.
+    pub transcript: Spanned<String>,
+    pub title: String,
+}
+
+/// `finder.toml`: the "which permits do I need" questionnaire.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinderToml {
+    pub title: String,
+    pub intro: Option<String>,
+    /// The order results are listed in (guide and bundle ids); others follow.
+    #[serde(default)]
+    pub order: Vec<Spanned<Slug>>,
+    #[serde(default)]
+    pub questions: Vec<QuestionToml>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionToml {
+    pub id: Spanned<Slug>,
+    pub text: String,
+    pub hint: Option<String>,
+    /// Several answers may be chosen (checkboxes) instead of one (radio buttons).
+    #[serde(default)]
+    pub multiple: bool,
+    pub answers: Vec<AnswerToml>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerToml {
+    pub label: String,
+    /// Guide or bundle ids this answer makes necessary.
+    #[serde(default)]
+    pub adds: Vec<Spanned<Slug>>,
+    /// Shown in the result when this answer is chosen.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -21,11 +21,14 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("bundle.html", include_str!("../../templates/bundle.html")),
     ("search.html", include_str!("../../templates/search.html")),
     ("all-guides.html", include_str!("../../templates/all-guides.html")),
+    ("finder.html", include_str!("../../templates/finder.html")),
+    ("finder.js", include_str!("../../templates/finder.js")),
     ("site.js", include_str!("../../templates/site.js")),
     ("search.js", include_str!("../../templates/search.js")),
     ("checklist.js", include_str!("../../templates/checklist.js")),
     ("404.html", include_str!("../../templates/404.html")),
     ("style.css", include_str!("../../templates/style.css")),
+    ("favicon.svg", include_str!("../../templates/favicon.svg")),
 ];
 
 /// The template engine, with the site's overrides applied.
@@ -139,6 +142,15 @@ pub fn site_pages(site: &Site, templates: &Templates, options: &RenderOptions) -
         Ok(html) => out.insert("search.html", html),
         Err(d) => diagnostics.push(*d),
     }
+    let mut c = base_context(site, "", options);
+    c.insert("finder", &site.finder);
+    match templates.render("finder.html", &c) {
+        Ok(html) => out.insert("finder.html", html),
+        Err(d) => diagnostics.push(*d),
+    }
+    if let Some(finder) = &site.finder {
+        out.insert("finder.json", serde_json::to_vec(finder).unwrap_or_default());
+    }
     let mut c = base_context(site, "../", options);
     c.insert("departments", &departments);
     c.insert("guides", &site.guides.iter().map(|g| &g.id).collect::<Vec<_>>());
@@ -201,5 +213,8 @@ pub fn guide_pages(
         .render("guide.html", &c)
         .map_err(|d| Diagnostics::from_iter([*d]))?;
     out.insert(format!("guides/{}/index.html", guide.id), html);
+    for (name, bytes) in &guide.files {
+        out.insert(format!("guides/{}/media/{name}", guide.id), bytes.clone());
+    }
     Ok(out)
 }

@@ -139,6 +139,8 @@ struct HandoutData<'a> {
     qr: &'static str,
     plan_images: Vec<String>,
     samples: Vec<SampleData<'a>>,
+    /// QR codes to the web page of each step that has a video, by step id.
+    video_qrs: BTreeMap<String, String>,
 }
 
 /// A sample of one of the guide's materials, with the virtual path of its image.
@@ -319,6 +321,13 @@ fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfOptio
             });
         }
     }
+    let mut video_qrs = BTreeMap::new();
+    for step in guide.stages.iter().flat_map(|s| &s.steps).filter(|s| s.video.is_some()) {
+        let path = format!("/img/qr-video-{}.svg", video_qrs.len());
+        let svg = qr_svg(&format!("{page_url}#step-{}", step.id)).map_err(|e| fail(vec![e]))?;
+        files.insert(path.clone(), Bytes::from_string(svg));
+        video_qrs.insert(step.id.clone(), path);
+    }
     let data = HandoutData {
         site: &site.config,
         guide,
@@ -326,6 +335,7 @@ fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfOptio
         qr: "/img/qr.svg",
         plan_images,
         samples,
+        video_qrs,
     };
     let json = serde_json::to_vec(&data).map_err(|e| fail(vec![e.to_string()]))?;
     files.insert("/data.json".to_owned(), Bytes::new(json));

@@ -119,7 +119,8 @@ fn bundle_checklists_list_each_material_once_and_totals_add_up() {
             );
         }
         // Numbers of another locality (L) are not added into a local total.
-        let local = |g: &&&permitroom::model::Guide| g.time_limit.statutory.confidence != permitroom::schema::Confidence::L;
+        let local =
+            |g: &&&permitroom::model::Guide| g.time_limit.statutory.confidence != permitroom::schema::Confidence::L;
         let days = |working: bool| -> u32 {
             members
                 .iter()
@@ -168,4 +169,85 @@ fn the_flagship_samples_have_at_least_three_callouts() {
             assert!(sample.callouts.len() >= 3, "{id}: {} callouts", sample.callouts.len());
         }
     }
+}
+
+#[test]
+fn a_step_video_has_captions_a_transcript_and_a_qr_code_in_the_pdf() {
+    let out = fixture_output();
+    let html = std::fs::read_to_string(out.join("guides/alpha/index.html")).unwrap();
+    assert!(
+        html.contains(r#"<source src="media/submit.webm" type="video/webm">"#),
+        "{}",
+        main_part(&html)
+    );
+    assert!(html.contains(r#"<track kind="captions" src="media/submit.vtt" srclang="zh" label="中文字幕" default>"#));
+    assert!(html.contains(r#"poster="media/submit-poster.png""#));
+    assert!(
+        html.contains("视频文字稿") && html.contains("<strong>受理通知书</strong>"),
+        "transcript beside the video"
+    );
+    for file in ["submit.webm", "submit.vtt", "submit-poster.png"] {
+        assert!(
+            out.join("guides/alpha/media").join(file).is_file(),
+            "{file} is published"
+        );
+    }
+    let text = tool(
+        "pdftotext",
+        &[
+            "-raw",
+            out.join("guides/alpha/alpha-handout.pdf").to_str().unwrap(),
+            "-",
+        ],
+    );
+    assert!(text.stdout.contains("扫码观看视频：如何提交材料"), "{}", text.stdout);
+}
+
+#[test]
+fn captions_must_be_webvtt() {
+    let site = base_site("vtt");
+    std::fs::write(
+        site.join("media/submit.vtt"),
+        "1\n00:00:00,000 --> 00:00:02,000\n字幕\n",
+    )
+    .unwrap();
+    let run = permitroom(&["check", "--root", site.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("media/submit.vtt:1:1: error: captions must be a WebVTT file"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_finder_without_javascript_lists_every_item_with_its_conditions() {
+    let out = fixture_output();
+    let html = std::fs::read_to_string(out.join("finder.html")).unwrap();
+    assert!(
+        html.contains(r#"<form id="finder-form" class="finder-form" hidden>"#),
+        "the questions need JavaScript"
+    );
+    for title in ["示例一件事", "示例事项审批", "示例登记"] {
+        assert!(html.contains(title), "{title} listed for readers without JavaScript");
+    }
+    assert!(html.contains("符合设置规划。"), "with their conditions");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("finder.json")).unwrap()).unwrap();
+    assert_eq!(json["questions"][0]["answers"][1]["adds"], serde_json::json!(["beta"]));
+}
+
+#[test]
+fn the_search_index_is_sharded_and_small_per_query() {
+    let out = fixture_output();
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("search/meta.json")).unwrap()).unwrap();
+    let shards = meta["shards"].as_u64().unwrap();
+    assert!(shards >= 1 && out.join(format!("search/shards/{}.json", shards - 1)).is_file());
+    assert!(out.join("search/docs/0.json").is_file());
+    let search = std::fs::read_to_string(out.join("search.html")).unwrap();
+    assert!(
+        search.contains("<noscript>") && search.contains("guides/index.html"),
+        "degrades to the all-guides page"
+    );
 }

@@ -68,7 +68,10 @@ fn pages_make_no_request_to_another_host_and_carry_a_csp() {
         // Scripts only from the site itself, never inline (the CSP would block them anyway).
         for (i, _) in html.match_indices("<script") {
             let tag = &html[i..i + html[i..].find("</script>").unwrap()];
-            assert!(tag.starts_with("<script src=\"") && tag.ends_with("\">"), "{path}: {tag}");
+            assert!(
+                tag.starts_with("<script src=\"") && tag.ends_with("\">"),
+                "{path}: {tag}"
+            );
             assert!(tag.contains("assets/"), "{path}: {tag}");
         }
     }
