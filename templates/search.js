@@ -31,6 +31,7 @@
     }
     return out;
   }
+  var LIMIT = 30;
   var cache = {};
   function load(path) {
     if (!cache[path]) {
@@ -53,19 +54,30 @@
             candidates = candidates === null ? ids.slice() : candidates.filter(function (x) { return ids.indexOf(x) >= 0; });
           });
           candidates = candidates || [];
+          // Fetch document chunks in order, a few at a time, until enough hits are verified:
+          // a common query never downloads the whole site.
           var chunkIds = [];
           candidates.forEach(function (id) { var c = Math.floor(id / meta.chunk); if (chunkIds.indexOf(c) < 0) { chunkIds.push(c); } });
-          return Promise.all(chunkIds.map(function (c) { return load('search/docs/' + c + '.json'); })).then(function (chunks) {
-            var needle = query.toLowerCase(), results = [];
-            candidates.forEach(function (id) {
-              var chunk = chunks[chunkIds.indexOf(Math.floor(id / meta.chunk))];
-              var doc = chunk[id % meta.chunk];
-              var hay = doc.title + ' ' + doc.text;
-              var at = hay.toLowerCase().indexOf(needle);
-              if (at >= 0) { results.push({ doc: doc, hay: hay, at: at, inTitle: at < doc.title.length }); }
+          var needle = query.toLowerCase(), results = [], next = 0;
+          function more() {
+            if (results.length >= LIMIT || next >= chunkIds.length) { return Promise.resolve(results); }
+            var batch = chunkIds.slice(next, next + 4);
+            next += batch.length;
+            return Promise.all(batch.map(function (c) { return load('search/docs/' + c + '.json'); })).then(function (chunks) {
+              candidates.forEach(function (id) {
+                var at = batch.indexOf(Math.floor(id / meta.chunk));
+                if (at < 0) { return; }
+                var doc = chunks[at][id % meta.chunk];
+                var hay = doc.title + ' ' + doc.text;
+                var pos = hay.toLowerCase().indexOf(needle);
+                if (pos >= 0) { results.push({ doc: doc, hay: hay, at: pos, inTitle: pos < doc.title.length }); }
+              });
+              return more();
             });
-            results.sort(function (a, b) { return (b.inTitle ? 1 : 0) - (a.inTitle ? 1 : 0); });
-            return results;
+          }
+          return more().then(function (found) {
+            found.sort(function (a, b) { return (b.inTitle ? 1 : 0) - (a.inTitle ? 1 : 0); });
+            return { results: found.slice(0, LIMIT), more: found.length >= LIMIT && next < chunkIds.length };
           });
         });
     });
@@ -83,7 +95,8 @@
     return p;
   }
 
-  function show(query, results) {
+  function show(query, found) {
+    var results = found.results;
     list.replaceChildren();
     results.forEach(function (r) {
       var li = document.createElement('li');
@@ -101,7 +114,9 @@
       li.appendChild(snippet(r.hay, r.at, query.length));
       list.appendChild(li);
     });
-    status.textContent = results.length ? '找到 ' + results.length + ' 条与“' + query + '”相关的结果' : '没有找到与“' + query + '”相关的结果，请换个说法试试。';
+    status.textContent = results.length
+      ? '找到 ' + results.length + (found.more ? '+' : '') + ' 条与“' + query + '”相关的结果' + (found.more ? '（显示前 ' + LIMIT + ' 条，请输入更具体的词）' : '')
+      : '没有找到与“' + query + '”相关的结果，请换个说法试试。';
   }
 
   var query = (new URLSearchParams(window.location.search).get('q') || '').trim();
