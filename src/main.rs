@@ -47,6 +47,21 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Live preview: serve the site on 127.0.0.1, rebuild on save, reload open pages
+    Serve {
+        /// The site folder (holds site.toml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (0 picks a free one)
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Listen on every network interface, not just this machine (prints a warning)
+        #[arg(long)]
+        bind_all: bool,
+        /// Do not rebuild the PDF handouts while previewing
+        #[arg(long)]
+        no_pdf: bool,
+    },
     /// Create a new guide from a scaffold that builds cleanly (its TODOs show as warnings)
     New {
         /// The guide's id: lower-case ASCII letters, digits and `-` (e.g. `food-shop-licence`)
@@ -63,6 +78,26 @@ fn main() -> ExitCode {
         Command::Build { root, out, no_pdf } => build(&root, out.unwrap_or_else(|| root.join("output")), no_pdf),
         Command::Check { root } => check(&root),
         Command::New { guide_id, root } => new_guide(&root, &guide_id),
+        Command::Serve {
+            root,
+            port,
+            bind_all,
+            no_pdf,
+        } => {
+            let options = permitroom::serve::ServeOptions {
+                root,
+                port,
+                bind_all,
+                skip_pdfs: no_pdf,
+            };
+            match permitroom::serve::serve(options) {
+                Ok(()) => ExitCode::from(EXIT_OK),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(EXIT_USAGE_OR_IO)
+                }
+            }
+        }
     }
 }
 

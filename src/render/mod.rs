@@ -61,6 +61,18 @@ pub struct RenderOptions {
 
 /// Renders every page and image of the site.
 pub fn render_site(site: &Site, engines: &Engines, options: &RenderOptions) -> Result<Output, Diagnostics> {
+    render_site_except(site, engines, options, &|_| true, None)
+}
+
+/// Renders the site-wide pages and the guides for which `wanted` is true (live preview
+/// re-renders only the guides that changed and keeps the others' files).
+pub fn render_site_except(
+    site: &Site,
+    engines: &Engines,
+    options: &RenderOptions,
+    wanted: &(dyn Fn(&str) -> bool + Sync),
+    previous: Option<&Output>,
+) -> Result<Output, Diagnostics> {
     let mut output = Output::default();
     let mut diagnostics = Diagnostics::default();
     let site_pages = html::site_pages(site, &engines.templates, options);
@@ -71,10 +83,21 @@ pub fn render_site(site: &Site, engines: &Engines, options: &RenderOptions) -> R
     let per_guide: Vec<Result<Output, Diagnostics>> = site
         .guides
         .par_iter()
+        .filter(|guide| wanted(&guide.id))
         .map(|guide| {
             let mut out = html::guide_pages(site, guide, &engines.templates, options)?;
             for plan in &guide.plans {
                 let base = format!("guides/{}/plans/{}", guide.id, plan.plan.id);
+                // A plan drawn exactly as before keeps its PNG (live preview).
+                let unchanged = previous.and_then(|p| {
+                    (p.files.get(&format!("{base}.svg"))? == plan.svg.as_bytes())
+                        .then(|| p.files.get(&format!("{base}.png")).cloned())?
+                });
+                if let Some(png) = unchanged {
+                    out.insert(format!("{base}.png"), png);
+                    out.insert(format!("{base}.svg"), plan.svg.clone());
+                    continue;
+                }
                 match png::svg_to_png(&plan.svg, &engines.fonts, 1.5) {
                     Ok(png) => out.insert(format!("{base}.png"), png),
                     Err(e) => {

@@ -260,13 +260,23 @@ pub struct PdfOptions {
     pub source_date_epoch: Option<i64>,
 }
 
-/// The handout and the one-page short version of every guide.
+/// The handout and the one-page short version of every guide, and every bundle's PDF.
 pub fn render_pdfs(site: &Site, engine: &PdfEngine, options: &PdfOptions) -> Result<Output, Diagnostics> {
+    render_pdfs_except(site, engine, options, &|_| true)
+}
+
+/// The PDFs of the guides for which `wanted` is true, and every bundle's.
+pub fn render_pdfs_except(
+    site: &Site,
+    engine: &PdfEngine,
+    options: &PdfOptions,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<Output, Diagnostics> {
     let mut output = Output::default();
     let mut diagnostics = Diagnostics::default();
     // Sequential on purpose: Typst parallelises layout itself, and one document at a time
     // keeps peak memory low.
-    for guide in &site.guides {
+    for guide in site.guides.iter().filter(|g| wanted(&g.id)) {
         match guide_pdfs(site, guide, engine, options) {
             Ok(out) => output.extend(out),
             Err(d) => diagnostics.extend(d),

@@ -4,8 +4,10 @@
 #![allow(clippy::disallowed_methods)] // Tests set up and inspect real folders.
 
 mod common;
+mod docs;
 mod invalid;
 mod pdf;
 mod plans;
 mod samples;
+mod serve;
 mod site;

@@ -1,0 +1,287 @@
+//! `permitroom serve`: live reload, the error overlay with the last good pages still served,
+//! no path outside the output, and Host/Origin checks. Save-to-reload times are printed
+//! (`cargo test --test suite serve -- --nocapture`); they are figures, not assertions.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+struct Preview {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Preview {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(site: &Path) -> Preview {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_permitroom"))
+        .args(["serve", "--root", site.to_str().unwrap(), "--port", "0", "--no-pdf"])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
+                let _ = tx.send(rest.split('/').next().unwrap().parse::<u16>().unwrap());
+            }
+        }
+    });
+    let port = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("serve starts and prints its address");
+    Preview { child, port }
+}
+
+/// A raw HTTP/1.1 GET (the path is sent exactly as given, no normalisation).
+fn get(port: u16, path: &str, extra: &[(&str, &str)]) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut request = format!("GET {path} HTTP/1.1\r\nConnection: close\r\n");
+    if !extra.iter().any(|(k, _)| *k == "Host") {
+        request.push_str(&format!("Host: 127.0.0.1:{port}\r\n"));
+    }
+    for (k, v) in extra {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Server-sent events, one `(event, data)` per message.
+fn events(port: u16) -> mpsc::Receiver<(String, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET /__permitroom/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+    )
+    .unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut event, mut data) = (String::new(), String::new());
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if let Some(e) = line.strip_prefix("event: ") {
+                event = e.to_owned();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                data = d.to_owned();
+            } else if line.is_empty()
+                && !event.is_empty()
+                && tx
+                    .send((std::mem::take(&mut event), std::mem::take(&mut data)))
+                    .is_err()
+            {
+                return;
+            }
+        }
+    });
+    // Let the server register the client before anything changes.
+    std::thread::sleep(Duration::from_millis(300));
+    rx
+}
+
+fn wait_for(rx: &mpsc::Receiver<(String, String)>, wanted: &str) -> (String, String) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let (event, data) = rx.recv_timeout(left).unwrap_or_else(|_| panic!("no `{wanted}` event"));
+        if event == wanted {
+            return (event, data);
+        }
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+#[test]
+fn an_edit_reloads_the_page_with_the_change() {
+    let site = base_site("serve-edit");
+    let preview = start(&site);
+    let rx = events(preview.port);
+    let (status, body) = get(preview.port, "/guides/alpha/index.html", &[]);
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("/__permitroom/live.js"),
+        "the reload script is injected while serving"
+    );
+    let mut times = Vec::new();
+    for i in 0..5 {
+        let started = Instant::now();
+        let old = if i == 0 {
+            "这是**示例**概述。".to_owned()
+        } else {
+            format!("第 {} 次修改。", i - 1)
+        };
+        edit(&site, "guides/alpha/overview.md", &old, &format!("第 {i} 次修改。"));
+        wait_for(&rx, "reload");
+        times.push(started.elapsed());
+        let (_, body) = get(preview.port, "/guides/alpha/index.html", &[]);
+        assert!(body.contains(&format!("第 {i} 次修改。")), "the changed page is served");
+    }
+    eprintln!(
+        "save-to-reload, one guide's Markdown: median {:?} over {} edits {times:?}",
+        median(times.clone()),
+        times.len()
+    );
+    let mut times = Vec::new();
+    for i in 0..3 {
+        let started = Instant::now();
+        let css = site.join("templates/style.css");
+        std::fs::create_dir_all(css.parent().unwrap()).unwrap();
+        std::fs::write(&css, format!("body {{ margin: {i}px; }}\n")).unwrap();
+        wait_for(&rx, "reload");
+        times.push(started.elapsed());
+        assert!(
+            get(preview.port, "/assets/style.css", &[])
+                .1
+                .contains(&format!("margin: {i}px"))
+        );
+    }
+    eprintln!(
+        "save-to-reload, a template: median {:?} {times:?}",
+        median(times.clone())
+    );
+}
+
+#[test]
+fn a_broken_edit_shows_the_problem_and_keeps_the_last_good_page() {
+    let site = base_site("serve-broken");
+    let preview = start(&site);
+    let rx = events(preview.port);
+    let (_, before) = get(preview.port, "/guides/alpha/index.html", &[]);
+    edit(&site, "guides/alpha/guide.toml", "department = ", "departmnet = ");
+    let (_, data) = wait_for(&rx, "problem");
+    assert!(
+        data.contains("guides/alpha/guide.toml:4:1: error: unknown field `departmnet`"),
+        "{data}"
+    );
+    let (status, after) = get(preview.port, "/guides/alpha/index.html", &[]);
+    assert_eq!(status, 200);
+    assert_eq!(after, before, "the last good page is still served");
+    // A page opened while the sources are broken is told at once.
+    let late = events(preview.port);
+    wait_for(&late, "problem");
+    edit(&site, "guides/alpha/guide.toml", "departmnet = ", "department = ");
+    wait_for(&rx, "ok");
+    wait_for(&rx, "reload");
+}
+
+#[test]
+fn nothing_outside_the_output_can_be_read() {
+    let site = base_site("serve-paths");
+    let preview = start(&site);
+    for path in [
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fsite.toml",
+        "/guides/..%5c..%5csite.toml",
+        "/site.toml",
+        "/guides/alpha/guide.toml",
+    ] {
+        let (status, body) = get(preview.port, path, &[]);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("base_url"), "{path} leaked a source file");
+    }
+    assert_eq!(get(preview.port, "/", &[]).0, 200);
+}
+
+#[test]
+fn another_web_page_cannot_read_the_preview() {
+    let site = base_site("serve-origin");
+    let preview = start(&site);
+    let foreign_origin = get(preview.port, "/index.html", &[("Origin", "http://evil.example")]);
+    assert_eq!(foreign_origin.0, 403);
+    let rebinding = get(
+        preview.port,
+        "/index.html",
+        &[("Host", &format!("evil.example:{}", preview.port))],
+    );
+    assert_eq!(rebinding.0, 403);
+    let own = get(
+        preview.port,
+        "/index.html",
+        &[("Origin", &format!("http://127.0.0.1:{}", preview.port))],
+    );
+    assert_eq!(own.0, 200);
+    let localhost = get(
+        preview.port,
+        "/index.html",
+        &[("Host", &format!("localhost:{}", preview.port))],
+    );
+    assert_eq!(localhost.0, 200);
+}
+
+#[test]
+fn build_output_never_carries_the_reload_script() {
+    let out = temp_dir("no-live").join("out");
+    build(&fixtures().join("base"), &out);
+    for (path, bytes) in read_tree(&out) {
+        assert!(!String::from_utf8_lossy(&bytes).contains("__permitroom"), "{path}");
+    }
+}
+
+#[test]
+fn save_to_reload_figures_for_the_flagship_guide() {
+    let site = temp_dir("serve-flagship");
+    for part in ["site.toml", "finder.toml", "materials", "forms", "guides", "bundles"] {
+        let from = repo_root().join(part);
+        if from.is_dir() {
+            copy_dir(&from, &site.join(part));
+        } else {
+            std::fs::copy(&from, site.join(part)).unwrap();
+        }
+    }
+    let preview = start(&site);
+    let rx = events(preview.port);
+    let overview = site.join("guides/dental-outpatient/overview.md");
+    let original = std::fs::read_to_string(&overview).unwrap();
+    let mut times = Vec::new();
+    for i in 0..5 {
+        let started = Instant::now();
+        std::fs::write(&overview, format!("{original}\n修改 {i}。\n")).unwrap();
+        wait_for(&rx, "reload");
+        times.push(started.elapsed());
+    }
+    let (_, body) = get(preview.port, "/guides/dental-outpatient/index.html", &[]);
+    assert!(body.contains("修改 4。"));
+    eprintln!(
+        "save-to-reload, flagship guide Markdown: median {:?} {times:?}",
+        median(times.clone())
+    );
+    let mut times = Vec::new();
+    for i in 0..3 {
+        let started = Instant::now();
+        let css = site.join("templates/style.css");
+        std::fs::create_dir_all(css.parent().unwrap()).unwrap();
+        std::fs::write(&css, format!("body {{ margin: {i}px; }}\n")).unwrap();
+        wait_for(&rx, "reload");
+        times.push(started.elapsed());
+    }
+    eprintln!(
+        "save-to-reload, flagship site, a template: median {:?} {times:?}",
+        median(times.clone())
+    );
+}
