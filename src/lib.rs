@@ -25,6 +25,7 @@ pub mod resolve;
 pub mod samples;
 pub mod scaffold;
 pub mod schema;
+pub mod schemas;
 pub mod serve;
 pub mod write;
 

@@ -62,6 +62,15 @@ enum Command {
         #[arg(long)]
         no_pdf: bool,
     },
+    /// Write JSON Schemas of every source file kind (for editor completion) and .taplo.toml
+    Schema {
+        /// The site folder: .taplo.toml is written here
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the schemas, relative to the site folder
+        #[arg(long, default_value = "schemas")]
+        out: String,
+    },
     /// Create a new guide from a scaffold that builds cleanly (its TODOs show as warnings)
     New {
         /// The guide's id: lower-case ASCII letters, digits and `-` (e.g. `food-shop-licence`)
@@ -78,6 +87,25 @@ fn main() -> ExitCode {
         Command::Build { root, out, no_pdf } => build(&root, out.unwrap_or_else(|| root.join("output")), no_pdf),
         Command::Check { root } => check(&root),
         Command::New { guide_id, root } => new_guide(&root, &guide_id),
+        Command::Schema { root, out } => {
+            let mut files: Vec<(String, String)> = permitroom::schemas::schemas()
+                .into_iter()
+                .map(|(name, text)| (format!("{out}/{name}"), text))
+                .collect();
+            files.push((".taplo.toml".into(), permitroom::schemas::taplo_config(&out)));
+            match permitroom::write::replace_files(&root, &files) {
+                Ok(()) => {
+                    for (path, _) in &files {
+                        eprintln!("wrote {path}");
+                    }
+                    ExitCode::from(EXIT_OK)
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write the schemas: {e}");
+                    ExitCode::from(EXIT_USAGE_OR_IO)
+                }
+            }
+        }
         Command::Serve {
             root,
             port,

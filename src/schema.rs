@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 use toml::Spanned;
 
@@ -42,6 +43,21 @@ impl fmt::Display for Slug {
     }
 }
 
+impl JsonSchema for Slug {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Id".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$",
+            "maxLength": 64,
+            "description": "An id: lower-case ASCII letters, digits and single `-`, starting with a letter."
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Slug {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
@@ -64,6 +80,20 @@ impl IsoDate {
         let mut it = self.0.split('-').map(|p| p.parse::<i64>().unwrap_or(0));
         let (y, m, d) = (it.next().unwrap_or(0), it.next().unwrap_or(0), it.next().unwrap_or(0));
         (y as i32, m as u32, d as u32)
+    }
+}
+
+impl JsonSchema for IsoDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": "A date written YYYY-MM-DD."
+        })
     }
 }
 
@@ -90,7 +120,7 @@ impl<'de> Deserialize<'de> for IsoDate {
 }
 
 /// How sure we are of a fact (see `../shared/domain`): shown to applicants beside it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema, Serialize, Default)]
 pub enum Confidence {
     /// Read in the rule's own text.
     #[default]
@@ -115,7 +145,7 @@ impl Confidence {
 }
 
 /// Trust level of a submitted document (State Council 2016 technical guide).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema, Serialize)]
 pub enum Trust {
     A,
     B,
@@ -137,10 +167,11 @@ impl Trust {
 // ---------------------------------------------------------------------------------------------
 // site.toml
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteToml {
     pub title: String,
+    #[schemars(with = "String")]
     pub base_url: Spanned<String>,
     #[serde(default = "default_language")]
     pub language: String,
@@ -151,7 +182,7 @@ fn default_language() -> String {
     "zh-CN".into()
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Centre {
     pub name: String,
@@ -163,20 +194,22 @@ pub struct Centre {
 // ---------------------------------------------------------------------------------------------
 // materials/*.toml
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MaterialsToml {
     #[serde(default)]
     pub material: Vec<MaterialToml>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MaterialToml {
+    #[schemars(with = "Slug")]
     pub id: Spanned<Slug>,
     pub name: String,
     pub issuer: String,
     pub trust: Trust,
+    #[schemars(with = "Option<String>")]
     pub description: Option<Spanned<String>>,
     pub basis: Option<String>,
     #[serde(default)]
@@ -184,19 +217,22 @@ pub struct MaterialToml {
     #[serde(default)]
     pub common_mistakes: Vec<String>,
     /// A blank form to download (any file in the site).
+    #[schemars(with = "Option<String>")]
     pub blank: Option<Spanned<String>>,
     /// Filled-in samples (示范文本), each an image or a form described as data.
     #[serde(default)]
     pub samples: Vec<SampleToml>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SampleToml {
     pub title: String,
     /// A PNG, JPEG or SVG file the staff provide (e.g. a scanned filled-in form).
+    #[schemars(with = "Option<String>")]
     pub image: Option<Spanned<String>>,
     /// A form described as data (`forms/*.toml`), drawn by permitroom.
+    #[schemars(with = "Option<String>")]
     pub form: Option<Spanned<String>>,
     /// What the image shows, for readers who cannot see it.
     pub alt: Option<String>,
@@ -204,10 +240,11 @@ pub struct SampleToml {
     pub callouts: Vec<CalloutToml>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalloutToml {
     /// Position on the page: pixels of an image, millimetres of a drawn form (A4, 210 × 297).
+    #[schemars(with = "[f64; 2]")]
     pub at: Spanned<[f64; 2]>,
     pub text: String,
     /// A place where applicants often go wrong.
@@ -216,7 +253,7 @@ pub struct CalloutToml {
 }
 
 /// `forms/*.toml`: a filled-in form described as data, drawn as an A4 page.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FormToml {
     pub title: String,
@@ -228,7 +265,7 @@ pub struct FormToml {
     pub footer: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FormSection {
     pub heading: String,
@@ -241,7 +278,7 @@ pub struct FormSection {
     pub rows: Vec<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FormField {
     pub label: String,
@@ -251,7 +288,7 @@ pub struct FormField {
     pub wide: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SignatureKind {
     Seal,
@@ -259,7 +296,7 @@ pub enum SignatureKind {
     Date,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FormSignature {
     pub kind: SignatureKind,
@@ -268,12 +305,13 @@ pub struct FormSignature {
 }
 
 /// `bundles/<id>.toml`: several guides taken as one journey (一件事).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BundleToml {
     pub title: String,
     pub summary: String,
     /// The guides in the order an applicant goes through them.
+    #[schemars(with = "Vec<Slug>")]
     pub guides: Spanned<Vec<Spanned<Slug>>>,
     pub note: Option<String>,
 }
@@ -281,7 +319,7 @@ pub struct BundleToml {
 // ---------------------------------------------------------------------------------------------
 // guides/<id>/guide.toml
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GuideToml {
     pub title: String,
@@ -292,7 +330,9 @@ pub struct GuideToml {
     pub audience: Option<String>,
     pub quantity_limit: Option<String>,
     pub updated: IsoDate,
+    #[schemars(with = "Option<String>")]
     pub overview: Option<Spanned<String>>,
+    #[schemars(with = "Option<u32>")]
     pub visits: Option<Spanned<u32>>,
     #[serde(default)]
     pub visits_confidence: Confidence,
@@ -309,6 +349,7 @@ pub struct GuideToml {
     pub materials: Vec<MaterialUse>,
     /// Materials this procedure issues (its certificate), which later procedures reuse.
     #[serde(default)]
+    #[schemars(with = "Vec<Slug>")]
     pub produces: Vec<Spanned<Slug>>,
     pub time_limit: TimeLimitToml,
     pub fees: FeesToml,
@@ -325,7 +366,7 @@ pub struct GuideToml {
     pub rules: Vec<RuleToml>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Authority {
     pub accepting: String,
@@ -334,14 +375,14 @@ pub struct Authority {
     pub co_handling: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum BasisRole {
     Setting,
     Implementing,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LegalBasis {
     pub law: String,
@@ -351,15 +392,16 @@ pub struct LegalBasis {
     pub confidence: Confidence,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Statement {
+    #[schemars(with = "String")]
     pub text: Spanned<String>,
     #[serde(default)]
     pub confidence: Confidence,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Form {
     Original,
@@ -379,17 +421,20 @@ impl Form {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MaterialUse {
+    #[schemars(with = "Slug")]
     pub material: Spanned<Slug>,
     pub form: Form,
+    #[schemars(with = "Option<u32>")]
     pub copies: Option<Spanned<u32>>,
     #[serde(default)]
     pub copies_confidence: Confidence,
     #[serde(default = "yes")]
     pub required: bool,
     pub condition: Option<String>,
+    #[schemars(with = "Option<String>")]
     pub note: Option<Spanned<String>>,
     #[serde(default)]
     pub reused: bool,
@@ -399,7 +444,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DayUnit {
     Calendar,
@@ -415,21 +460,23 @@ impl DayUnit {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LimitKind {
     OnTheSpot,
     Promised,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimeLimitToml {
+    #[schemars(with = "Option<u32>")]
     pub statutory_days: Option<Spanned<u32>>,
     #[serde(default = "calendar")]
     pub statutory_unit: DayUnit,
     #[serde(default)]
     pub statutory_confidence: Confidence,
+    #[schemars(with = "Option<u32>")]
     pub promised_days: Option<Spanned<u32>>,
     #[serde(default = "working")]
     pub promised_unit: DayUnit,
@@ -447,9 +494,10 @@ fn working() -> DayUnit {
     DayUnit::Working
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeesToml {
+    #[schemars(with = "Option<bool>")]
     pub free: Option<Spanned<bool>>,
     #[serde(default)]
     pub confidence: Confidence,
@@ -458,7 +506,7 @@ pub struct FeesToml {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeeItem {
     pub item: String,
@@ -466,7 +514,7 @@ pub struct FeeItem {
     pub basis: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResultToml {
     pub certificate: String,
@@ -475,14 +523,14 @@ pub struct ResultToml {
     pub sample_note: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ContactKind {
     Consult,
     Complaint,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     pub kind: ContactKind,
@@ -491,18 +539,20 @@ pub struct Contact {
     pub address: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StageLogic {
     And,
     Or,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageToml {
+    #[schemars(with = "Slug")]
     pub id: Spanned<Slug>,
     pub title: String,
+    #[schemars(with = "Option<String>")]
     pub summary: Option<Spanned<String>>,
     #[serde(default = "and")]
     pub logic: StageLogic,
@@ -514,7 +564,7 @@ fn and() -> StageLogic {
     StageLogic::And
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Special {
     SiteInspection,
@@ -534,12 +584,15 @@ impl Special {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepToml {
+    #[schemars(with = "Slug")]
     pub id: Spanned<Slug>,
     pub title: String,
+    #[schemars(with = "Option<String>")]
     pub text: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub file: Option<Spanned<String>>,
     #[serde(default)]
     pub optional: bool,
@@ -551,36 +604,42 @@ pub struct StepToml {
     pub video: Option<VideoToml>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VideoToml {
     /// An MP4 or WebM file in the site.
+    #[schemars(with = "String")]
     pub file: Spanned<String>,
     /// An image shown before the video plays.
+    #[schemars(with = "Option<String>")]
     pub poster: Option<Spanned<String>>,
     /// WebVTT captions (required: a video without captions shuts out deaf applicants).
+    #[schemars(with = "String")]
     pub captions: Spanned<String>,
     /// A Markdown transcript shown beside the video.
+    #[schemars(with = "String")]
     pub transcript: Spanned<String>,
     pub title: String,
 }
 
 /// `finder.toml`: the "which permits do I need" questionnaire.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FinderToml {
     pub title: String,
     pub intro: Option<String>,
     /// The order results are listed in (guide and bundle ids); others follow.
     #[serde(default)]
+    #[schemars(with = "Vec<Slug>")]
     pub order: Vec<Spanned<Slug>>,
     #[serde(default)]
     pub questions: Vec<QuestionToml>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionToml {
+    #[schemars(with = "Slug")]
     pub id: Spanned<Slug>,
     pub text: String,
     pub hint: Option<String>,
@@ -590,25 +649,27 @@ pub struct QuestionToml {
     pub answers: Vec<AnswerToml>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerToml {
     pub label: String,
     /// Guide or bundle ids this answer makes necessary.
     #[serde(default)]
+    #[schemars(with = "Vec<Slug>")]
     pub adds: Vec<Spanned<Slug>>,
     /// Shown in the result when this answer is chosen.
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FaqToml {
     pub question: String,
+    #[schemars(with = "String")]
     pub answer: Spanned<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ExampleKind {
     Correct,
@@ -616,18 +677,21 @@ pub enum ExampleKind {
     Reference,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanRef {
+    #[schemars(with = "String")]
     pub file: Spanned<String>,
     pub example: ExampleKind,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleToml {
+    #[schemars(with = "Slug")]
     pub id: Spanned<Slug>,
     pub statement: String,
+    #[schemars(with = "String")]
     pub check: Spanned<String>,
     pub source: String,
     #[serde(default)]

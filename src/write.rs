@@ -70,6 +70,18 @@ pub fn create_files(root: &Path, files: &[(String, String)]) -> io::Result<()> {
     Ok(())
 }
 
+/// Writes generated files (`permitroom schema`), replacing earlier versions.
+pub fn replace_files(root: &Path, files: &[(String, String)]) -> io::Result<()> {
+    for (path, text) in files {
+        let target = root.join(path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(target, text)?;
+    }
+    Ok(())
+}
+
 fn write_tree(dir: &Path, output: &Output) -> io::Result<()> {
     fs::create_dir_all(dir)?;
     for (path, bytes) in &output.files {

@@ -1,5 +1,6 @@
 //! The floor-plan source format (`docs/floor-plans.md`) as Rust types.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -8,11 +9,12 @@ use crate::schema::Slug;
 /// A point in millimetres; `y` grows downwards.
 pub type PointMm = [i64; 2];
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanToml {
     pub title: String,
     pub description: String,
+    #[schemars(with = "Vec<PointMm>")]
     pub outline: Spanned<Vec<PointMm>>,
     #[serde(default = "default_wall")]
     pub wall: u32,
@@ -38,7 +40,7 @@ fn default_wall() -> u32 {
     200
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RoomKind {
     Waiting,
@@ -122,7 +124,7 @@ impl RoomKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Zone {
     Public,
@@ -157,18 +159,21 @@ impl Zone {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoomToml {
+    #[schemars(with = "Slug")]
     pub id: Spanned<Slug>,
     pub kind: RoomKind,
     pub label: String,
+    #[schemars(with = "Option<[i64; 4]>")]
     pub rect: Option<Spanned<[i64; 4]>>,
+    #[schemars(with = "Option<Vec<PointMm>>")]
     pub polygon: Option<Spanned<Vec<PointMm>>>,
     pub zone: Option<Zone>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Serialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Swing {
     #[default]
@@ -177,40 +182,49 @@ pub enum Swing {
     Sliding,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DoorToml {
+    #[schemars(with = "Slug")]
     pub room: Spanned<Slug>,
+    #[schemars(with = "PointMm")]
     pub at: Spanned<PointMm>,
     pub width: u32,
     #[serde(default)]
     pub swing: Swing,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WindowToml {
+    #[schemars(with = "Slug")]
     pub room: Spanned<Slug>,
+    #[schemars(with = "PointMm")]
     pub at: Spanned<PointMm>,
     pub width: u32,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpeningToml {
+    #[schemars(with = "[Slug; 2]")]
     pub rooms: Spanned<[Slug; 2]>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EquipmentToml {
+    #[schemars(with = "String")]
     pub symbol: Spanned<String>,
+    #[schemars(with = "Slug")]
     pub room: Spanned<Slug>,
+    #[schemars(with = "PointMm")]
     pub at: Spanned<PointMm>,
+    #[schemars(with = "Option<i32>")]
     pub rotate: Option<Spanned<i32>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FlowKind {
     Patient,
@@ -236,31 +250,34 @@ impl FlowKind {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlowToml {
     pub kind: FlowKind,
+    #[schemars(with = "Vec<Slug>")]
     pub through: Spanned<Vec<Spanned<Slug>>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnnotationToml {
+    #[schemars(with = "PointMm")]
     pub at: Spanned<PointMm>,
     pub text: String,
 }
 
 /// `symbols/*.toml`: a site's own equipment symbols.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SymbolsToml {
     #[serde(default)]
     pub symbol: Vec<SymbolToml>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SymbolToml {
+    #[schemars(with = "Slug")]
     pub id: Spanned<Slug>,
     pub label: String,
     pub width: u32,

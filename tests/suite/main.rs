@@ -9,5 +9,6 @@ mod invalid;
 mod pdf;
 mod plans;
 mod samples;
+mod schema;
 mod serve;
 mod site;

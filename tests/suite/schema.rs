@@ -1,0 +1,116 @@
+//! JSON Schemas for editors: generated from the parsing types, committed, and proven to
+//! accept every bundled source file and to reject a misspelt field.
+
+use crate::common::*;
+use permitroom::schemas::KINDS;
+
+/// `*` matches within one path segment, `**/` any number of folders.
+fn glob_match(pattern: &str, path: &str) -> bool {
+    fn go(p: &[&str], s: &[&str]) -> bool {
+        match (p.first(), s.first()) {
+            (None, None) => true,
+            (Some(&"**"), _) => go(&p[1..], s) || (!s.is_empty() && go(p, &s[1..])),
+            (Some(pp), Some(ss)) => segment(pp, ss) && go(&p[1..], &s[1..]),
+            _ => false,
+        }
+    }
+    fn segment(p: &str, s: &str) -> bool {
+        match p.split_once('*') {
+            None => p == s,
+            Some((pre, post)) => s.len() >= pre.len() + post.len() && s.starts_with(pre) && s.ends_with(post),
+        }
+    }
+    go(
+        &pattern.split('/').collect::<Vec<_>>(),
+        &path.split('/').collect::<Vec<_>>(),
+    )
+}
+
+fn validator(name: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(repo_root().join("schemas").join(name)).expect("committed schema");
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn errors(validator: &jsonschema::Validator, toml_text: &str) -> Vec<String> {
+    let value: serde_json::Value = toml::from_str(toml_text).unwrap();
+    validator
+        .iter_errors(&value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn committed_schemas_are_what_the_types_generate() {
+    let dir = temp_dir("schemas");
+    let run = permitroom(&["schema", "--root", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (name, _, _) in KINDS {
+        let fresh = std::fs::read_to_string(dir.join("schemas").join(name)).unwrap();
+        let committed = std::fs::read_to_string(repo_root().join("schemas").join(name)).unwrap_or_default();
+        assert!(fresh == committed, "schemas/{name} is stale: run `permitroom schema`");
+    }
+    let taplo = std::fs::read_to_string(dir.join(".taplo.toml")).unwrap();
+    assert_eq!(
+        taplo,
+        std::fs::read_to_string(repo_root().join(".taplo.toml")).unwrap(),
+        ".taplo.toml is stale"
+    );
+}
+
+#[test]
+fn the_schemas_accept_every_bundled_source_file() {
+    let root = repo_root();
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(&root).into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        !(name.starts_with('.') && e.depth() > 0)
+            && name != "target"
+            && name != "tests"
+            && name != "output"
+            && name != "node_modules"
+    }) {
+        let entry = entry.unwrap();
+        let rel = entry
+            .path()
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let Some((name, _, _)) = KINDS.iter().find(|(_, glob, _)| glob_match(glob, &rel)) else {
+            continue;
+        };
+        let problems = errors(&validator(name), &std::fs::read_to_string(entry.path()).unwrap());
+        assert!(problems.is_empty(), "{rel} against {name}: {problems:?}");
+        checked += 1;
+    }
+    assert!(checked >= 15, "only {checked} files checked");
+    // The fixture site too (video, finder, symbols-free).
+    let fixture = fixtures().join("base");
+    for (rel, name) in [
+        ("guides/alpha/guide.toml", "guide.schema.json"),
+        ("finder.toml", "finder.schema.json"),
+        ("bundles/start.toml", "bundle.schema.json"),
+    ] {
+        let problems = errors(&validator(name), &std::fs::read_to_string(fixture.join(rel)).unwrap());
+        assert!(problems.is_empty(), "{rel}: {problems:?}");
+    }
+}
+
+#[test]
+fn the_guide_schema_rejects_a_misspelt_field() {
+    let text = std::fs::read_to_string(fixtures().join("base/guides/alpha/guide.toml")).unwrap();
+    let misspelt = text.replacen("department = ", "departmnet = ", 1);
+    let problems = errors(&validator("guide.schema.json"), &misspelt);
+    assert!(problems.iter().any(|p| p.contains("departmnet")), "{problems:?}");
+    let bad_enum = text.replacen("form = \"copy\"", "form = \"copie\"", 1);
+    assert!(!errors(&validator("guide.schema.json"), &bad_enum).is_empty());
+}
+
+#[test]
+fn globs() {
+    assert!(glob_match("materials/**/*.toml", "materials/a.toml"));
+    assert!(glob_match("materials/**/*.toml", "materials/x/a.toml"));
+    assert!(glob_match("guides/*/plans/*.toml", "guides/a/plans/p.toml"));
+    assert!(!glob_match("guides/*/guide.toml", "guides/a/plans/guide.toml"));
+}
