@@ -102,33 +102,9 @@ pub fn checked_events<'t>(
                         .with_hint("write it in Markdown instead (e.g. **bold**, lists, tables); HTML in prose could carry scripts"),
                 );
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                check_url(&dest_url, source.file, locate(range.clone()), diagnostics);
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                check_url(&dest_url, source.file, locate(range.clone()), diagnostics);
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. }) => {
+                check_url(dest_url, source.file, locate(range.clone()), diagnostics);
+                events.push(event);
             }
             Event::Start(Tag::Heading {
                 level,

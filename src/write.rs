@@ -60,14 +60,7 @@ pub fn create_files(root: &Path, files: &[(String, String)]) -> io::Result<()> {
             format!("{path} already exists"),
         ));
     }
-    for (path, text) in files {
-        let target = root.join(path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(target, text)?;
-    }
-    Ok(())
+    replace_files(root, files)
 }
 
 /// Writes generated files (`permitroom schema`), replacing earlier versions.

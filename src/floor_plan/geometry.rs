@@ -136,6 +136,14 @@ pub fn interior_point(polygon: &[Point]) -> Point {
     best.1
 }
 
+/// The bounding box of some points: `(min_x, max_x, min_y, max_y)`.
+pub fn bounds(points: &[Point]) -> (f64, f64, f64, f64) {
+    points.iter().fold(
+        (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY),
+        |b, p| (b.0.min(p.x), b.1.max(p.x), b.2.min(p.y), b.3.max(p.y)),
+    )
+}
+
 /// Area centroid of a simple polygon.
 pub fn centroid(polygon: &[Point]) -> Point {
     let (mut a, mut cx, mut cy) = (0.0, 0.0, 0.0);

@@ -226,14 +226,7 @@ fn label_position(
             footprint(c, d.width, d.width, 0)
         }))
         .collect();
-    let (min_x, max_x) = room
-        .points
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.x), a.1.max(p.x)));
-    let (min_y, max_y) = room
-        .points
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.y), a.1.max(p.y)));
+    let (min_x, max_x, min_y, max_y) = geometry::bounds(&room.points);
     // Score a candidate: overlap with obstacles (mm²), then distance from the centre.
     let overlap = |c: Point| -> Option<f64> {
         let a = footprint(c, box_w, box_h, 0);
@@ -276,14 +269,7 @@ fn label_position(
 
 /// The base text size of a plan, mm.
 fn base_unit(plan: &MeasuredPlan) -> f64 {
-    let (min_x, max_x) = plan
-        .outline
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.x), a.1.max(p.x)));
-    let (min_y, max_y) = plan
-        .outline
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.y), a.1.max(p.y)));
+    let (min_x, max_x, min_y, max_y) = geometry::bounds(&plan.outline);
     ((max_x - min_x).max(max_y - min_y) / 60.0).clamp(120.0, 400.0)
 }
 
@@ -301,14 +287,7 @@ pub struct Drawing {
 
 /// The drawing.
 pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[Highlight]) -> Drawing {
-    let (min_x, max_x) = plan
-        .outline
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.x), a.1.max(p.x)));
-    let (min_y, max_y) = plan
-        .outline
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |a, p| (a.0.min(p.y), a.1.max(p.y)));
+    let (min_x, max_x, min_y, max_y) = geometry::bounds(&plan.outline);
     let (plan_w, plan_h) = (max_x - min_x, max_y - min_y);
     let unit = base_unit(plan);
     let margin = unit * 6.0;

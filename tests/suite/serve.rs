@@ -110,6 +110,27 @@ fn wait_for(rx: &mpsc::Receiver<(String, String)>, wanted: &str) -> (String, Str
     }
 }
 
+/// Saves a new site stylesheet three times; the time from each save to the reload event.
+fn template_edit_times(site: &Path, rx: &mpsc::Receiver<(String, String)>, port: u16) -> Vec<Duration> {
+    let css = site.join("templates/style.css");
+    std::fs::create_dir_all(css.parent().unwrap()).unwrap();
+    (0..3)
+        .map(|i| {
+            let started = Instant::now();
+            std::fs::write(&css, format!("body {{ margin: {i}px; }}\n")).unwrap();
+            wait_for(rx, "reload");
+            let elapsed = started.elapsed();
+            assert!(
+                get(port, "/assets/style.css", &[])
+                    .1
+                    .contains(&format!("margin: {i}px")),
+                "the new stylesheet is served"
+            );
+            elapsed
+        })
+        .collect()
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -145,20 +166,7 @@ fn an_edit_reloads_the_page_with_the_change() {
         median(times.clone()),
         times.len()
     );
-    let mut times = Vec::new();
-    for i in 0..3 {
-        let started = Instant::now();
-        let css = site.join("templates/style.css");
-        std::fs::create_dir_all(css.parent().unwrap()).unwrap();
-        std::fs::write(&css, format!("body {{ margin: {i}px; }}\n")).unwrap();
-        wait_for(&rx, "reload");
-        times.push(started.elapsed());
-        assert!(
-            get(preview.port, "/assets/style.css", &[])
-                .1
-                .contains(&format!("margin: {i}px"))
-        );
-    }
+    let times = template_edit_times(&site, &rx, preview.port);
     eprintln!(
         "save-to-reload, a template: median {:?} {times:?}",
         median(times.clone())
@@ -271,15 +279,7 @@ fn save_to_reload_figures_for_the_flagship_guide() {
         "save-to-reload, flagship guide Markdown: median {:?} {times:?}",
         median(times.clone())
     );
-    let mut times = Vec::new();
-    for i in 0..3 {
-        let started = Instant::now();
-        let css = site.join("templates/style.css");
-        std::fs::create_dir_all(css.parent().unwrap()).unwrap();
-        std::fs::write(&css, format!("body {{ margin: {i}px; }}\n")).unwrap();
-        wait_for(&rx, "reload");
-        times.push(started.elapsed());
-    }
+    let times = template_edit_times(&site, &rx, preview.port);
     eprintln!(
         "save-to-reload, flagship site, a template: median {:?} {times:?}",
         median(times.clone())
