@@ -20,7 +20,7 @@ const EXIT_USAGE_OR_IO: u8 = 2;
     name = "permitroom",
     version,
     about = "Builds a permit sample room (行政许可样板间): a static site and printable handouts from guide sources",
-    after_help = "Exit codes: 0 success, 1 errors in the sources, 2 usage or I/O error.\nThe source format is described in docs/format.md."
+    after_help = "Exit codes: 0 success, 1 errors in the sources, 2 usage or I/O error.\nThe source format: docs/en/reference.md (中文：docs/zh/reference.md)."
 )]
 struct Cli {
     #[command(subcommand)]

@@ -83,7 +83,7 @@ pub fn toml_error(file: &str, error: &toml::de::Error) -> Diagnostic {
         };
     } else if message.starts_with("missing field") {
         diagnostic.label = Some("in this table".into());
-        diagnostic = diagnostic.with_hint("see docs/format.md for the fields each table needs");
+        diagnostic = diagnostic.with_hint("see docs/en/reference.md for the fields each table needs");
     } else if message.starts_with("invalid type") {
         diagnostic.label = Some("wrong type".into());
     }
@@ -121,7 +121,7 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
                 diagnostics.push(Diagnostic::error(
                     file,
                     Some(form.span()),
-                    "a form is a .toml file (see docs/samples-and-bundles.md)",
+                    "a form is a .toml file (see docs/en/reference.md)",
                 ));
                 continue;
             }

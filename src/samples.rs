@@ -57,7 +57,7 @@ pub struct DrawnForm {
 }
 
 /// Draws a form on an A4 page, following the layout documented in
-/// docs/samples-and-bundles.md (authors place callouts by it).
+/// docs/en/reference.md, "forms" (authors place callouts by it).
 pub fn form_svg(form: &FormToml) -> DrawnForm {
     let mut s = String::new();
     let _ = writeln!(

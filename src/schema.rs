@@ -1,7 +1,7 @@
 //! The source format as Rust types: what `site.toml`, `materials/*.toml`, `guide.toml` and
 //! floor-plan files may contain. Deserialising into these types *is* the first check: unknown
 //! fields, wrong types and malformed ids fail inside serde, so the TOML parser reports them at
-//! their line and column (uv's habit). `docs/format.md` is the prose version of this file.
+//! their line and column (uv's habit). `docs/en/reference.md` is the prose version of this file.
 
 use std::fmt;
 

@@ -251,7 +251,7 @@ pub fn measure_plan(
                 Some(best) => d.hints.push(format!("did you mean `{best}`?")),
                 None => d
                     .hints
-                    .push("see the symbol table in docs/floor-plans.md, or add one in symbols/".into()),
+                    .push("see the symbol table in docs/en/reference.md, or add one in symbols/".into()),
             }
             continue;
         };

@@ -408,7 +408,7 @@ impl Parser<'_> {
                             let e = RuleError::new(sspan.clone(), format!("unknown equipment symbol `{symbol}`"));
                             return Err(match nearest(symbol, self.symbols.ids()) {
                                 Some(best) => e.hint(format!("did you mean `{best}`?")),
-                                None => e.hint("see the symbol table in docs/floor-plans.md"),
+                                None => e.hint("see the symbol table in docs/en/reference.md"),
                             });
                         }
                         Quantity::Count(symbol.clone())

@@ -1,4 +1,4 @@
-//! The floor-plan source format (`docs/floor-plans.md`) as Rust types.
+//! The floor-plan source format (`docs/en/reference.md`) as Rust types.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -145,7 +145,7 @@ const pageTypes = {
 };
 
 for (const [name, url] of Object.entries(pageTypes)) {
-  for (const width of [375, 1280]) {
+  for (const width of [375, 768, 1280]) {
     test(`axe finds no WCAG 2.1 A/AA violation: ${name} at ${width}px`, async () => {
       const { page, ctx, errors } = await open(url, { width });
       if (name === 'finder') { await page.check('#kind-1'); }
@@ -163,6 +163,25 @@ for (const [name, url] of Object.entries(pageTypes)) {
       await ctx.close();
     });
   }
+}
+
+for (const [name, url] of Object.entries(pageTypes)) {
+  test(`headings never skip a level and text resizes to 200% without loss: ${name}`, async () => {
+    const { page, ctx } = await open(url, { width: 1280 });
+    const levels = await page.evaluate(() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+      .filter((h) => h.offsetParent !== null || h.closest('[hidden]') === null)
+      .map((h) => Number(h.tagName[1])));
+    assert.equal(levels[0], 1, 'the page starts with an h1');
+    for (let i = 1; i < levels.length; i++) {
+      assert.ok(levels[i] <= levels[i - 1] + 1, `h${levels[i - 1]} is followed by h${levels[i]} in ${url}`);
+    }
+    // 200 % text (WCAG 1.4.4): set through the CSSOM, which the CSP allows.
+    await page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `at 200 % text the page is ${overflow}px wider than the window`);
+    if (shots) { await page.screenshot({ path: path.join(shots, `${name}-text200.png`) }); }
+    await ctx.close();
+  });
 }
 
 test('no request leaves the site', () => {

@@ -90,12 +90,25 @@ fn a_site_can_add_equipment_symbols() {
         "[[symbol]]\nid = \"water-purifier\"\nlabel = \"纯水机\"\nwidth = 500\ndepth = 400\n",
     )
     .unwrap();
-    edit(&site, "guides/alpha/plans/good.toml", "symbol = \"autoclave\"", "symbol = \"water-purifier\"");
-    edit(&site, "guides/alpha/guide.toml", "check = \"rooms(sterilising) >= 1\"", "check = \"count(water-purifier) >= 1\"");
+    edit(
+        &site,
+        "guides/alpha/plans/good.toml",
+        "symbol = \"autoclave\"",
+        "symbol = \"water-purifier\"",
+    );
+    edit(
+        &site,
+        "guides/alpha/guide.toml",
+        "check = \"rooms(sterilising) >= 1\"",
+        "check = \"count(water-purifier) >= 1\"",
+    );
     let out = site.join("output");
     build(&site, &out);
     let html = std::fs::read_to_string(out.join("guides/alpha/index.html")).unwrap();
-    assert!(html.contains("纯水机 1 台"), "the site's own symbol is measured and counted");
+    assert!(
+        html.contains("纯水机 1 台"),
+        "the site's own symbol is measured and counted"
+    );
     let svg = std::fs::read_to_string(out.join("guides/alpha/plans/good.svg")).unwrap();
     assert!(svg.contains(">纯水机</text>"), "and shown in the legend");
 }
@@ -105,5 +118,9 @@ fn equipment_is_counted_by_kind() {
     let out = temp_dir("equipment").join("out");
     build(&fixtures().join("base"), &out);
     let html = std::fs::read_to_string(out.join("guides/alpha/index.html")).unwrap();
-    assert!(html.contains("<strong>设备合计：</strong>高压蒸汽灭菌器 1 台；牙科治疗椅 2 台"), "{}", main_part(&html));
+    assert!(
+        html.contains("<strong>设备合计：</strong>高压蒸汽灭菌器 1 台；牙科治疗椅 2 台"),
+        "{}",
+        main_part(&html)
+    );
 }
