@@ -535,13 +535,30 @@ fn with_live_css(path: &str, body: Vec<u8>) -> Vec<u8> {
     .into_bytes()
 }
 
+/// Shown while no build has succeeded yet: the overlay explains why, and the page reloads
+/// by itself once the sources are fixed.
+const NOTHING_BUILT: &str = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>permitroom</title><link rel=\"stylesheet\" href=\"/__permitroom/live.css\"></head><body><h1>还没有成功构建的页面</h1><p>请根据下方的错误修改源文件并保存。</p><script src=\"/__permitroom/live.js\"></script></body></html>";
+
 fn not_found(request: Request, live: &Arc<Mutex<Live>>) -> std::io::Result<()> {
-    let body = live
+    let page = live
         .lock()
         .ok()
-        .and_then(|s| s.output.files.get("404.html").cloned())
-        .unwrap_or_else(|| b"not found\n".to_vec());
-    respond(request, 404, "text/html; charset=utf-8", body)
+        .map(|s| (s.output.files.is_empty(), s.output.files.get("404.html").cloned()));
+    match page {
+        Some((true, _)) => respond(
+            request,
+            503,
+            "text/html; charset=utf-8",
+            NOTHING_BUILT.as_bytes().to_vec(),
+        ),
+        Some((false, Some(body))) => respond(
+            request,
+            404,
+            "text/html; charset=utf-8",
+            with_live_css("404.html", body),
+        ),
+        _ => respond(request, 404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
+    }
 }
 
 #[cfg(test)]
