@@ -77,13 +77,65 @@ pub struct BuildOptions {
     pub skip_pdfs: bool,
 }
 
-/// Renders a checked site (stage 4): pages and images, then PDFs.
-pub fn render(checked: &Checked, options: &BuildOptions) -> Result<Output, Diagnostics> {
-    let site = checked.site.as_ref().ok_or_else(|| checked.diagnostics.clone())?;
-    let engines = Engines::new(&checked.tree)?;
-    let mut output = render::render_site(site, &engines, &options.render)?;
-    if !options.skip_pdfs {
-        output.extend(render::pdf::render_pdfs(site, &engines.pdf, &options.pdf)?);
-    }
+/// Renders a checked site (stage 4): pages and images, then PDFs, all in memory.
+pub fn render(checked: &Checked, options: &BuildOptions) -> Result<Output, BuildError> {
+    let mut output = Output::default();
+    render_in_parts(checked, options, &mut |part| {
+        output.extend(part);
+        Ok(())
+    })?;
     Ok(output)
+}
+
+/// Why a build stopped.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Problems in the sources or templates.
+    Content(Diagnostics),
+    /// The output could not be written.
+    Io(std::io::Error),
+}
+
+/// Renders a checked site part by part (site pages, then a few guides at a time, then each
+/// guide's PDFs), handing each part to `sink` as soon as it is ready, so memory holds one part
+/// rather than the whole site. `build` passes a [`write::Staging`] folder as the sink.
+pub fn render_in_parts(
+    checked: &Checked,
+    options: &BuildOptions,
+    sink: &mut dyn FnMut(Output) -> std::io::Result<()>,
+) -> Result<(), BuildError> {
+    let site = checked
+        .site
+        .as_ref()
+        .ok_or_else(|| BuildError::Content(checked.diagnostics.clone()))?;
+    let engines = Engines::new(&checked.tree).map_err(BuildError::Content)?;
+    // Site-wide pages first, then guides in groups that rayon renders in parallel.
+    let pages = render::html::site_pages(site, &engines.templates, &options.render).map_err(BuildError::Content)?;
+    sink(pages).map_err(BuildError::Io)?;
+    const GROUP: usize = 8;
+    for group in site.guides.chunks(GROUP) {
+        let ids: Vec<&str> = group.iter().map(|g| g.id.as_str()).collect();
+        let part = render::render_guides(site, &engines, &options.render, &|id| ids.contains(&id), None)
+            .map_err(BuildError::Content)?;
+        sink(part).map_err(BuildError::Io)?;
+    }
+    if !options.skip_pdfs {
+        for guide in &site.guides {
+            let pdfs = render::pdf::render_pdfs_except(site, &engines.pdf, &options.pdf, &|id| id == guide.id)
+                .map_err(BuildError::Content)?;
+            // Bundle PDFs come with every call; keep them for the last one only.
+            let pdfs = Output {
+                files: pdfs
+                    .files
+                    .into_iter()
+                    .filter(|(p, _)| p.starts_with("guides/"))
+                    .collect(),
+            };
+            sink(pdfs).map_err(BuildError::Io)?;
+        }
+        let bundles = render::pdf::render_pdfs_except(site, &engines.pdf, &options.pdf, &|_| false)
+            .map_err(BuildError::Content)?;
+        sink(bundles).map_err(BuildError::Io)?;
+    }
+    Ok(())
 }

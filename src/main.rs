@@ -192,21 +192,33 @@ fn build(root: &std::path::Path, out: PathBuf, skip_pdfs: bool) -> ExitCode {
         },
         skip_pdfs,
     };
-    let output = match permitroom::render(&checked, &options) {
-        Ok(output) => output,
-        Err(d) => {
+    let mut staging = match permitroom::write::Staging::new(&out) {
+        Ok(staging) => staging,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            return ExitCode::from(EXIT_USAGE_OR_IO);
+        }
+    };
+    // Parts are written as they are rendered; the new folder replaces the old only at the end.
+    match permitroom::render_in_parts(&checked, &options, &mut |part| staging.add(&part)) {
+        Ok(()) => {}
+        Err(permitroom::BuildError::Content(d)) => {
             eprint!("{}", diagnostics::render_all(&d, &checked.tree));
             eprintln!("build failed: {} was left as it was", out.display());
             return ExitCode::from(EXIT_CONTENT);
         }
-    };
-    if let Err(e) = permitroom::write::write_output(&out, &output) {
+        Err(permitroom::BuildError::Io(e)) => {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            return ExitCode::from(EXIT_USAGE_OR_IO);
+        }
+    }
+    let files = staging.file_count();
+    if let Err(e) = staging.commit() {
         eprintln!("error: cannot write {}: {e}", out.display());
         return ExitCode::from(EXIT_USAGE_OR_IO);
     }
     eprintln!(
-        "built {} file(s) into {} in {:.2?}",
-        output.files.len(),
+        "built {files} file(s) into {} in {:.2?}",
         out.display(),
         started.elapsed()
     );

@@ -73,13 +73,21 @@ pub fn render_site_except(
     wanted: &(dyn Fn(&str) -> bool + Sync),
     previous: Option<&Output>,
 ) -> Result<Output, Diagnostics> {
+    let mut output = html::site_pages(site, &engines.templates, options)?;
+    output.extend(render_guides(site, engines, options, wanted, previous)?);
+    Ok(output)
+}
+
+/// The pages, plan drawings and media of the guides for which `wanted` is true.
+pub fn render_guides(
+    site: &Site,
+    engines: &Engines,
+    options: &RenderOptions,
+    wanted: &(dyn Fn(&str) -> bool + Sync),
+    previous: Option<&Output>,
+) -> Result<Output, Diagnostics> {
     let mut output = Output::default();
     let mut diagnostics = Diagnostics::default();
-    let site_pages = html::site_pages(site, &engines.templates, options);
-    match site_pages {
-        Ok(pages) => output.extend(pages),
-        Err(d) => diagnostics.extend(d),
-    }
     let per_guide: Vec<Result<Output, Diagnostics>> = site
         .guides
         .par_iter()
