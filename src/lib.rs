@@ -120,22 +120,15 @@ pub fn render_in_parts(
         sink(part).map_err(BuildError::Io)?;
     }
     if !options.skip_pdfs {
+        // One guide's PDFs at a time: Typst's cache is evicted after each document.
         for guide in &site.guides {
-            let pdfs = render::pdf::render_pdfs_except(site, &engines.pdf, &options.pdf, &|id| id == guide.id)
-                .map_err(BuildError::Content)?;
-            // Bundle PDFs come with every call; keep them for the last one only.
-            let pdfs = Output {
-                files: pdfs
-                    .files
-                    .into_iter()
-                    .filter(|(p, _)| p.starts_with("guides/"))
-                    .collect(),
-            };
+            let pdfs = render::pdf::guide_pdfs(site, guide, &engines.pdf, &options.pdf).map_err(BuildError::Content)?;
             sink(pdfs).map_err(BuildError::Io)?;
         }
-        let bundles = render::pdf::render_pdfs_except(site, &engines.pdf, &options.pdf, &|_| false)
-            .map_err(BuildError::Content)?;
-        sink(bundles).map_err(BuildError::Io)?;
+        for bundle in &site.bundles {
+            let pdf = render::pdf::bundle_pdf(site, bundle, &engines.pdf, &options.pdf).map_err(BuildError::Content)?;
+            sink(pdf).map_err(BuildError::Io)?;
+        }
     }
     Ok(())
 }

@@ -86,8 +86,6 @@ pub fn render_guides(
     wanted: &(dyn Fn(&str) -> bool + Sync),
     previous: Option<&Output>,
 ) -> Result<Output, Diagnostics> {
-    let mut output = Output::default();
-    let mut diagnostics = Diagnostics::default();
     let per_guide: Vec<Result<Output, Diagnostics>> = site
         .guides
         .par_iter()
@@ -121,8 +119,15 @@ pub fn render_guides(
             Ok(out)
         })
         .collect();
-    for result in per_guide {
-        match result {
+    merge(per_guide)
+}
+
+/// Joins the outputs of independent parts, or all of their diagnostics if any part failed.
+pub fn merge(parts: impl IntoIterator<Item = Result<Output, Diagnostics>>) -> Result<Output, Diagnostics> {
+    let mut output = Output::default();
+    let mut diagnostics = Diagnostics::default();
+    for part in parts {
+        match part {
             Ok(out) => output.extend(out),
             Err(d) => diagnostics.extend(d),
         }

@@ -272,30 +272,22 @@ pub fn render_pdfs_except(
     options: &PdfOptions,
     wanted: &dyn Fn(&str) -> bool,
 ) -> Result<Output, Diagnostics> {
-    let mut output = Output::default();
-    let mut diagnostics = Diagnostics::default();
     // Sequential on purpose: Typst parallelises layout itself, and one document at a time
     // keeps peak memory low.
-    for guide in site.guides.iter().filter(|g| wanted(&g.id)) {
-        match guide_pdfs(site, guide, engine, options) {
-            Ok(out) => output.extend(out),
-            Err(d) => diagnostics.extend(d),
-        }
-    }
-    for bundle in &site.bundles {
-        match bundle_pdf(site, bundle, engine, options) {
-            Ok(out) => output.extend(out),
-            Err(d) => diagnostics.extend(d),
-        }
-    }
-    if diagnostics.has_errors() {
-        Err(diagnostics)
-    } else {
-        Ok(output)
-    }
+    let guides = site
+        .guides
+        .iter()
+        .filter(|g| wanted(&g.id))
+        .map(|guide| guide_pdfs(site, guide, engine, options));
+    let bundles = site
+        .bundles
+        .iter()
+        .map(|bundle| bundle_pdf(site, bundle, engine, options));
+    super::merge(guides.chain(bundles))
 }
 
-fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfOptions) -> Result<Output, Diagnostics> {
+/// The handout and the short version of one guide.
+pub fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfOptions) -> Result<Output, Diagnostics> {
     let fail = |messages: Vec<String>| {
         messages
             .into_iter()
@@ -358,7 +350,13 @@ fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfOptio
     Ok(out)
 }
 
-fn bundle_pdf(site: &Site, bundle: &Bundle, engine: &PdfEngine, options: &PdfOptions) -> Result<Output, Diagnostics> {
+/// The PDF of one bundle.
+pub fn bundle_pdf(
+    site: &Site,
+    bundle: &Bundle,
+    engine: &PdfEngine,
+    options: &PdfOptions,
+) -> Result<Output, Diagnostics> {
     let fail = |messages: Vec<String>| {
         messages
             .into_iter()
