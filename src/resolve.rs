@@ -274,6 +274,26 @@ fn statements(tree: &SourceTree, file: &str, items: &[Statement], diagnostics: &
         .collect()
 }
 
+/// Where a top-level table of `guide.toml` is written: its `[name]` header line, or a
+/// `name = { … }` line; for problems about a value missing from that table.
+fn table_span(text: &str, name: &str) -> Option<Range<usize>> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let header = format!("[{name}]");
+        if trimmed.starts_with(&header)
+            || trimmed
+                .strip_prefix(name)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        {
+            let start = offset + (line.len() - line.trim_start().len());
+            return Some(start..start + trimmed.len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// Whole-file span of the start of `guide.toml`, for problems with no better place.
 fn start_span() -> Range<usize> {
     0..0
@@ -461,12 +481,14 @@ fn resolve_guide(
 
     // Time limits, fees, visits.
     let t = &g.time_limit;
+    // A missing value is reported at its table's header.
+    let table = |name: &str| table_span(tree.text(file).unwrap_or_default(), name).unwrap_or_else(start_span);
     let statutory = fact(
         file,
         t.statutory_days.as_ref(),
         t.statutory_confidence,
         ["statutory_days", "statutory_confidence"],
-        start_span(),
+        table("time_limit"),
         t.statutory_unit.label(),
         diagnostics,
     );
@@ -475,7 +497,7 @@ fn resolve_guide(
         t.promised_days.as_ref(),
         t.promised_confidence,
         ["promised_days", "promised_confidence"],
-        start_span(),
+        table("time_limit"),
         t.promised_unit.label(),
         diagnostics,
     );
@@ -494,7 +516,7 @@ fn resolve_guide(
             diagnostics.push(
                 Diagnostic::error(
                     file,
-                    Some(start_span()),
+                    Some(table("fees")),
                     "[fees] needs `free = true` (不收费) or `free = false` with items",
                 )
                 .with_hint("if the fees are not confirmed, set `confidence = \"U\"` in [fees]"),

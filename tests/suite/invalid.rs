@@ -112,6 +112,7 @@ cases! {
     bundle_with_unknown_guide => "bundle-unknown-guide",
     cycle_in_outputs_and_inputs => "produce-cycle",
     svg_sample_with_script => "svg-script",
+    missing_value_without_u => "missing-value",
 }
 
 #[test]
