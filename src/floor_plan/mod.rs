@@ -1,6 +1,6 @@
 //! Floor plans: the format ([`schema`]), the geometry ([`geometry`]), measurement and checks
 //! ([`measure`]), the rule language ([`rules`]) and the drawing ([`svg`]). The resolve stage
-//! calls [`check_guide_plans`]; everything here is pure.
+//! calls [`parse_rules`] and [`check_plan`]; everything here is pure.
 
 pub mod geometry;
 pub mod measure;

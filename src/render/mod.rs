@@ -59,11 +59,6 @@ pub struct RenderOptions {
     pub live_reload_script: Option<String>,
 }
 
-/// Renders every page and image of the site.
-pub fn render_site(site: &Site, engines: &Engines, options: &RenderOptions) -> Result<Output, Diagnostics> {
-    render_site_except(site, engines, options, &|_| true, None)
-}
-
 /// Renders the site-wide pages and the guides for which `wanted` is true (live preview
 /// re-renders only the guides that changed and keeps the others' files).
 pub fn render_site_except(

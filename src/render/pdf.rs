@@ -260,11 +260,6 @@ pub struct PdfOptions {
     pub source_date_epoch: Option<i64>,
 }
 
-/// The handout and the one-page short version of every guide, and every bundle's PDF.
-pub fn render_pdfs(site: &Site, engine: &PdfEngine, options: &PdfOptions) -> Result<Output, Diagnostics> {
-    render_pdfs_except(site, engine, options, &|_| true)
-}
-
 /// The PDFs of the guides for which `wanted` is true, and every bundle's.
 pub fn render_pdfs_except(
     site: &Site,
