@@ -10,7 +10,7 @@ cargo build --quiet
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/site/guides"
-cp -r site.toml materials forms "$work/site/"
+cp -r site.toml materials forms vocabularies symbols "$work/site/"
 for g in guides/*/; do
   id=$(basename "$g")
   for i in $(seq "$n"); do cp -r "$g" "$work/site/guides/$id-$i"; done

@@ -26,6 +26,7 @@ pub const SOURCE_DIRS: &[&str] = &[
     "media",
     "bundles",
     "symbols",
+    "vocabularies",
     "templates",
 ];
 /// The site configuration file at the root.

@@ -88,11 +88,17 @@ fn main() -> ExitCode {
         Command::Check { root } => check(&root),
         Command::New { guide_id, root } => new_guide(&root, &guide_id),
         Command::Schema { root, out } => {
-            let mut files: Vec<(String, String)> = permitroom::schemas::schemas()
+            // The site's vocabularies and symbols become the plan schemas' enums; a folder that
+            // is no site yet gets the generic schemas.
+            let words = match permitroom::load::load_site(&root) {
+                Ok((tree, _)) => permitroom::schemas::site_words(&permitroom::parse::parse_site(&tree).0),
+                Err(_) => permitroom::schemas::SiteWords::default(),
+            };
+            let mut files: Vec<(String, String)> = permitroom::schemas::schemas(&words)
                 .into_iter()
                 .map(|(name, text)| (format!("{out}/{name}"), text))
                 .collect();
-            files.push((".taplo.toml".into(), permitroom::schemas::taplo_config(&out)));
+            files.push((".taplo.toml".into(), permitroom::schemas::taplo_config(&out, &words)));
             match permitroom::write::replace_files(&root, &files) {
                 Ok(()) => {
                     for (path, _) in &files {

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::floor_plan::PlanReport;
 use crate::floor_plan::symbols::SymbolLibrary;
+use crate::floor_plan::vocabulary::Vocabulary;
 use crate::prose::Prose;
 use crate::schema::{Authority, Centre, Confidence, Contact, FeeItem, ResultToml, Trust};
 
@@ -24,6 +25,8 @@ pub struct Site {
     pub finder: Option<Finder>,
     #[serde(skip)]
     pub symbols: SymbolLibrary,
+    /// The site's vocabularies, by id.
+    pub vocabularies: std::collections::BTreeMap<String, Vocabulary>,
 }
 
 #[derive(Debug, Clone, Serialize)]

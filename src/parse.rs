@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
-use crate::floor_plan::schema::{PlanToml, SymbolsToml};
+use crate::floor_plan::schema::{PlanToml, SymbolsToml, VocabularyToml};
 use crate::load::{SITE_CONFIG, SourceTree};
 use crate::schema::{BundleToml, FormToml, GuideToml, MaterialsToml, PlanRef, SiteToml, Slug};
 
@@ -19,6 +19,8 @@ pub struct ParsedSite {
     /// `(file, materials of that file)`, in file order.
     pub materials: Vec<(String, MaterialsToml)>,
     pub symbols: Vec<(String, SymbolsToml)>,
+    /// `vocabularies/<id>.toml`, by id.
+    pub vocabularies: Vec<(Slug, String, VocabularyToml)>,
     pub guides: Vec<ParsedGuide>,
     /// False when some guide could not be parsed (so "unused" checks would mislead).
     pub all_guides_parsed: bool,
@@ -149,6 +151,21 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
     for file in tree.files_under("symbols").filter(|f| f.ends_with(".toml")) {
         if let Some(symbols) = parse_toml(tree, file, &mut diagnostics) {
             site.symbols.push((file.to_owned(), symbols));
+        }
+    }
+    for file in tree.files_under("vocabularies").filter(|f| f.ends_with(".toml")) {
+        let stem = file.trim_start_matches("vocabularies/").trim_end_matches(".toml");
+        match Slug::parse(stem) {
+            Ok(id) => {
+                if let Some(vocabulary) = parse_toml(tree, file, &mut diagnostics) {
+                    site.vocabularies.push((id, file.to_owned(), vocabulary));
+                }
+            }
+            Err(message) => diagnostics.push(Diagnostic::error(
+                file,
+                None,
+                format!("the vocabulary's file name is its id: {message}"),
+            )),
         }
     }
 

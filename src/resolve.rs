@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use toml::Spanned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
+use crate::floor_plan::vocabulary::{self, Vocabulary};
 use crate::floor_plan::{self, symbols::Symbol, symbols::SymbolLibrary};
 use crate::load::SourceTree;
 use crate::markdown::{self, MarkdownSource};
@@ -42,6 +43,16 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
     });
 
     let symbols = resolve_symbols(parsed, &mut diagnostics);
+    let vocabularies: BTreeMap<String, Vocabulary> = parsed
+        .vocabularies
+        .iter()
+        .map(|(id, file, toml)| {
+            (
+                id.to_string(),
+                vocabulary::resolve_vocabulary(id.as_str(), file, toml, &symbols, &mut diagnostics),
+            )
+        })
+        .collect();
 
     // The material library: ids unique across all files.
     let mut library: BTreeMap<String, (&str, &MaterialToml)> = BTreeMap::new();
@@ -68,7 +79,7 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
         .par_iter()
         .map(|guide| {
             let mut d = Diagnostics::default();
-            let resolved = resolve_guide(tree, guide, &library, &symbols, &mut d);
+            let resolved = resolve_guide(tree, guide, &library, &symbols, &vocabularies, &mut d);
             (resolved, d)
         })
         .collect();
@@ -156,20 +167,21 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
         guides,
         departments,
         symbols,
+        vocabularies,
     });
     (site, diagnostics)
 }
 
 fn resolve_symbols(parsed: &ParsedSite, diagnostics: &mut Diagnostics) -> SymbolLibrary {
-    let mut library = SymbolLibrary::builtin();
+    let mut library = SymbolLibrary::default();
     for (file, symbols) in &parsed.symbols {
         for s in &symbols.symbol {
             let id = s.id.get_ref().to_string();
-            if library.symbols.contains_key(&id) {
+            if let Some(first) = library.symbols.get(&id) {
                 diagnostics.push(Diagnostic::error(
                     file,
                     Some(s.id.span()),
-                    format!("symbol `{id}` is already defined"),
+                    format!("symbol `{id}` is already defined in {}", first.file),
                 ));
                 continue;
             }
@@ -180,7 +192,8 @@ fn resolve_symbols(parsed: &ParsedSite, diagnostics: &mut Diagnostics) -> Symbol
                     label: s.label.clone(),
                     width: s.width,
                     depth: s.depth,
-                    builtin: false,
+                    shape: s.shape,
+                    file: file.clone(),
                 },
             );
         }
@@ -304,6 +317,7 @@ fn resolve_guide(
     guide: &ParsedGuide,
     library: &BTreeMap<String, (&str, &MaterialToml)>,
     symbols: &SymbolLibrary,
+    vocabularies: &BTreeMap<String, Vocabulary>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Guide> {
     let g = &guide.toml;
@@ -552,61 +566,103 @@ fn resolve_guide(
         diagnostics,
     );
 
-    // Floor plans and rules.
+    // Floor plans and rules, in the guide's vocabulary.
     let file_text = tree.text(file).unwrap_or_default();
-    let rules = floor_plan::parse_rules(guide, file_text, symbols, diagnostics);
+    let has_plans = !g.floor_plans.is_empty() || !g.rules.is_empty();
+    let vocabulary = match &g.vocabulary {
+        Some(name) => match vocabularies.get(name.get_ref().as_str()) {
+            Some(v) => Some(v),
+            None => {
+                let d = Diagnostic::error(
+                    file,
+                    Some(name.span()),
+                    format!("no vocabulary `{}` in vocabularies/", name.get_ref()),
+                );
+                diagnostics.push(d.with_hint(vocabulary::unknown_hint(
+                    name.get_ref().as_str(),
+                    vocabularies.keys().map(String::as_str),
+                    "vocabularies",
+                )));
+                None
+            }
+        },
+        None if has_plans => {
+            let span = g
+                .floor_plans
+                .first()
+                .map(|p| p.file.span())
+                .or_else(|| g.rules.first().map(|r| r.id.span()));
+            diagnostics.push(
+                Diagnostic::error(file, span, "a guide with floor plans or rules names its vocabulary")
+                    .with_hint(match vocabularies.keys().next() {
+                        Some(first) => format!(
+                            "add `vocabulary = \"{first}\"` at the top of the guide (vocabularies: {})",
+                            vocabularies.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+                        ),
+                        None => "define the room kinds, zones and flows in vocabularies/<id>.toml and name it with `vocabulary = \"<id>\"`".into(),
+                    }),
+            );
+            None
+        }
+        None => None,
+    };
     let mut plans = Vec::new();
-    let mut plan_ids = BTreeSet::new();
-    for parsed in &guide.plans {
-        let stem = parsed
-            .file
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .trim_end_matches(".toml");
-        let id = match crate::schema::Slug::parse(stem) {
-            Ok(id) => id.to_string(),
-            Err(message) => {
+    if let Some(vocabulary) = vocabulary {
+        let rules = floor_plan::parse_rules(guide, file_text, vocabulary, symbols, diagnostics);
+        let mut plan_ids = BTreeSet::new();
+        for parsed in &guide.plans {
+            let stem = parsed
+                .file
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(".toml");
+            let id = match crate::schema::Slug::parse(stem) {
+                Ok(id) => id.to_string(),
+                Err(message) => {
+                    diagnostics.push(Diagnostic::error(
+                        file,
+                        Some(parsed.reference.file.span()),
+                        format!("the plan's file name is its id: {message}"),
+                    ));
+                    continue;
+                }
+            };
+            if !plan_ids.insert(id.clone()) {
                 diagnostics.push(Diagnostic::error(
                     file,
                     Some(parsed.reference.file.span()),
-                    format!("the plan's file name is its id: {message}"),
+                    format!("two plans named `{id}` in this guide"),
                 ));
                 continue;
             }
-        };
-        if !plan_ids.insert(id.clone()) {
-            diagnostics.push(Diagnostic::error(
-                file,
-                Some(parsed.reference.file.span()),
-                format!("two plans named `{id}` in this guide"),
-            ));
-            continue;
-        }
-        if let Some(measured) = floor_plan::measure::measure_plan(
-            &parsed.file,
-            &id,
-            parsed.reference.example,
-            &parsed.toml,
-            symbols,
-            diagnostics,
-        ) {
-            plans.push(floor_plan::check_plan(
-                guide,
-                measured,
-                &rules,
-                parsed.reference.file.span(),
+            if let Some(measured) = floor_plan::measure::measure_plan(
+                &parsed.file,
+                &id,
+                parsed.reference.example,
+                &parsed.toml,
+                vocabulary,
                 symbols,
                 diagnostics,
+            ) {
+                plans.push(floor_plan::check_plan(
+                    guide,
+                    measured,
+                    &rules,
+                    parsed.reference.file.span(),
+                    vocabulary,
+                    symbols,
+                    diagnostics,
+                ));
+            }
+        }
+        if !rules.is_empty() && guide.toml.floor_plans.is_empty() {
+            diagnostics.push(Diagnostic::warning(
+                file,
+                Some(guide.toml.rules[0].id.span()),
+                "the guide has rules but no floor plan to check them on",
             ));
         }
-    }
-    if !rules.is_empty() && guide.toml.floor_plans.is_empty() {
-        diagnostics.push(Diagnostic::warning(
-            file,
-            Some(guide.toml.rules[0].id.span()),
-            "the guide has rules but no floor plan to check them on",
-        ));
     }
 
     let mut produces = Vec::new();
@@ -824,7 +880,11 @@ fn resolve_video(
 /// Warnings for `TODO` markers left in guide sources (the `new` scaffold is full of them).
 pub fn todo_warnings(tree: &SourceTree) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
-    for path in tree.files_under("guides").chain(tree.files_under("materials")) {
+    for path in tree
+        .files_under("guides")
+        .chain(tree.files_under("materials"))
+        .chain(tree.files_under("vocabularies"))
+    {
         let Some(text) = tree.text(path) else { continue };
         for (offset, _) in text.match_indices("TODO") {
             let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);

@@ -8,6 +8,7 @@ const GUIDE: &str = include_str!("scaffold/guide.toml");
 const OVERVIEW: &str = include_str!("scaffold/overview.md");
 const PLAN: &str = include_str!("scaffold/plan.toml");
 const MATERIALS: &str = include_str!("scaffold/materials.toml");
+const VOCABULARY: &str = include_str!("scaffold/vocabulary.toml");
 
 /// The files of a new guide, as `(path relative to the site root, contents)`.
 pub fn new_guide_files(id: &Slug) -> Vec<(String, String)> {
@@ -17,5 +18,6 @@ pub fn new_guide_files(id: &Slug) -> Vec<(String, String)> {
         (format!("guides/{id}/overview.md"), fill(OVERVIEW)),
         (format!("guides/{id}/plans/example.toml"), fill(PLAN)),
         (format!("materials/{id}.toml"), fill(MATERIALS)),
+        (format!("vocabularies/{id}.toml"), fill(VOCABULARY)),
     ]
 }

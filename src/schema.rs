@@ -360,6 +360,9 @@ pub struct GuideToml {
     pub stages: Vec<StageToml>,
     #[serde(default)]
     pub faq: Vec<FaqToml>,
+    /// The vocabulary (`vocabularies/<id>.toml`) the guide's plans and rules are written in.
+    #[schemars(with = "Option<Slug>")]
+    pub vocabulary: Option<Spanned<Slug>>,
     #[serde(default)]
     pub floor_plans: Vec<PlanRef>,
     #[serde(default)]
@@ -696,4 +699,8 @@ pub struct RuleToml {
     pub source: String,
     #[serde(default)]
     pub confidence: Confidence,
+    /// Show the rule's number as a reference value (e.g. a legacy ratio, one filing's example)
+    /// instead of enforcing it. Required for rules tagged U.
+    #[schemars(with = "Option<bool>")]
+    pub reference: Option<Spanned<bool>>,
 }

@@ -1,10 +1,17 @@
 //! `permitroom schema`: JSON Schemas of every source file kind, generated from the same Rust
-//! types that parse them (so they cannot drift). Editors use them for completion and inline
-//! errors (VS Code with Even Better TOML reads `.taplo.toml`). Pure: returns the files.
+//! types that parse them (so they cannot drift), and a schema of floor plans per vocabulary
+//! of the site whose enums are that vocabulary's words (room kinds, zones, flow kinds) and the
+//! site's equipment symbols, so an editor offers the right words. Editors read `.taplo.toml`
+//! (VS Code with Even Better TOML), which maps each guide's plans to its vocabulary's schema.
+//! Pure: returns the files.
 
-use schemars::JsonSchema;
+use std::collections::BTreeMap;
 
-use crate::floor_plan::schema::{PlanToml, SymbolsToml};
+use schemars::{JsonSchema, Schema};
+use serde_json::{Value, json};
+
+use crate::floor_plan::schema::{PlanToml, SymbolsToml, VocabularyToml};
+use crate::parse::ParsedSite;
 use crate::schema::{BundleToml, FinderToml, FormToml, GuideToml, MaterialsToml, SiteToml};
 
 /// The file kinds: `(schema file name, glob of the files it describes, title)`.
@@ -21,41 +28,160 @@ pub const KINDS: &[(&str, &str, &str)] = &[
     ("bundle.schema.json", "bundles/*.toml", "permitroom bundle"),
     ("finder.schema.json", "finder.toml", "permitroom finder questionnaire"),
     ("symbols.schema.json", "symbols/*.toml", "permitroom equipment symbols"),
+    (
+        "vocabulary.schema.json",
+        "vocabularies/*.toml",
+        "permitroom plan vocabulary",
+    ),
 ];
 
-fn schema_of<T: JsonSchema>(title: &str) -> String {
+/// The words of a site that its schemas offer: each vocabulary's, the symbols', and which
+/// guides use which vocabulary.
+#[derive(Debug, Clone, Default)]
+pub struct SiteWords {
+    /// Vocabulary id → (room kinds, zones, flow kinds).
+    pub vocabularies: BTreeMap<String, [Vec<String>; 3]>,
+    pub symbols: Vec<String>,
+    /// Guide id → vocabulary id.
+    pub guides: BTreeMap<String, String>,
+}
+
+/// Reads the words from a parsed site (broken files are simply not offered).
+pub fn site_words(parsed: &ParsedSite) -> SiteWords {
+    let ids = |terms: &mut dyn Iterator<Item = String>| {
+        let mut v: Vec<String> = terms.collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let vocabularies = parsed
+        .vocabularies
+        .iter()
+        .map(|(id, _, v): &(crate::schema::Slug, String, VocabularyToml)| {
+            (
+                id.to_string(),
+                [
+                    ids(&mut v.room_kinds.iter().map(|k| k.id.get_ref().to_string())),
+                    ids(&mut v.zones.iter().map(|z| z.id.get_ref().to_string())),
+                    ids(&mut v.flows.iter().map(|f| f.id.get_ref().to_string())),
+                ],
+            )
+        })
+        .collect();
+    let symbols = ids(&mut parsed
+        .symbols
+        .iter()
+        .flat_map(|(_, s)| s.symbol.iter().map(|s| s.id.get_ref().to_string())));
+    let guides = parsed
+        .guides
+        .iter()
+        .filter_map(|g| Some((g.id.to_string(), g.toml.vocabulary.as_ref()?.get_ref().to_string())))
+        .collect();
+    SiteWords {
+        vocabularies,
+        symbols,
+        guides,
+    }
+}
+
+fn schema_value<T: JsonSchema>(title: &str) -> Schema {
     let mut schema = schemars::schema_for!(T);
     schema.insert("title".into(), title.into());
-    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    schema
+}
+
+fn text(value: &Schema) -> String {
+    // A `Value` always serialises; a failure here would be a bug in serde_json.
+    let mut text = serde_json::to_string_pretty(value).expect("a JSON value serialises");
     text.push('\n');
     text
 }
 
-/// Every schema, as `(file name, JSON text)`.
-pub fn schemas() -> Vec<(String, String)> {
-    KINDS
-        .iter()
-        .map(|&(name, _, title)| {
-            let text = match name {
-                "site.schema.json" => schema_of::<SiteToml>(title),
-                "materials.schema.json" => schema_of::<MaterialsToml>(title),
-                "guide.schema.json" => schema_of::<GuideToml>(title),
-                "plan.schema.json" => schema_of::<PlanToml>(title),
-                "form.schema.json" => schema_of::<FormToml>(title),
-                "bundle.schema.json" => schema_of::<BundleToml>(title),
-                "finder.schema.json" => schema_of::<FinderToml>(title),
-                _ => schema_of::<SymbolsToml>(title),
-            };
-            (name.to_owned(), text)
-        })
-        .collect()
+/// Replaces the schema of `property` in definition `def` by an enum of `words`.
+fn restrict(schema: &mut Schema, def: &str, property: &str, words: &[String]) {
+    let Some(target) = schema.pointer_mut(&format!("/$defs/{def}/properties/{property}")) else {
+        return;
+    };
+    let description = target.get("description").cloned();
+    let nullable = target
+        .get("type")
+        .and_then(Value::as_array)
+        .is_some_and(|t| t.contains(&json!("null")))
+        || target.get("anyOf").is_some();
+    let mut replacement = json!({ "type": "string", "enum": words });
+    if nullable {
+        replacement = json!({ "anyOf": [replacement, { "type": "null" }] });
+    }
+    if let Some(d) = description {
+        replacement["description"] = d;
+    }
+    *target = replacement;
 }
 
-/// The `.taplo.toml` that maps each kind of file to its schema.
-pub fn taplo_config(schema_dir: &str) -> String {
+/// The plan schema of one vocabulary: its words as enums.
+fn plan_schema_for(id: &str, words: &[Vec<String>; 3], symbols: &[String]) -> Schema {
+    let mut schema = schema_value::<PlanToml>(&format!("permitroom floor plan (vocabulary `{id}`)"));
+    restrict(&mut schema, "RoomToml", "kind", &words[0]);
+    restrict(&mut schema, "RoomToml", "zone", &words[1]);
+    restrict(&mut schema, "FlowToml", "kind", &words[2]);
+    restrict(&mut schema, "EquipmentToml", "symbol", symbols);
+    schema
+}
+
+/// Every schema, as `(file name, JSON text)`: one per file kind, then one plan schema per
+/// vocabulary (`plan.<vocabulary>.schema.json`).
+pub fn schemas(words: &SiteWords) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = KINDS
+        .iter()
+        .map(|&(name, _, title)| {
+            let value = match name {
+                "site.schema.json" => schema_value::<SiteToml>(title),
+                "materials.schema.json" => schema_value::<MaterialsToml>(title),
+                "guide.schema.json" => {
+                    let mut v = schema_value::<GuideToml>(title);
+                    if !words.vocabularies.is_empty() {
+                        let ids: Vec<String> = words.vocabularies.keys().cloned().collect();
+                        if let Some(target) = v.pointer_mut("/properties/vocabulary") {
+                            *target = json!({
+                                "description": target["description"],
+                                "anyOf": [{ "type": "string", "enum": ids }, { "type": "null" }],
+                            });
+                        }
+                    }
+                    v
+                }
+                "plan.schema.json" => schema_value::<PlanToml>(title),
+                "form.schema.json" => schema_value::<FormToml>(title),
+                "bundle.schema.json" => schema_value::<BundleToml>(title),
+                "finder.schema.json" => schema_value::<FinderToml>(title),
+                "symbols.schema.json" => schema_value::<SymbolsToml>(title),
+                _ => schema_value::<VocabularyToml>(title),
+            };
+            (name.to_owned(), text(&value))
+        })
+        .collect();
+    for (id, terms) in &words.vocabularies {
+        out.push((
+            format!("plan.{id}.schema.json"),
+            text(&plan_schema_for(id, terms, &words.symbols)),
+        ));
+    }
+    out
+}
+
+/// The `.taplo.toml` that maps each kind of file to its schema; a guide's plans to the plan
+/// schema of the guide's vocabulary (taplo uses the first rule that matches).
+pub fn taplo_config(schema_dir: &str, words: &SiteWords) -> String {
     let mut out = String::from(
         "# Editor completion for permitroom sources (Even Better TOML / taplo).\n# Generated by `permitroom schema`.\n",
     );
+    for (guide, vocabulary) in &words.guides {
+        if words.vocabularies.contains_key(vocabulary) {
+            out.push_str(&format!(
+                "\n[[rule]]\ninclude = [\"guides/{guide}/plans/*.toml\"]\n[rule.schema]\npath = \"./{schema_dir}/plan.{vocabulary}.schema.json\"\n"
+            ));
+        }
+    }
     for (name, glob, _) in KINDS {
         out.push_str(&format!(
             "\n[[rule]]\ninclude = [\"{glob}\"]\n[rule.schema]\npath = \"./{schema_dir}/{name}\"\n"

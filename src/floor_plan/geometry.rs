@@ -230,6 +230,87 @@ pub fn edge_at(p: Point, polygon: &[Point]) -> Option<(Point, Point)> {
     edges(polygon).find(|&(a, b)| distance_to_segment(p, a, b) <= 1.0)
 }
 
+/// Area of a simple polygon given in floating-point millimetres, in m².
+pub fn area_m2_of(points: &[Point]) -> f64 {
+    let n = points.len();
+    let doubled: f64 = (0..n)
+        .map(|i| {
+            let (a, b) = (points[i], points[(i + 1) % n]);
+            a.x * b.y - b.x * a.y
+        })
+        .sum();
+    // Coordinates are whole or half millimetres, so this is exact to far below 0.01 mm².
+    ((doubled.abs() / 2.0).round()) / 1_000_000.0
+}
+
+/// The length of the collinear overlap of two segments, mm (0 when they are not collinear).
+pub fn collinear_overlap(a1: Point, a2: Point, b1: Point, b2: Point) -> f64 {
+    if cross(a1, a2, b1).abs() > 1.0 || cross(a1, a2, b2).abs() > 1.0 {
+        return 0.0;
+    }
+    let len = distance(a1, a2);
+    if len == 0.0 {
+        return 0.0;
+    }
+    let (ux, uy) = ((a2.x - a1.x) / len, (a2.y - a1.y) / len);
+    let t = |p: Point| (p.x - a1.x) * ux + (p.y - a1.y) * uy;
+    let (tb1, tb2) = (t(b1), t(b2));
+    (tb1.max(tb2).min(len) - tb1.min(tb2).max(0.0)).max(0.0)
+}
+
+/// The polygon moved inwards edge by edge: edge `i` (from corner `i` to `i + 1`) by
+/// `depth[i]` mm. This is a room's clear inside when its edges lie on wall axes and faces.
+/// `None` when the walls leave no inside: an edge turned round or vanished, or the result
+/// is not a simple polygon.
+pub fn inset(polygon: &[Point], depth: &[f64]) -> Option<Vec<Point>> {
+    let n = polygon.len();
+    if n < 3 || depth.len() != n {
+        return None;
+    }
+    let doubled: f64 = (0..n)
+        .map(|i| {
+            let (a, b) = (polygon[i], polygon[(i + 1) % n]);
+            a.x * b.y - b.x * a.y
+        })
+        .sum();
+    // Inward normal of an edge: to the left of its direction when the polygon turns left.
+    let sign = if doubled > 0.0 { 1.0 } else { -1.0 };
+    let line = |i: usize| {
+        let (a, b) = (polygon[i], polygon[(i + 1) % n]);
+        let len = distance(a, b);
+        let (ux, uy) = ((b.x - a.x) / len, (b.y - a.y) / len);
+        let (nx, ny) = (-uy * sign, ux * sign);
+        (Point::new(a.x + nx * depth[i], a.y + ny * depth[i]), Point::new(ux, uy))
+    };
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let prev = (i + n - 1) % n;
+        let (p0, d0) = line(prev);
+        let (p1, d1) = line(i);
+        let det = d0.x * d1.y - d0.y * d1.x;
+        if det.abs() < 1e-12 {
+            // Collinear edges: the corner just moves with its edge.
+            out.push(p1);
+            continue;
+        }
+        let t = ((p1.x - p0.x) * d1.y - (p1.y - p0.y) * d1.x) / det;
+        out.push(Point::new(p0.x + d0.x * t, p0.y + d0.y * t));
+    }
+    // Every edge keeps its direction and some length, and the result stays simple.
+    for i in 0..n {
+        let (a, b) = (polygon[i], polygon[(i + 1) % n]);
+        let (c, d) = (out[i], out[(i + 1) % n]);
+        let along = (d.x - c.x) * (b.x - a.x) + (d.y - c.y) * (b.y - a.y);
+        if along <= 0.0 {
+            return None;
+        }
+    }
+    if !is_simple(&out) || area_m2_of(&out) <= 0.0 {
+        return None;
+    }
+    Some(out)
+}
+
 /// True when the polygon's edges do not cross each other (a simple polygon).
 pub fn is_simple(polygon: &[Point]) -> bool {
     let n = polygon.len();
@@ -250,6 +331,39 @@ pub fn is_simple(polygon: &[Point]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inset_of_a_rectangle_is_its_clear_inside() {
+        // 3 m × 4 m on wall axes, 200 mm walls all round: 2.8 m × 3.8 m clear.
+        let room = pts(&[[0, 0], [3000, 0], [3000, 4000], [0, 4000]]);
+        let inner = inset(&room, &[100.0; 4]).unwrap();
+        assert!((area_m2_of(&inner) - 2.8 * 3.8).abs() < 1e-9, "{}", area_m2_of(&inner));
+        assert!((shortest_side(&inner) - 2800.0).abs() < 1e-9);
+        // An outer wall of 300 mm on the top edge only.
+        let inner = inset(&room, &[300.0, 100.0, 100.0, 100.0]).unwrap();
+        assert!((area_m2_of(&inner) - 2.8 * 3.6).abs() < 1e-9);
+    }
+
+    #[test]
+    fn inset_of_an_l_shape_keeps_its_corners() {
+        // 4 × 4 with a 2 × 2 bite out of the top right, counter-clockwise on screen.
+        let room = pts(&[[0, 0], [0, 4000], [4000, 4000], [4000, 2000], [2000, 2000], [2000, 0]]);
+        let inner = inset(&room, &[100.0; 6]).unwrap();
+        // 3.8 × 3.8 minus the bite grown by the walls (2.0 × 2.0 after both offsets).
+        assert!(
+            (area_m2_of(&inner) - (3.8 * 3.8 - 2.0 * 2.0)).abs() < 1e-9,
+            "{}",
+            area_m2_of(&inner)
+        );
+    }
+
+    #[test]
+    fn walls_thicker_than_the_room_leave_no_inside() {
+        let room = pts(&[[0, 0], [1000, 0], [1000, 3000], [0, 3000]]);
+        assert!(inset(&room, &[600.0; 4]).is_none());
+        assert!(inset(&room, &[500.0; 4]).is_none(), "a zero-width inside is no inside");
+        assert!(inset(&room, &[499.0; 4]).is_some());
+    }
 
     fn pts(p: &[[i64; 2]]) -> Vec<Point> {
         p.iter().map(|&q| Point::from_mm(q)).collect()

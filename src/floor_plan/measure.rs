@@ -9,23 +9,31 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::geometry::{self, Inside, Point};
-use super::schema::{FlowKind, PlanToml, RoomKind, Swing, Zone};
+use super::schema::{OUTSIDE, PlanToml, Swing};
 use super::symbols::SymbolLibrary;
+use super::vocabulary::{Vocabulary, unknown_hint};
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
 use crate::schema::ExampleKind;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MeasuredRoom {
     pub id: String,
-    pub kind: RoomKind,
-    pub kind_label: &'static str,
+    /// A room kind of the plan's vocabulary.
+    pub kind: String,
     pub label: String,
-    pub zone: Option<Zone>,
+    pub zone: Option<String>,
+    /// The room's outline on the wall axes (and the outer walls' outer face).
     #[serde(skip)]
     pub points: Vec<Point>,
+    /// The clear inside: the outline less the walls.
+    #[serde(skip)]
+    pub inner: Vec<Point>,
+    /// Net (usable) area: the clear inside, m².
     pub area_m2: f64,
+    /// The shortest side of the clear inside, m.
     pub shortest_side_m: f64,
-    pub chairs: u32,
+    /// Counted quantities of the vocabulary (e.g. chairs), by id.
+    pub counts: BTreeMap<String, u32>,
     pub equipment: BTreeMap<String, u32>,
     #[serde(skip)]
     pub label_at: Point,
@@ -43,20 +51,48 @@ pub struct PlacedEquipment {
 #[derive(Debug, Clone)]
 pub struct Opening {
     pub room: String,
+    /// The room on the other side; `None` is outside the building.
+    pub other: Option<String>,
     pub at: Point,
     pub width: f64,
     pub a: Point,
     pub b: Point,
     /// Unit normal pointing into the room.
     pub inward: Point,
+    /// Thickness of the wall it sits in, mm.
+    pub wall: f64,
+    /// Where the wall's faces are, as offsets along `inward` from the edge (outer, inner).
+    pub faces: (f64, f64),
     pub swing: Option<Swing>,
+    pub label: Option<String>,
+}
+
+impl Opening {
+    /// Whether it joins rooms `a` and `b` (either way round; `None` is outside).
+    pub fn joins(&self, a: Option<&str>, b: Option<&str>) -> bool {
+        let (x, y) = (Some(self.room.as_str()), self.other.as_deref());
+        (x == a && y == b) || (x == b && y == a)
+    }
+}
+
+/// How a flow passes from one room to the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Passage {
+    Door(usize),
+    Window(usize),
+    Open(usize),
 }
 
 #[derive(Debug, Clone)]
 pub struct Flow {
-    pub kind: FlowKind,
-    /// Indices into the plan's rooms, in order.
-    pub rooms: Vec<usize>,
+    /// A flow kind of the plan's vocabulary.
+    pub kind: String,
+    /// Indices into the plan's rooms, in order; `None` is outside.
+    pub rooms: Vec<Option<usize>>,
+    /// The passage used between each pair of consecutive rooms.
+    pub passages: Vec<Passage>,
+    /// The drawn route: through each room and each passage, in millimetres.
+    pub route: Vec<Point>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -67,15 +103,21 @@ pub struct MeasuredPlan {
     pub title: String,
     pub description: String,
     pub example: ExampleKind,
+    /// The vocabulary the plan is written in.
+    pub vocabulary: String,
     #[serde(skip)]
     pub outline: Vec<Point>,
-    #[serde(skip)]
-    pub wall: f64,
+    /// Interior and outer wall thickness, mm.
+    pub wall_mm: u32,
+    pub outer_wall_mm: u32,
     #[serde(skip)]
     pub north: i32,
+    /// The outline's area (to the outer face of the outer walls), m².
     pub gross_area_m2: f64,
+    /// The sum of the rooms' clear insides, m².
     pub net_area_m2: f64,
-    pub chairs: u32,
+    /// Counted quantities of the vocabulary, over the whole plan.
+    pub counts: BTreeMap<String, u32>,
     pub equipment: BTreeMap<String, u32>,
     pub rooms: Vec<MeasuredRoom>,
     #[serde(skip)]
@@ -84,12 +126,9 @@ pub struct MeasuredPlan {
     pub doors: Vec<Opening>,
     #[serde(skip)]
     pub windows: Vec<Opening>,
-    /// Kinds of the rooms each open connection joins.
+    /// Open connections (no wall): the two room indices and the open piece of wall.
     #[serde(skip)]
-    pub openings: Vec<(RoomKind, RoomKind)>,
-    /// The shared wall pieces left open, with the two room ids.
-    #[serde(skip)]
-    pub open_walls: Vec<(Point, Point, String, String)>,
+    pub open_walls: Vec<(usize, usize, Point, Point)>,
     #[serde(skip)]
     pub flows: Vec<Flow>,
     #[serde(skip)]
@@ -99,6 +138,22 @@ pub struct MeasuredPlan {
 impl MeasuredPlan {
     pub fn room(&self, id: &str) -> Option<&MeasuredRoom> {
         self.rooms.iter().find(|r| r.id == id)
+    }
+
+    pub fn room_index(&self, id: &str) -> Option<usize> {
+        self.rooms.iter().position(|r| r.id == id)
+    }
+
+    /// The point a passage is drawn through.
+    pub fn passage_point(&self, passage: Passage) -> Point {
+        match passage {
+            Passage::Door(i) => self.doors[i].at,
+            Passage::Window(i) => self.windows[i].at,
+            Passage::Open(i) => {
+                let (_, _, p, q) = self.open_walls[i];
+                Point::new((p.x + q.x) / 2.0, (p.y + q.y) / 2.0)
+            }
+        }
     }
 }
 
@@ -131,12 +186,14 @@ pub fn footprint(c: Point, width: f64, depth: f64, rotate: i32) -> Vec<Point> {
     ]
 }
 
-/// Checks and measures a plan. Returns `None` only when the plan is too broken to draw.
+/// Checks and measures a plan against its vocabulary. Returns `None` only when the plan is too
+/// broken to draw.
 pub fn measure_plan(
     file: &str,
     id: &str,
     example: ExampleKind,
     plan: &PlanToml,
+    vocabulary: &Vocabulary,
     symbols: &SymbolLibrary,
     diagnostics: &mut Diagnostics,
 ) -> Option<MeasuredPlan> {
@@ -157,6 +214,8 @@ pub fn measure_plan(
         );
         return None;
     }
+    let wall = *plan.wall.get_ref() as f64;
+    let outer_wall = plan.outer_wall.as_ref().map_or(wall, |w| *w.get_ref() as f64);
 
     // Rooms.
     let mut rooms: Vec<MeasuredRoom> = Vec::new();
@@ -183,6 +242,41 @@ pub fn measure_plan(
                 continue;
             }
         };
+        let kind = room.kind.get_ref().as_str();
+        if !vocabulary.kinds.contains_key(kind) {
+            ctx.error(
+                room.kind.span(),
+                format!("unknown room kind `{kind}` in vocabulary `{}`", vocabulary.id),
+            )
+            .hints
+            .push(unknown_hint(
+                kind,
+                vocabulary.kinds.keys().map(String::as_str),
+                "room kinds",
+            ));
+            continue;
+        }
+        if let Some(zone) = &room.zone
+            && !vocabulary.zones.contains_key(zone.get_ref().as_str())
+        {
+            let z = zone.get_ref().as_str();
+            ctx.error(
+                zone.span(),
+                format!("unknown zone `{z}` in vocabulary `{}`", vocabulary.id),
+            )
+            .hints
+            .push(unknown_hint(z, vocabulary.zones.keys().map(String::as_str), "zones"));
+            continue;
+        }
+        if room.id.get_ref().as_str() == OUTSIDE {
+            ctx.error(
+                room.id.span(),
+                format!("`{OUTSIDE}` stands for the outside of the building"),
+            )
+            .hints
+            .push("give the room another id".into());
+            continue;
+        }
         let points: Vec<Point> = points_mm.iter().map(|&p| Point::from_mm(p)).collect();
         if points.len() < 3 || !geometry::is_simple(&points) || geometry::doubled_signed_area(&points_mm) == 0 {
             ctx.error(
@@ -218,15 +312,15 @@ pub fn measure_plan(
         }
         rooms.push(MeasuredRoom {
             id: room.id.get_ref().to_string(),
-            kind: room.kind,
-            kind_label: room.kind.label(),
+            kind: kind.to_owned(),
             label: room.label.clone(),
-            zone: room.zone,
+            zone: room.zone.as_ref().map(|z| z.get_ref().to_string()),
             label_at: geometry::interior_point(&points),
-            area_m2: geometry::area_m2(&points_mm),
-            shortest_side_m: geometry::shortest_side(&points) / 1000.0,
+            area_m2: 0.0,
+            shortest_side_m: 0.0,
+            inner: Vec::new(),
             points,
-            chairs: 0,
+            counts: BTreeMap::new(),
             equipment: BTreeMap::new(),
         });
         room_spans.push(span);
@@ -241,18 +335,107 @@ pub fn measure_plan(
         }
     };
 
+    // Walls of their own thickness, by the pair of sides (`None` is outside).
+    let mut special_walls: BTreeMap<(Option<usize>, Option<usize>), f64> = BTreeMap::new();
+    for w in &plan.walls {
+        let [a, b] = w.between.get_ref();
+        let side = |id: &str| {
+            if id == OUTSIDE {
+                Some(None)
+            } else {
+                room_index(&rooms, id).map(Some)
+            }
+        };
+        let (Some(sa), Some(sb)) = (side(a.as_str()), side(b.as_str())) else {
+            let missing = if side(a.as_str()).is_none() { a } else { b };
+            unknown_room(&mut ctx, w.between.span(), missing.as_str(), &rooms);
+            continue;
+        };
+        let shares = match (sa, sb) {
+            (Some(x), Some(y)) => x != y && geometry::shared_wall(&rooms[x].points, &rooms[y].points).is_some(),
+            (Some(x), None) | (None, Some(x)) => geometry::shared_wall(&rooms[x].points, &outline).is_some(),
+            (None, None) => false,
+        };
+        if !shares {
+            ctx.error(w.between.span(), format!("`{a}` and `{b}` share no wall"));
+            continue;
+        }
+        if *w.thickness.get_ref() == 0 {
+            ctx.error(w.thickness.span(), "a wall's thickness must be more than 0 mm")
+                .hints
+                .push("for an opening without a wall, use [[openings]]".into());
+            continue;
+        }
+        special_walls.insert((sa.min(sb), sa.max(sb)), *w.thickness.get_ref() as f64);
+    }
+    let thickness_between = |a: usize, b: Option<usize>| {
+        let key = (Some(a).min(b), Some(a).max(b));
+        special_walls
+            .get(&key)
+            .copied()
+            .unwrap_or(if b.is_none() { outer_wall } else { wall })
+    };
+    // How far each edge of each room moves in: all of an outer wall (the outline is its outer
+    // face), half of an interior wall (room edges lie on its axis).
+    let edge_depths: Vec<Vec<f64>> = (0..rooms.len())
+        .map(|i| {
+            geometry::edges(&rooms[i].points)
+                .map(|(p, q)| {
+                    let mut depth: f64 = 0.0;
+                    let mut touched = false;
+                    if geometry::edges(&outline).any(|(a, b)| geometry::collinear_overlap(p, q, a, b) > 1.0) {
+                        depth = depth.max(thickness_between(i, None));
+                        touched = true;
+                    }
+                    for (j, other) in rooms.iter().enumerate() {
+                        if j != i
+                            && geometry::edges(&other.points)
+                                .any(|(a, b)| geometry::collinear_overlap(p, q, a, b) > 1.0)
+                        {
+                            depth = depth.max(thickness_between(i, Some(j)) / 2.0);
+                            touched = true;
+                        }
+                    }
+                    if touched { depth } else { wall / 2.0 }
+                })
+                .collect()
+        })
+        .collect();
+    for (i, room) in rooms.iter_mut().enumerate() {
+        match geometry::inset(&room.points, &edge_depths[i]) {
+            Some(inner) => {
+                room.area_m2 = geometry::area_m2_of(&inner);
+                room.shortest_side_m = geometry::shortest_side(&inner) / 1000.0;
+                room.label_at = geometry::interior_point(&inner);
+                room.inner = inner;
+            }
+            None => {
+                let thickest = edge_depths[i].iter().copied().fold(0.0, f64::max);
+                ctx.error(
+                    room_spans[i].clone(),
+                    format!("the walls leave room `{}` no inside", room.id),
+                )
+                .hints
+                .push(format!(
+                    "its edges move in by up to {thickest} mm (all of an outer wall of {outer_wall} mm, half of an interior wall of {wall} mm or of a [[walls]] entry): make the room larger or the walls thinner"
+                ));
+            }
+        }
+    }
+    if ctx.diagnostics.error_count() > errors_before {
+        return None;
+    }
+
     // Equipment.
     let mut placed = Vec::new();
     for item in &plan.equipment {
         let symbol_id = item.symbol.get_ref();
         let Some(symbol) = symbols.get(symbol_id) else {
             let d = ctx.error(item.symbol.span(), format!("unknown equipment symbol `{symbol_id}`"));
-            match nearest(symbol_id, symbols.ids()) {
-                Some(best) => d.hints.push(format!("did you mean `{best}`?")),
-                None => d
-                    .hints
-                    .push("see the symbol table in docs/en/reference.md, or add one in symbols/".into()),
-            }
+            d.hints.push(match nearest(symbol_id, symbols.ids()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => "add it to a file in symbols/ (see docs/en/reference.md)".into(),
+            });
             continue;
         };
         let rotate = item.rotate.as_ref().map_or(0, |r| *r.get_ref());
@@ -268,7 +451,7 @@ pub fn measure_plan(
         };
         let center = Point::from_mm(*item.at.get_ref());
         let corners = footprint(center, symbol.width as f64, symbol.depth as f64, rotate);
-        if !geometry::polygon_within(&corners, &rooms[ri].points) {
+        if !geometry::polygon_within(&corners, &rooms[ri].inner) {
             let d = ctx.error(
                 item.at.span(),
                 format!(
@@ -278,15 +461,15 @@ pub fn measure_plan(
             );
             d.label = Some("centre of the symbol".into());
             d.hints.push(format!(
-                "the symbol is {} × {} mm (turned by `rotate`) and is placed by its centre; move it further into the room",
+                "the symbol is {} × {} mm (turned by `rotate`), is placed by its centre and must stand inside the walls; move it further into the room",
                 symbol.width, symbol.depth
             ));
             continue;
         }
         let room = &mut rooms[ri];
         *room.equipment.entry(symbol_id.clone()).or_default() += 1;
-        if symbol_id == "dental-chair" {
-            room.chairs += 1;
+        for q in vocabulary.quantities.iter().filter(|q| q.counts.contains(symbol_id)) {
+            *room.counts.entry(q.id.clone()).or_default() += 1;
         }
         placed.push(PlacedEquipment {
             symbol: symbol_id.clone(),
@@ -335,14 +518,43 @@ pub fn measure_plan(
         if geometry::locate(probe, &rooms[ri].points) != Inside::Inside {
             inward = Point::new(uy, -ux);
         }
+        let on_outline = geometry::locate(p, &outline) == Inside::OnBoundary;
+        let other = rooms
+            .iter()
+            .enumerate()
+            .find(|(j, r)| *j != ri && geometry::edge_at(p, &r.points).is_some())
+            .map(|(j, _)| j);
+        let (thickness, faces) = match other {
+            Some(j) => {
+                let t = thickness_between(ri, Some(j));
+                (t, (-t / 2.0, t / 2.0))
+            }
+            None if on_outline => {
+                let t = thickness_between(ri, None);
+                (t, (0.0, t))
+            }
+            None => {
+                ctx.error(
+                    at.span(),
+                    format!("this {what} of room `{}` leads nowhere", rooms[ri].id),
+                )
+                .hints
+                .push("a door or window joins two rooms, or a room and the outside: no room lies on the other side of this wall and it is not an outer wall".into());
+                return None;
+            }
+        };
         Some(Opening {
             room: rooms[ri].id.clone(),
+            other: other.map(|j| rooms[j].id.clone()),
             at: p,
             width: width as f64,
             a,
             b,
             inward,
+            wall: thickness,
+            faces,
             swing: None,
+            label: None,
         })
     };
     let mut doors = Vec::new();
@@ -354,13 +566,13 @@ pub fn measure_plan(
     }
     let mut windows = Vec::new();
     for window in &plan.windows {
-        if let Some(o) = place_opening(&mut ctx, &window.room, &window.at, window.width, "window") {
+        if let Some(mut o) = place_opening(&mut ctx, &window.room, &window.at, window.width, "window") {
+            o.label = window.label.clone();
             windows.push(o);
         }
     }
 
     // Open connections.
-    let mut openings = Vec::new();
     let mut open_walls = Vec::new();
     for opening in &plan.openings {
         let [a, b] = opening.rooms.get_ref();
@@ -370,10 +582,7 @@ pub fn measure_plan(
             continue;
         };
         match geometry::shared_wall(&rooms[ia].points, &rooms[ib].points) {
-            Some((_, p, q)) => {
-                openings.push((rooms[ia].kind, rooms[ib].kind));
-                open_walls.push((p, q, rooms[ia].id.clone(), rooms[ib].id.clone()));
-            }
+            Some((_, p, q)) => open_walls.push((ia, ib, p, q)),
             None => {
                 ctx.error(
                     opening.rooms.span(),
@@ -383,26 +592,100 @@ pub fn measure_plan(
         }
     }
 
-    // Flows.
+    // Flows: room to room through a door, a window or an open connection, never a wall.
+    let flow_kinds: Vec<&String> = vocabulary.flows.keys().collect();
     let mut flows = Vec::new();
     for flow in &plan.flows {
-        let mut points = Vec::new();
-        for room in flow.through.get_ref() {
-            match room_index(&rooms, room.get_ref().as_str()) {
-                Some(i) => points.push(i),
-                None => unknown_room(&mut ctx, room.span(), room.get_ref().as_str(), &rooms),
+        let kind = flow.kind.get_ref().as_str();
+        let Some(kind_index) = flow_kinds.iter().position(|k| k.as_str() == kind) else {
+            ctx.error(
+                flow.kind.span(),
+                format!("unknown flow kind `{kind}` in vocabulary `{}`", vocabulary.id),
+            )
+            .hints
+            .push(unknown_hint(
+                kind,
+                vocabulary.flows.keys().map(String::as_str),
+                "flow kinds",
+            ));
+            continue;
+        };
+        let through = flow.through.get_ref();
+        if through.len() < 2 {
+            ctx.error(flow.through.span(), "a flow goes through at least two rooms");
+            continue;
+        }
+        let mut steps: Vec<Option<usize>> = Vec::new();
+        let mut ok = true;
+        for (n, room) in through.iter().enumerate() {
+            let id = room.get_ref().as_str();
+            if id == OUTSIDE {
+                if n != 0 && n != through.len() - 1 {
+                    ctx.error(room.span(), "a flow can start or end outside, not pass it");
+                    ok = false;
+                }
+                steps.push(None);
+                continue;
+            }
+            match room_index(&rooms, id) {
+                Some(i) => steps.push(Some(i)),
+                None => {
+                    unknown_room(&mut ctx, room.span(), id, &rooms);
+                    ok = false;
+                }
             }
         }
-        if flow.through.get_ref().len() < 2 {
-            ctx.error(flow.through.span(), "a flow goes through at least two rooms");
-        } else if points.len() == flow.through.get_ref().len() {
-            flows.push(Flow {
-                kind: flow.kind,
-                rooms: points,
-            });
+        if !ok {
+            continue;
         }
+        let mut passages = Vec::new();
+        for (n, pair) in steps.windows(2).enumerate() {
+            let (a, b) = (
+                pair[0].map(|i| rooms[i].id.as_str()),
+                pair[1].map(|i| rooms[i].id.as_str()),
+            );
+            let passage = doors
+                .iter()
+                .position(|d| d.joins(a, b))
+                .map(Passage::Door)
+                .or_else(|| windows.iter().position(|w| w.joins(a, b)).map(Passage::Window))
+                .or_else(|| {
+                    open_walls
+                        .iter()
+                        .position(|&(x, y, _, _)| {
+                            (pair[0], pair[1]) == (Some(x), Some(y)) || (pair[0], pair[1]) == (Some(y), Some(x))
+                        })
+                        .map(Passage::Open)
+                });
+            match passage {
+                Some(p) => passages.push(p),
+                None => {
+                    let name = |s: Option<&str>| s.unwrap_or(OUTSIDE).to_owned();
+                    ctx.error(
+                        through[n + 1].span(),
+                        format!(
+                            "the flow cannot go from `{}` to `{}`: no door, window or open connection joins them",
+                            name(a),
+                            name(b)
+                        ),
+                    )
+                    .hints
+                    .push("a flow passes through walls only where there is a way through: add a door, a window (e.g. a pass hatch) or an [[openings]] entry, or list the rooms in between".into());
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            continue;
+        }
+        flows.push(Flow {
+            kind: kind.to_owned(),
+            route: Vec::new(),
+            rooms: steps,
+            passages,
+        });
+        let _ = kind_index;
     }
-
     let annotations = plan
         .annotations
         .iter()
@@ -416,26 +699,84 @@ pub fn measure_plan(
     for p in &placed {
         *equipment.entry(p.symbol.clone()).or_default() += 1;
     }
-    Some(MeasuredPlan {
+    let mut counts: BTreeMap<String, u32> = vocabulary.quantities.iter().map(|q| (q.id.clone(), 0)).collect();
+    for room in &rooms {
+        for (q, n) in &room.counts {
+            *counts.entry(q.clone()).or_default() += n;
+        }
+    }
+    let mut measured = MeasuredPlan {
         id: id.to_owned(),
         file: file.to_owned(),
         title: plan.title.clone(),
         description: plan.description.clone(),
         example,
+        vocabulary: vocabulary.id.clone(),
         gross_area_m2: geometry::area_m2(plan.outline.get_ref()),
-        net_area_m2: rooms.iter().map(|r| r.area_m2).sum(),
-        chairs: rooms.iter().map(|r| r.chairs).sum(),
+        net_area_m2: (rooms.iter().map(|r| r.area_m2).sum::<f64>() * 1e6).round() / 1e6,
+        counts,
         outline,
-        wall: plan.wall as f64,
+        wall_mm: *plan.wall.get_ref(),
+        outer_wall_mm: plan.outer_wall.as_ref().map_or(*plan.wall.get_ref(), |w| *w.get_ref()),
         north: plan.north,
         equipment,
         rooms,
         placed,
         doors,
         windows,
-        openings,
         open_walls,
         flows,
         annotations,
-    })
+    };
+    route_flows(&mut measured, flow_kinds.len());
+    Some(measured)
+}
+
+/// Lays each flow's route: through a point in each room (set apart per flow kind, so two
+/// kinds crossing one room stay two lines) and the middle of each passage. Outside, the route
+/// starts or ends a little beyond the door.
+fn route_flows(plan: &mut MeasuredPlan, kinds: usize) {
+    let kind_order: Vec<String> = {
+        let mut k: Vec<String> = plan.flows.iter().map(|f| f.kind.clone()).collect();
+        k.sort();
+        k.dedup();
+        k
+    };
+    let _ = kinds;
+    let mut routes = Vec::new();
+    for flow in &plan.flows {
+        let slot = kind_order.iter().position(|k| *k == flow.kind).unwrap_or(0) as f64;
+        let spread = (slot - (kind_order.len() as f64 - 1.0) / 2.0) * 350.0;
+        let mut route = Vec::new();
+        for (n, step) in flow.rooms.iter().enumerate() {
+            match step {
+                Some(i) => {
+                    let room = &plan.rooms[*i];
+                    let c = room.label_at;
+                    let moved = Point::new(c.x + spread, c.y + spread);
+                    let inside = geometry::locate(moved, &room.inner) == Inside::Inside;
+                    route.push(if inside { moved } else { c });
+                }
+                None => {
+                    // Outside: beyond the passage next to it, away from the room.
+                    let passage = if n == 0 { flow.passages[0] } else { flow.passages[n - 1] };
+                    if let Passage::Door(d) | Passage::Window(d) = passage {
+                        let o = if matches!(passage, Passage::Door(_)) {
+                            &plan.doors[d]
+                        } else {
+                            &plan.windows[d]
+                        };
+                        route.push(Point::new(o.at.x - o.inward.x * 1200.0, o.at.y - o.inward.y * 1200.0));
+                    }
+                }
+            }
+            if n < flow.passages.len() {
+                route.push(plan.passage_point(flow.passages[n]));
+            }
+        }
+        routes.push(route);
+    }
+    for (flow, route) in plan.flows.iter_mut().zip(routes) {
+        flow.route = route;
+    }
 }

@@ -1,6 +1,8 @@
-//! Floor plans: the format ([`schema`]), the geometry ([`geometry`]), measurement and checks
-//! ([`measure`]), the rule language ([`rules`]) and the drawing ([`svg`]). The resolve stage
-//! calls [`parse_rules`] and [`check_plan`]; everything here is pure.
+//! Floor plans: the formats ([`schema`]), the vocabulary in force ([`vocabulary`]), the
+//! geometry ([`geometry`]), measurement and checks ([`measure`]), the rule language
+//! ([`rules`]) and the drawing ([`svg`]). The resolve stage calls [`parse_rules`] and
+//! [`check_plan`], which return data; the render stage draws with [`svg::plan_svg`].
+//! Everything here is pure.
 
 pub mod geometry;
 pub mod measure;
@@ -8,6 +10,7 @@ pub mod rules;
 pub mod schema;
 pub mod svg;
 pub mod symbols;
+pub mod vocabulary;
 
 use serde::Serialize;
 
@@ -15,9 +18,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::toml_string_offset;
 use crate::parse::ParsedGuide;
 use crate::schema::{Confidence, ExampleKind};
+use geometry::Point;
 use measure::MeasuredPlan;
-use rules::{Check, Dim, Quantity};
+use rules::{Check, Dim};
 use symbols::SymbolLibrary;
+use vocabulary::Vocabulary;
 
 /// A rule as written, parsed and unit-checked.
 #[derive(Debug, Clone)]
@@ -27,6 +32,8 @@ pub struct Rule {
     pub check_text: String,
     pub source: String,
     pub confidence: Confidence,
+    /// Shown as a reference value only: evaluated and shown, never enforced.
+    pub reference: bool,
     pub check: Check,
 }
 
@@ -49,6 +56,9 @@ pub struct RuleResult {
     pub source: String,
     pub confidence: Confidence,
     pub confidence_label: &'static str,
+    /// A reference value, not a requirement: a correct plan may fall short of it and a wrong
+    /// one gets no marker for it.
+    pub reference: bool,
     pub pass: bool,
     /// `each` rules on a plan without such a room.
     pub not_applicable: bool,
@@ -58,7 +68,31 @@ pub struct RuleResult {
     pub number: Option<usize>,
 }
 
-/// A checked, measured and drawn plan.
+/// Where a failure shows on the drawing: a numbered marker in a room, or at a point (where
+/// two flows cross, a shared door), or beside the plan when the rule is about the whole plan.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Marker {
+    Room(String),
+    Point(Point),
+    Plan,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Highlight {
+    pub at: Marker,
+    pub number: usize,
+}
+
+/// A counted quantity of the whole plan, with its words.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuantityView {
+    pub id: String,
+    pub label: String,
+    pub unit: String,
+    pub value: u32,
+}
+
+/// A checked and measured plan: data only; the render stage draws it.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanReport {
     #[serde(flatten)]
@@ -66,24 +100,27 @@ pub struct PlanReport {
     pub gross_area: String,
     pub net_area: String,
     pub results: Vec<RuleResult>,
+    /// Enforced rules the plan fails.
     pub failures: usize,
+    pub quantities: Vec<QuantityView>,
     pub room_rows: Vec<RoomRow>,
     pub equipment_rows: Vec<(String, String, u32)>,
     #[serde(skip)]
-    pub svg: String,
-    pub width: u32,
-    pub height: u32,
+    pub highlights: Vec<Highlight>,
+    /// Zone, flow and room-kind words of the vocabulary, for the drawing's legend.
+    pub zone_labels: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RoomRow {
     pub id: String,
     pub label: String,
-    pub kind_label: &'static str,
-    pub zone_label: Option<&'static str>,
+    pub kind_label: String,
+    pub zone_label: Option<String>,
     pub area: String,
     pub shortest_side: String,
-    pub chairs: u32,
+    /// The room's counted quantities, in the vocabulary's order.
+    pub counts: Vec<u32>,
     pub equipment: String,
 }
 
@@ -101,6 +138,7 @@ pub fn format_value(value: f64, dim: Dim) -> String {
 pub fn parse_rules(
     guide: &ParsedGuide,
     file_text: &str,
+    vocabulary: &Vocabulary,
     symbols: &SymbolLibrary,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Rule> {
@@ -116,13 +154,25 @@ pub fn parse_rules(
             continue;
         }
         let text = rule.check.get_ref();
-        match rules::parse_check(text, symbols) {
+        let reference = rule.reference.as_ref().is_some_and(|r| *r.get_ref());
+        if rule.confidence == Confidence::U && !reference {
+            diagnostics.push(
+                Diagnostic::error(
+                    &guide.file,
+                    Some(rule.id.span()),
+                    format!("rule `{}` is tagged U (unconfirmed) but enforced", rule.id.get_ref()),
+                )
+                .with_hint("an unconfirmed number cannot decide whether a plan passes: add `reference = true` to show it as a reference value"),
+            );
+        }
+        match rules::parse_check(text, vocabulary, symbols) {
             Ok(check) => rules.push(Rule {
                 id: rule.id.get_ref().to_string(),
                 statement: rule.statement.clone(),
                 check_text: text.clone(),
                 source: rule.source.clone(),
                 confidence: rule.confidence,
+                reference,
                 check,
             }),
             Err(e) => {
@@ -145,13 +195,14 @@ pub fn parse_rules(
     rules
 }
 
-/// Evaluates every rule on a plan and draws it; a correct or reference plan that fails a rule
-/// is an error, a wrong example that passes everything a warning.
+/// Evaluates every rule on a plan; a correct or reference plan that fails an enforced rule is
+/// an error, a wrong example that passes every enforced rule a warning.
 pub fn check_plan(
     guide: &ParsedGuide,
     plan: MeasuredPlan,
     rules: &[Rule],
     reference_span: std::ops::Range<usize>,
+    vocabulary: &Vocabulary,
     symbols: &SymbolLibrary,
     diagnostics: &mut Diagnostics,
 ) -> PlanReport {
@@ -159,41 +210,41 @@ pub fn check_plan(
     let mut highlights = Vec::new();
     let mut number = 0;
     for rule in rules {
-        let outcomes = rules::evaluate(&rule.check, &plan);
+        let outcomes = rules::evaluate(&rule.check, &plan, vocabulary);
         let pass = outcomes.iter().all(|o| o.pass);
         let mut failure_number = None;
-        if !pass && plan.example == ExampleKind::Wrong {
+        if !pass && !rule.reference && plan.example == ExampleKind::Wrong {
             number += 1;
             failure_number = Some(number);
+            let before = highlights.len();
+            let mut mark = |at: Marker| {
+                let h = Highlight { at, number };
+                if !highlights.contains(&h) {
+                    highlights.push(h);
+                }
+            };
             for o in outcomes.iter().filter(|o| !o.pass) {
                 if let Some(room) = &o.room {
-                    highlights.push(svg::Highlight {
-                        room: room.clone(),
-                        number,
-                    });
+                    mark(Marker::Room(room.clone()));
                 }
             }
-            if let Expr::Quantity(Quantity::Openings(a, b)) = &rule.check.left {
-                for (p, q, ra, rb) in &plan.open_walls {
-                    let _ = (p, q);
-                    let kinds = (plan.room(ra).map(|r| r.kind), plan.room(rb).map(|r| r.kind));
-                    if kinds == (Some(*a), Some(*b)) || kinds == (Some(*b), Some(*a)) {
-                        for room in [ra, rb] {
-                            if !highlights
-                                .iter()
-                                .any(|h: &svg::Highlight| &h.room == room && h.number == number)
-                            {
-                                highlights.push(svg::Highlight {
-                                    room: room.clone(),
-                                    number,
-                                });
-                            }
-                        }
-                    }
+            if rule.check.each.is_none() {
+                let (rooms, points) = rules::involved(&rule.check, &plan, vocabulary);
+                for p in points {
+                    mark(Marker::Point(p));
                 }
+                for i in rooms {
+                    mark(Marker::Room(plan.rooms[i].id.clone()));
+                }
+            }
+            if highlights.len() == before {
+                highlights.push(Highlight {
+                    at: Marker::Plan,
+                    number,
+                });
             }
         }
-        if !pass && plan.example != ExampleKind::Wrong {
+        if !pass && !rule.reference && plan.example != ExampleKind::Wrong {
             let failing: Vec<String> = outcomes
                 .iter()
                 .filter(|o| !o.pass)
@@ -228,6 +279,7 @@ pub fn check_plan(
             source: rule.source.clone(),
             confidence: rule.confidence,
             confidence_label: rule.confidence.label(),
+            reference: rule.reference,
             pass,
             not_applicable: outcomes.is_empty(),
             comparison: rule.check.cmp.symbol(),
@@ -244,7 +296,7 @@ pub fn check_plan(
             number: failure_number,
         });
     }
-    if plan.example == ExampleKind::Wrong && number == 0 && !rules.is_empty() {
+    if plan.example == ExampleKind::Wrong && number == 0 && rules.iter().any(|r| !r.reference) {
         diagnostics.push(
             Diagnostic::warning(
                 &guide.file,
@@ -254,18 +306,25 @@ pub fn check_plan(
             .with_hint("a wrong example should show at least one typical mistake"),
         );
     }
-    let drawing = svg::plan_svg(&plan, symbols, &highlights);
     let room_rows = plan
         .rooms
         .iter()
         .map(|r| RoomRow {
             id: r.id.clone(),
             label: r.label.clone(),
-            kind_label: r.kind_label,
-            zone_label: r.zone.map(|z| z.label()),
+            kind_label: vocabulary.kind_label(&r.kind).to_owned(),
+            zone_label: r
+                .zone
+                .as_ref()
+                .and_then(|z| vocabulary.zones.get(z))
+                .map(|z| z.label.clone()),
             area: svg::format_area(r.area_m2),
             shortest_side: format!("{:.2}", (r.shortest_side_m * 100.0).round() / 100.0),
-            chairs: r.chairs,
+            counts: vocabulary
+                .quantities
+                .iter()
+                .map(|q| r.counts.get(&q.id).copied().unwrap_or(0))
+                .collect(),
             equipment: r
                 .equipment
                 .iter()
@@ -285,18 +344,31 @@ pub fn check_plan(
             )
         })
         .collect();
+    let quantities = vocabulary
+        .quantities
+        .iter()
+        .map(|q| QuantityView {
+            id: q.id.clone(),
+            label: q.label.clone(),
+            unit: q.unit.clone(),
+            value: plan.counts.get(&q.id).copied().unwrap_or(0),
+        })
+        .collect();
+    let zone_labels = vocabulary
+        .zones
+        .values()
+        .map(|z| (z.id.clone(), z.label.clone()))
+        .collect();
     PlanReport {
         gross_area: svg::format_area(plan.gross_area_m2),
         net_area: svg::format_area(plan.net_area_m2),
-        failures: results.iter().filter(|r| !r.pass).count(),
+        failures: results.iter().filter(|r| !r.pass && !r.reference).count(),
         results,
+        quantities,
         room_rows,
         equipment_rows,
-        svg: drawing.svg,
-        width: drawing.width,
-        height: drawing.height,
+        highlights,
+        zone_labels,
         plan,
     }
 }
-
-use rules::Expr;

@@ -1,4 +1,8 @@
-//! The floor-plan source format (`docs/en/reference.md`) as Rust types.
+//! The floor-plan source formats (`docs/en/reference.md`) as Rust types: a plan
+//! (`guides/*/plans/*.toml`), a vocabulary (`vocabularies/*.toml`: the room kinds, zones, flow
+//! kinds and counted quantities a kind of permit speaks of) and equipment symbols
+//! (`symbols/*.toml`). The words are the site's, never this crate's: a room kind is any id the
+//! vocabulary in force defines, checked when the plan is measured.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -14,10 +18,21 @@ pub type PointMm = [i64; 2];
 pub struct PlanToml {
     pub title: String,
     pub description: String,
+    /// The outer face of the outer walls; its area is the gross (building) area.
     #[schemars(with = "Vec<PointMm>")]
     pub outline: Spanned<Vec<PointMm>>,
+    /// Thickness of interior walls, mm. Room edges inside the outline lie on wall axes, so a
+    /// room loses half of this on each interior side.
     #[serde(default = "default_wall")]
-    pub wall: u32,
+    #[schemars(with = "u32")]
+    pub wall: Spanned<u32>,
+    /// Thickness of the outer walls, mm (default: `wall`). Room edges on the outline lose all of
+    /// it, since the outline is the walls' outer face.
+    #[schemars(with = "Option<u32>")]
+    pub outer_wall: Option<Spanned<u32>>,
+    /// Walls whose thickness differs from the plan's default.
+    #[serde(default)]
+    pub walls: Vec<WallToml>,
     #[serde(default)]
     pub north: i32,
     #[serde(default)]
@@ -36,141 +51,40 @@ pub struct PlanToml {
     pub annotations: Vec<AnnotationToml>,
 }
 
-fn default_wall() -> u32 {
-    200
+fn default_wall() -> Spanned<u32> {
+    Spanned::new(0..0, 200)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RoomKind {
-    Waiting,
-    Reception,
-    Treatment,
-    Xray,
-    Cleaning,
-    Sterilising,
-    Storage,
-    Pharmacy,
-    Office,
-    Staff,
-    Toilet,
-    Corridor,
-    MedicalWaste,
-    Utility,
-    Other,
+/// One wall of its own thickness: the wall between two rooms, or between a room and
+/// `"outside"`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WallToml {
+    #[schemars(with = "[Slug; 2]")]
+    pub between: Spanned<[Slug; 2]>,
+    #[schemars(with = "u32")]
+    pub thickness: Spanned<u32>,
 }
 
-impl RoomKind {
-    pub const ALL: &[RoomKind] = &[
-        RoomKind::Waiting,
-        RoomKind::Reception,
-        RoomKind::Treatment,
-        RoomKind::Xray,
-        RoomKind::Cleaning,
-        RoomKind::Sterilising,
-        RoomKind::Storage,
-        RoomKind::Pharmacy,
-        RoomKind::Office,
-        RoomKind::Staff,
-        RoomKind::Toilet,
-        RoomKind::Corridor,
-        RoomKind::MedicalWaste,
-        RoomKind::Utility,
-        RoomKind::Other,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            RoomKind::Waiting => "waiting",
-            RoomKind::Reception => "reception",
-            RoomKind::Treatment => "treatment",
-            RoomKind::Xray => "xray",
-            RoomKind::Cleaning => "cleaning",
-            RoomKind::Sterilising => "sterilising",
-            RoomKind::Storage => "storage",
-            RoomKind::Pharmacy => "pharmacy",
-            RoomKind::Office => "office",
-            RoomKind::Staff => "staff",
-            RoomKind::Toilet => "toilet",
-            RoomKind::Corridor => "corridor",
-            RoomKind::MedicalWaste => "medical-waste",
-            RoomKind::Utility => "utility",
-            RoomKind::Other => "other",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            RoomKind::Waiting => "候诊区",
-            RoomKind::Reception => "接诊/挂号",
-            RoomKind::Treatment => "诊室",
-            RoomKind::Xray => "放射（X 线）室",
-            RoomKind::Cleaning => "器械清洗室",
-            RoomKind::Sterilising => "消毒灭菌室",
-            RoomKind::Storage => "库房",
-            RoomKind::Pharmacy => "药房",
-            RoomKind::Office => "办公室",
-            RoomKind::Staff => "医护休息/更衣",
-            RoomKind::Toilet => "卫生间",
-            RoomKind::Corridor => "走廊",
-            RoomKind::MedicalWaste => "医疗废物暂存",
-            RoomKind::Utility => "设备间",
-            RoomKind::Other => "其他",
-        }
-    }
-
-    pub fn from_id(id: &str) -> Option<RoomKind> {
-        RoomKind::ALL.iter().copied().find(|k| k.id() == id)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Zone {
-    Public,
-    Clean,
-    Dirty,
-    Sterile,
-    Radiation,
-    Staff,
-}
-
-impl Zone {
-    pub fn label(self) -> &'static str {
-        match self {
-            Zone::Public => "公共区",
-            Zone::Clean => "清洁区",
-            Zone::Dirty => "污染区",
-            Zone::Sterile => "无菌区",
-            Zone::Radiation => "放射区",
-            Zone::Staff => "工作人员区",
-        }
-    }
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Zone::Public => "public",
-            Zone::Clean => "clean",
-            Zone::Dirty => "dirty",
-            Zone::Sterile => "sterile",
-            Zone::Radiation => "radiation",
-            Zone::Staff => "staff",
-        }
-    }
-}
+/// The room id that stands for the outside of the building in `[[walls]]` and flows.
+pub const OUTSIDE: &str = "outside";
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoomToml {
     #[schemars(with = "Slug")]
     pub id: Spanned<Slug>,
-    pub kind: RoomKind,
+    /// A room kind of the vocabulary in force.
+    #[schemars(with = "Slug")]
+    pub kind: Spanned<Slug>,
     pub label: String,
     #[schemars(with = "Option<[i64; 4]>")]
     pub rect: Option<Spanned<[i64; 4]>>,
     #[schemars(with = "Option<Vec<PointMm>>")]
     pub polygon: Option<Spanned<Vec<PointMm>>>,
-    pub zone: Option<Zone>,
+    /// A zone of the vocabulary in force.
+    #[schemars(with = "Option<Slug>")]
+    pub zone: Option<Spanned<Slug>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Serialize, Default)]
@@ -202,6 +116,8 @@ pub struct WindowToml {
     #[schemars(with = "PointMm")]
     pub at: Spanned<PointMm>,
     pub width: u32,
+    /// What the window is for, shown on the drawing (e.g. 传递窗 for a hatch between rooms).
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -224,36 +140,12 @@ pub struct EquipmentToml {
     pub rotate: Option<Spanned<i32>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FlowKind {
-    Patient,
-    Instrument,
-    Staff,
-}
-
-impl FlowKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            FlowKind::Patient => "患者流线",
-            FlowKind::Instrument => "器械流线（污→清→无菌）",
-            FlowKind::Staff => "医护流线",
-        }
-    }
-
-    pub fn id(self) -> &'static str {
-        match self {
-            FlowKind::Patient => "patient",
-            FlowKind::Instrument => "instrument",
-            FlowKind::Staff => "staff",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlowToml {
-    pub kind: FlowKind,
+    /// A flow kind of the vocabulary in force.
+    #[schemars(with = "Slug")]
+    pub kind: Spanned<Slug>,
     #[schemars(with = "Vec<Slug>")]
     pub through: Spanned<Vec<Spanned<Slug>>>,
 }
@@ -266,7 +158,7 @@ pub struct AnnotationToml {
     pub text: String,
 }
 
-/// `symbols/*.toml`: a site's own equipment symbols.
+/// `symbols/*.toml`: the site's equipment symbols.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SymbolsToml {
@@ -282,4 +174,139 @@ pub struct SymbolToml {
     pub label: String,
     pub width: u32,
     pub depth: u32,
+    /// How the symbol is drawn inside its footprint.
+    #[serde(default)]
+    pub shape: Shape,
+}
+
+/// The drawings a symbol can have: generic shapes, so a new kind of room needs no code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Shape {
+    /// A frame with one diagonal.
+    #[default]
+    Box,
+    /// A frame with two diagonals (a cabinet, a store).
+    Crossed,
+    /// A head circle and two bars (a reclining seat).
+    Seat,
+    /// A basin with its drain.
+    Basin,
+    /// A cistern and a bowl.
+    Bowl,
+    /// Slats across (a bench).
+    Slats,
+    /// A work top line (a desk, a counter).
+    Counter,
+    /// A circle inside the frame (a machine).
+    Round,
+    /// A smaller frame inside the frame (an appliance).
+    Inset,
+    /// A circle with a cross (an emitter, a lamp).
+    Target,
+    /// A small dot (an indicator).
+    Dot,
+    /// Burners: four circles (a stove).
+    Burners,
+}
+
+/// `vocabularies/*.toml`: the words one kind of sample room speaks: room kinds, groups of
+/// kinds, zones, flow kinds and counted quantities. A guide names the vocabulary its plans use.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VocabularyToml {
+    pub title: String,
+    #[serde(default)]
+    pub room_kinds: Vec<TermToml>,
+    /// Named sets of room kinds (e.g. 食品处理区), usable wherever a rule takes a room kind.
+    #[serde(default)]
+    pub groups: Vec<GroupToml>,
+    #[serde(default)]
+    pub zones: Vec<ZoneToml>,
+    #[serde(default)]
+    pub flows: Vec<FlowKindToml>,
+    /// Quantities counted from equipment (e.g. chairs from one symbol), usable in rules.
+    #[serde(default)]
+    pub quantities: Vec<QuantityToml>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TermToml {
+    #[schemars(with = "Slug")]
+    pub id: Spanned<Slug>,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupToml {
+    #[schemars(with = "Slug")]
+    pub id: Spanned<Slug>,
+    pub label: String,
+    #[schemars(with = "Vec<Slug>")]
+    pub kinds: Vec<Spanned<Slug>>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneToml {
+    #[schemars(with = "Slug")]
+    pub id: Spanned<Slug>,
+    pub label: String,
+    /// The hatch the zone's floors are filled with: readable in black and white.
+    pub pattern: Pattern,
+    /// Ink of the hatch, `#rrggbb`.
+    #[schemars(with = "String")]
+    pub color: Spanned<String>,
+    /// Rank on the dirty → clean scale (higher is cleaner). Flows of a kind that may not run
+    /// back (`backflows(KIND)`) must never step from a higher rank to a lower one.
+    pub cleanliness: Option<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pattern {
+    Dots,
+    LargeDots,
+    Diagonal,
+    Crosshatch,
+    Horizontal,
+    Vertical,
+    Grid,
+    Plain,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlowKindToml {
+    #[schemars(with = "Slug")]
+    pub id: Spanned<Slug>,
+    pub label: String,
+    pub line: LineStyle,
+    #[schemars(with = "String")]
+    pub color: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LineStyle {
+    Solid,
+    Dashed,
+    Dotted,
+    DashDot,
+    LongDash,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuantityToml {
+    #[schemars(with = "Slug")]
+    pub id: Spanned<Slug>,
+    pub label: String,
+    /// The measure word shown after the number (台, 个).
+    pub unit: String,
+    /// The equipment symbols each of which counts one.
+    #[schemars(with = "Vec<String>")]
+    pub counts: Vec<Spanned<String>>,
 }

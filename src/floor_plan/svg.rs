@@ -1,26 +1,26 @@
-//! Draws a measured floor plan as SVG: to scale, with walls, doors and windows, equipment
-//! symbols, room labels with areas, zones as hatch patterns (readable in black and white),
-//! flows as arrows with distinct line styles, dimension lines, a scale bar, a north arrow and
-//! a legend. Pure: a plan in, a string out; same plan, same bytes.
+//! Draws a checked floor plan as SVG: to scale, walls as thick as the plan says (so the clear
+//! inside that net areas are measured on is what the reader sees), doors and windows cut
+//! through them, equipment symbols, room labels with net areas, zones as hatch patterns
+//! (readable in black and white), flows routed through doors with distinct line styles,
+//! numbered failure markers, dimension lines, a scale bar, a north arrow and a legend. Every
+//! word on it comes from the plan or its vocabulary. Pure: a plan in, a string out; same plan,
+//! same bytes. Called by the render stage.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::geometry::{self, Point};
 use super::measure::{MeasuredPlan, footprint};
-use super::schema::{FlowKind, Swing, Zone};
+use super::schema::{LineStyle, Pattern, Shape, Swing};
 use super::symbols::SymbolLibrary;
+use super::vocabulary::Vocabulary;
+use super::{Marker, PlanReport};
 
 /// The font family the drawings ask for: the bundled font first, then common system fonts.
 pub const FONT_FAMILY: &str =
     "'Permitroom Sans SC', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
-/// A room to outline as failing, with the number of its explanation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Highlight {
-    pub room: String,
-    pub number: usize,
-}
+const WALL_FILL: &str = "#3d3d3d";
 
 /// Fixed formatting for coordinates: at most one decimal, no `-0`.
 fn n(v: f64) -> String {
@@ -55,36 +55,73 @@ pub fn text_width(text: &str, size: f64) -> f64 {
     text.chars().map(|c| if c.is_ascii() { 0.56 } else { 1.0 }).sum::<f64>() * size
 }
 
-fn zone_fill(zone: Option<Zone>) -> String {
-    match zone {
-        Some(z) => format!("url(#zone-{})", z.id()),
-        None => "#ffffff".into(),
-    }
+/// A light tint of a `#rrggbb` colour, for the ground of a hatch.
+fn tint(color: &str) -> String {
+    let channel = |i: usize| u8::from_str_radix(color.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128) as u32;
+    let mix = |c: u32| 255 - (255 - c) * 12 / 100;
+    format!("#{:02x}{:02x}{:02x}", mix(channel(1)), mix(channel(3)), mix(channel(5)))
 }
 
-fn flow_style(kind: FlowKind) -> (&'static str, &'static str) {
-    match kind {
-        FlowKind::Patient => ("#1f5fbf", "none"),
-        FlowKind::Instrument => ("#b3261e", "320 110 60 110"),
-        FlowKind::Staff => ("#2e7d32", "60 110"),
-    }
+/// The SVG pattern a zone is filled with.
+fn zone_pattern(id: &str, pattern: Pattern, color: &str) -> String {
+    let ground = tint(color);
+    let (size, transform, body) = match pattern {
+        Pattern::Dots => (
+            600,
+            "",
+            format!(
+                r#"<circle cx="150" cy="150" r="28" fill="{color}"/><circle cx="450" cy="450" r="28" fill="{color}"/>"#
+            ),
+        ),
+        Pattern::LargeDots => (300, "", format!(r#"<circle cx="150" cy="150" r="40" fill="{color}"/>"#)),
+        Pattern::Diagonal => (
+            400,
+            r#" patternTransform="rotate(45)""#,
+            format!(r#"<line x1="0" y1="0" x2="0" y2="400" stroke="{color}" stroke-width="30"/>"#),
+        ),
+        Pattern::Crosshatch => (
+            400,
+            r#" patternTransform="rotate(45)""#,
+            format!(
+                r#"<line x1="0" y1="0" x2="0" y2="400" stroke="{color}" stroke-width="30"/><line x1="0" y1="0" x2="400" y2="0" stroke="{color}" stroke-width="30"/>"#
+            ),
+        ),
+        Pattern::Horizontal => (
+            300,
+            "",
+            format!(r#"<line x1="0" y1="150" x2="300" y2="150" stroke="{color}" stroke-width="40"/>"#),
+        ),
+        Pattern::Vertical => (
+            400,
+            "",
+            format!(r#"<line x1="200" y1="0" x2="200" y2="400" stroke="{color}" stroke-width="30"/>"#),
+        ),
+        Pattern::Grid => (
+            500,
+            "",
+            format!(
+                r#"<line x1="0" y1="0" x2="0" y2="500" stroke="{color}" stroke-width="24"/><line x1="0" y1="0" x2="500" y2="0" stroke="{color}" stroke-width="24"/>"#
+            ),
+        ),
+        Pattern::Plain => (400, "", String::new()),
+    };
+    format!(
+        r#"<pattern id="zone-{id}" patternUnits="userSpaceOnUse" width="{size}" height="{size}"{transform}><rect width="{size}" height="{size}" fill="{ground}"/>{body}</pattern>"#
+    )
 }
 
-const DEFS: &str = r##"<defs>
-<pattern id="zone-public" patternUnits="userSpaceOnUse" width="600" height="600"><rect width="600" height="600" fill="#fafafa"/><circle cx="150" cy="150" r="28" fill="#9e9e9e"/><circle cx="450" cy="450" r="28" fill="#9e9e9e"/></pattern>
-<pattern id="zone-clean" patternUnits="userSpaceOnUse" width="400" height="400" patternTransform="rotate(45)"><rect width="400" height="400" fill="#f1f7fd"/><line x1="0" y1="0" x2="0" y2="400" stroke="#8fb4da" stroke-width="30"/></pattern>
-<pattern id="zone-dirty" patternUnits="userSpaceOnUse" width="400" height="400" patternTransform="rotate(45)"><rect width="400" height="400" fill="#fdf3ec"/><line x1="0" y1="0" x2="0" y2="400" stroke="#d39b72" stroke-width="30"/><line x1="0" y1="0" x2="400" y2="0" stroke="#d39b72" stroke-width="30"/></pattern>
-<pattern id="zone-sterile" patternUnits="userSpaceOnUse" width="300" height="300"><rect width="300" height="300" fill="#f0f9f1"/><circle cx="150" cy="150" r="40" fill="#7cb987"/></pattern>
-<pattern id="zone-radiation" patternUnits="userSpaceOnUse" width="300" height="300"><rect width="300" height="300" fill="#fdfbe8"/><line x1="0" y1="150" x2="300" y2="150" stroke="#c9b43c" stroke-width="40"/></pattern>
-<pattern id="zone-staff" patternUnits="userSpaceOnUse" width="400" height="400"><rect width="400" height="400" fill="#f6f4fa"/><line x1="200" y1="0" x2="200" y2="400" stroke="#b3a6cf" stroke-width="30"/></pattern>
-<marker id="arrow-patient" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#1f5fbf"/></marker>
-<marker id="arrow-instrument" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#b3261e"/></marker>
-<marker id="arrow-staff" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#2e7d32"/></marker>
-</defs>
-"##;
+fn dash(line: LineStyle) -> &'static str {
+    match line {
+        LineStyle::Solid => "none",
+        LineStyle::Dashed => "240 120",
+        LineStyle::Dotted => "60 110",
+        LineStyle::DashDot => "320 110 60 110",
+        LineStyle::LongDash => "520 160",
+    }
+}
 
 /// Draws one symbol centred on (0, 0), unrotated, `w` wide and `d` deep.
-fn symbol_shapes(id: &str, w: f64, d: f64) -> String {
+fn symbol_shapes(shape: Shape, w: f64, d: f64) -> String {
     let (hw, hd) = (w / 2.0, d / 2.0);
     let frame = format!(
         r#"<rect x="{}" y="{}" width="{}" height="{}" rx="{}"/>"#,
@@ -95,21 +132,18 @@ fn symbol_shapes(id: &str, w: f64, d: f64) -> String {
         n(w.min(d) * 0.08)
     );
     let r = w.min(d);
-    let extra = match id {
-        "dental-chair" => format!(
-            r#"<circle cx="0" cy="{}" r="{}"/><line x1="{}" y1="{}" x2="{}" y2="{}"/><line x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+    let line = |x1: f64, y1: f64, x2: f64, y2: f64| {
+        format!(r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/>"#, n(x1), n(y1), n(x2), n(y2))
+    };
+    let extra = match shape {
+        Shape::Seat => format!(
+            r#"<circle cx="0" cy="{}" r="{}"/>{}{}"#,
             n(-hd + r * 0.25),
             n(r * 0.17),
-            n(-hw + r * 0.12),
-            n(-hd * 0.3),
-            n(hw - r * 0.12),
-            n(-hd * 0.3),
-            n(-hw + r * 0.12),
-            n(hd * 0.35),
-            n(hw - r * 0.12),
-            n(hd * 0.35)
+            line(-hw + r * 0.12, -hd * 0.3, hw - r * 0.12, -hd * 0.3),
+            line(-hw + r * 0.12, hd * 0.35, hw - r * 0.12, hd * 0.35)
         ),
-        "sink" => format!(
+        Shape::Basin => format!(
             r#"<ellipse cx="0" cy="{}" rx="{}" ry="{}"/><circle cx="0" cy="{}" r="{}"/>"#,
             n(hd * 0.1),
             n(hw * 0.7),
@@ -117,7 +151,7 @@ fn symbol_shapes(id: &str, w: f64, d: f64) -> String {
             n(hd * 0.1),
             n(r * 0.06)
         ),
-        "toilet" => format!(
+        Shape::Bowl => format!(
             r#"<rect x="{}" y="{}" width="{}" height="{}"/><ellipse cx="0" cy="{}" rx="{}" ry="{}"/>"#,
             n(-hw),
             n(-hd),
@@ -127,68 +161,56 @@ fn symbol_shapes(id: &str, w: f64, d: f64) -> String {
             n(hw * 0.85),
             n(hd * 0.6)
         ),
-        "cabinet" => format!(
-            r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/><line x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
-            n(-hw),
-            n(-hd),
-            n(hw),
-            n(hd),
-            n(-hw),
-            n(hd),
-            n(hw),
-            n(-hd)
-        ),
-        "bench" => format!(
-            r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/><line x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
-            n(-w / 6.0),
-            n(-hd),
-            n(-w / 6.0),
-            n(hd),
-            n(w / 6.0),
-            n(-hd),
-            n(w / 6.0),
-            n(hd)
-        ),
-        "reception-desk" | "desk" => format!(
-            r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
-            n(-hw),
-            n(hd * 0.4),
-            n(hw),
-            n(hd * 0.4)
-        ),
-        "autoclave" | "compressor" | "suction" => format!(r#"<circle cx="0" cy="0" r="{}"/>"#, n(r * 0.32)),
-        "ultrasonic-cleaner" | "washer-disinfector" | "sealer" => format!(
+        Shape::Crossed => line(-hw, -hd, hw, hd) + &line(-hw, hd, hw, -hd),
+        Shape::Slats => line(-w / 6.0, -hd, -w / 6.0, hd) + &line(w / 6.0, -hd, w / 6.0, hd),
+        Shape::Counter => line(-hw, hd * 0.4, hw, hd * 0.4),
+        Shape::Round => format!(r#"<circle cx="0" cy="0" r="{}"/>"#, n(r * 0.32)),
+        Shape::Inset => format!(
             r#"<rect x="{}" y="{}" width="{}" height="{}"/>"#,
             n(-hw * 0.6),
             n(-hd * 0.6),
             n(w * 0.6),
             n(d * 0.6)
         ),
-        "xray-intraoral" | "panoramic" | "cbct" => format!(
-            r#"<circle cx="0" cy="0" r="{}"/><line x1="{}" y1="0" x2="{}" y2="0"/><line x1="0" y1="{}" x2="0" y2="{}"/>"#,
+        Shape::Target => format!(
+            r#"<circle cx="0" cy="0" r="{}"/>{}{}"#,
             n(r * 0.3),
-            n(-r * 0.45),
-            n(r * 0.45),
-            n(-r * 0.45),
-            n(r * 0.45)
+            line(-r * 0.45, 0.0, r * 0.45, 0.0),
+            line(0.0, -r * 0.45, 0.0, r * 0.45)
         ),
-        "waste-bin" => format!(
-            r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
-            n(-hw),
-            n(-hd),
-            n(hw),
-            n(hd)
-        ),
-        "warning-light" => format!(r#"<circle cx="0" cy="0" r="{}"/>"#, n(r * 0.25)),
-        _ => format!(
-            r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
-            n(-hw),
-            n(hd),
-            n(hw),
-            n(-hd)
-        ),
+        Shape::Dot => format!(r#"<circle cx="0" cy="0" r="{}"/>"#, n(r * 0.25)),
+        Shape::Burners => [(-1.0, -1.0), (1.0, -1.0), (-1.0, 1.0), (1.0, 1.0)]
+            .iter()
+            .map(|(sx, sy)| {
+                format!(
+                    r#"<circle cx="{}" cy="{}" r="{}"/>"#,
+                    n(sx * hw * 0.5),
+                    n(sy * hd * 0.5),
+                    n(r * 0.16)
+                )
+            })
+            .collect(),
+        Shape::Box => line(-hw, hd, hw, -hd),
     };
     format!("{frame}{extra}")
+}
+
+/// Small boxes along a route, so labels keep off the lines that point through rooms.
+fn route_obstacles(route: &[Point], size: f64) -> Vec<Vec<Point>> {
+    let mut out = Vec::new();
+    for pair in route.windows(2) {
+        let len = geometry::distance(pair[0], pair[1]);
+        let steps = (len / (size * 0.8)).ceil().max(1.0) as usize;
+        for i in 0..=steps {
+            let t = i as f64 / steps as f64;
+            let c = Point::new(
+                pair[0].x + (pair[1].x - pair[0].x) * t,
+                pair[0].y + (pair[1].y - pair[0].y) * t,
+            );
+            out.push(footprint(c, size, size, 0));
+        }
+    }
+    out
 }
 
 /// Picks a place for a room's label that stays inside the room and off the equipment.
@@ -226,11 +248,11 @@ fn label_position(
             footprint(c, d.width, d.width, 0)
         }))
         .collect();
-    let (min_x, max_x, min_y, max_y) = geometry::bounds(&room.points);
+    let (min_x, max_x, min_y, max_y) = geometry::bounds(&room.inner);
     // Score a candidate: overlap with obstacles (mm²), then distance from the centre.
     let overlap = |c: Point| -> Option<f64> {
         let a = footprint(c, box_w, box_h, 0);
-        if !geometry::polygon_within(&a, &room.points) {
+        if !geometry::polygon_within(&a, &room.inner) {
             return None;
         }
         Some(
@@ -285,35 +307,46 @@ pub struct Drawing {
     pub height: u32,
 }
 
-/// The drawing.
-pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[Highlight]) -> Drawing {
+/// The drawing of a checked plan in its vocabulary.
+pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLibrary) -> Drawing {
+    let plan = &report.plan;
+    let highlights = &report.highlights;
     let (min_x, max_x, min_y, max_y) = geometry::bounds(&plan.outline);
     let (plan_w, plan_h) = (max_x - min_x, max_y - min_y);
     let unit = base_unit(plan);
     let margin = unit * 6.0;
 
     // Legend entries, decided first so the canvas can be sized.
-    let zones: BTreeSet<Zone> = plan.rooms.iter().filter_map(|r| r.zone).collect();
-    let flows: BTreeSet<FlowKind> = plan.flows.iter().map(|f| f.kind).collect();
+    let zones: BTreeSet<&str> = plan.rooms.iter().filter_map(|r| r.zone.as_deref()).collect();
+    let flows: BTreeSet<&str> = plan.flows.iter().map(|f| f.kind.as_str()).collect();
     let used_symbols: BTreeSet<&str> = plan.placed.iter().map(|p| p.symbol.as_str()).collect();
     let mut legend: Vec<(String, String)> = Vec::new(); // (swatch svg at 0,0 in a unit*2 box, label)
     let sw = unit * 2.2;
     for z in &zones {
+        let label = vocabulary.zones.get(*z).map_or(*z, |d| d.label.as_str());
         legend.push((
             format!(
-                r##"<rect x="0" y="{}" width="{}" height="{}" fill="url(#zone-{})" stroke="#444" stroke-width="{}"/>"##,
+                r##"<rect x="0" y="{}" width="{}" height="{}" fill="url(#zone-{z})" stroke="#444" stroke-width="{}"/>"##,
                 n(-unit * 0.8),
                 n(sw),
                 n(unit * 1.6),
-                z.id(),
                 n(unit * 0.08)
             ),
-            z.label().into(),
+            label.to_owned(),
         ));
     }
     for f in &flows {
-        let (color, dash) = flow_style(*f);
-        legend.push((format!(r#"<line x1="0" y1="0" x2="{}" y2="0" stroke="{color}" stroke-width="{}" stroke-dasharray="{dash}" marker-end="url(#arrow-{})"/>"#, n(sw), n(unit * 0.22), f.id()), f.label().into()));
+        let Some(def) = vocabulary.flows.get(*f) else { continue };
+        legend.push((
+            format!(
+                r#"<line x1="0" y1="0" x2="{}" y2="0" stroke="{}" stroke-width="{}" stroke-dasharray="{}" marker-end="url(#arrow-{f})"/>"#,
+                n(sw),
+                def.color,
+                n(unit * 0.22),
+                dash(def.line)
+            ),
+            def.label.clone(),
+        ));
     }
     for s in &used_symbols {
         let Some(sym) = symbols.get(s) else { continue };
@@ -324,16 +357,28 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
                 n(sw / 2.0),
                 (scale * 1000.0).round() / 1000.0,
                 n(unit * 0.08 / scale),
-                symbol_shapes(s, sym.width as f64, sym.depth as f64)
+                symbol_shapes(sym.shape, sym.width as f64, sym.depth as f64)
             ),
             sym.label.clone(),
         ));
     }
+    legend.push((
+        format!(
+            r##"<rect x="0" y="{}" width="{}" height="{}" fill="{WALL_FILL}"/>"##,
+            n(-unit * 0.25),
+            n(sw),
+            n(unit * 0.5)
+        ),
+        format!(
+            "墙体（内墙 {} mm，外墙 {} mm；使用面积按墙内净尺寸计）",
+            plan.wall_mm, plan.outer_wall_mm
+        ),
+    ));
     if !plan.doors.is_empty() {
         legend.push((format!(r##"<path d="M0,{y} L{w},{y} M0,{y} L0,{t} A{r},{r} 0 0 1 {w},{y}" fill="none" stroke="#222" stroke-width="{s}"/>"##, y = n(unit * 0.8), w = n(unit * 1.6), t = n(-unit * 0.8), r = n(unit * 1.6), s = n(unit * 0.08)), "门（弧线为开启方向）".into()));
     }
     if !plan.windows.is_empty() {
-        legend.push((format!(r##"<rect x="0" y="{}" width="{}" height="{}" fill="#fff" stroke="#222" stroke-width="{}"/><line x1="0" y1="0" x2="{}" y2="0" stroke="#222" stroke-width="{}"/>"##, n(-unit * 0.3), n(sw), n(unit * 0.6), n(unit * 0.08), n(sw), n(unit * 0.06)), "窗".into()));
+        legend.push((format!(r##"<rect x="0" y="{}" width="{}" height="{}" fill="#fff" stroke="#222" stroke-width="{}"/><line x1="0" y1="0" x2="{}" y2="0" stroke="#222" stroke-width="{}"/>"##, n(-unit * 0.3), n(sw), n(unit * 0.6), n(unit * 0.08), n(sw), n(unit * 0.06)), "窗、传递窗".into()));
     }
     if !plan.open_walls.is_empty() {
         legend.push((
@@ -348,17 +393,33 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
         ));
     }
     if !highlights.is_empty() {
-        legend.push((format!(r##"<rect x="0" y="{}" width="{}" height="{}" fill="none" stroke="#b3261e" stroke-width="{}" stroke-dasharray="{} {}"/>"##, n(-unit * 0.8), n(sw), n(unit * 1.6), n(unit * 0.25), n(unit * 0.5), n(unit * 0.25)), "不符合要求的房间（编号见下表）".into()));
+        legend.push((format!(r##"<rect x="0" y="{}" width="{}" height="{}" fill="none" stroke="#b3261e" stroke-width="{}" stroke-dasharray="{} {}"/>"##, n(-unit * 0.8), n(sw), n(unit * 1.6), n(unit * 0.25), n(unit * 0.5), n(unit * 0.25)), "不符合要求之处（编号见下表）".into()));
     }
     let col_w = unit * 13.0;
     let cols = ((plan_w + margin) / col_w).floor().max(1.0) as usize;
-    let rows = legend.len().div_ceil(cols);
+    let legend_rows: usize = {
+        // A long entry takes the columns it needs.
+        let mut rows = 0;
+        let mut col = 0;
+        for (_, label) in &legend {
+            let span = ((text_width(label, unit * 0.85) + sw + unit * 1.2) / col_w)
+                .ceil()
+                .max(1.0) as usize;
+            let span = span.min(cols);
+            if col + span > cols {
+                rows += 1;
+                col = 0;
+            }
+            col += span;
+        }
+        rows + usize::from(col > 0)
+    };
     let row_h = unit * 2.4;
     let scale_bar_h = unit * 4.0;
     let legend_h = if legend.is_empty() {
         0.0
     } else {
-        unit * 2.0 + rows as f64 * row_h
+        unit * 2.0 + legend_rows as f64 * row_h
     };
 
     let vb_x = min_x - margin;
@@ -378,16 +439,37 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
         FONT_FAMILY.replace('\'', "&#39;")
     );
     let _ = writeln!(s, r#"<title id="plan-title">{}</title>"#, escape(&plan.title));
+    let counts: String = report
+        .quantities
+        .iter()
+        .map(|q| format!("{} {} {}，", q.label, q.value, q.unit))
+        .collect();
     let _ = writeln!(
         s,
-        r#"<desc id="plan-desc">{} 建筑面积 {} m²，使用面积合计 {} m²，牙椅 {} 台，房间 {} 间。</desc>"#,
+        r#"<desc id="plan-desc">{} 建筑面积 {} m²，使用面积合计 {} m²，{}房间 {} 间。</desc>"#,
         escape(&plan.description),
         format_area(plan.gross_area_m2),
         format_area(plan.net_area_m2),
-        plan.chairs,
+        escape(counts.trim_end_matches('，').trim_end()).replace("  ", " ")
+            + if counts.is_empty() { "" } else { "，" },
         plan.rooms.len()
     );
-    s.push_str(DEFS);
+    s.push_str("<defs>\n");
+    for z in &zones {
+        if let Some(def) = vocabulary.zones.get(*z) {
+            let _ = writeln!(s, "{}", zone_pattern(z, def.pattern, &def.color));
+        }
+    }
+    for f in &flows {
+        if let Some(def) = vocabulary.flows.get(*f) {
+            let _ = writeln!(
+                s,
+                r#"<marker id="arrow-{f}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{}"/></marker>"#,
+                def.color
+            );
+        }
+    }
+    s.push_str("</defs>\n");
     let _ = writeln!(
         s,
         r##"<rect x="{}" y="{}" width="{}" height="{}" fill="#ffffff"/>"##,
@@ -397,49 +479,36 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
         n(vb_h)
     );
 
-    // Zones: room floors filled with the zone's pattern.
-    s.push_str("<g id=\"zones\">\n");
-    for room in &plan.rooms {
-        let _ = writeln!(
-            s,
-            r#"<polygon points="{}" fill="{}"/>"#,
-            points_attr(&room.points),
-            zone_fill(room.zone)
-        );
-    }
-    s.push_str("</g>\n");
-
-    // Walls: inner walls thin, the outline thick.
-    let wall = plan.wall.max(60.0);
-    s.push_str("<g id=\"walls\" fill=\"none\" stroke=\"#1a1a1a\" stroke-linejoin=\"miter\">\n");
-    for room in &plan.rooms {
-        let _ = writeln!(
-            s,
-            r#"<polygon points="{}" stroke-width="{}"/>"#,
-            points_attr(&room.points),
-            n(wall * 0.6)
-        );
-    }
+    // Walls: the whole outline in wall colour, then each room's clear inside on top, so every
+    // wall shows at its real thickness.
     let _ = writeln!(
         s,
-        r#"<polygon points="{}" stroke-width="{}"/>"#,
-        points_attr(&plan.outline),
-        n(wall * 1.2)
+        r#"<g id="walls"><polygon points="{}" fill="{WALL_FILL}"/></g>"#,
+        points_attr(&plan.outline)
     );
+    s.push_str("<g id=\"zones\">\n");
+    for room in &plan.rooms {
+        let fill = match &room.zone {
+            Some(z) => format!("url(#zone-{z})"),
+            None => "#ffffff".into(),
+        };
+        let _ = writeln!(s, r#"<polygon points="{}" fill="{fill}"/>"#, points_attr(&room.inner));
+    }
     s.push_str("</g>\n");
 
     // Openings in walls: open connections, doors, windows.
     s.push_str("<g id=\"openings\">\n");
-    for (p, q, _, _) in &plan.open_walls {
-        let _ = writeln!(
-            s,
-            r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#ffffff" stroke-width="{}"/>"##,
-            n(p.x),
-            n(p.y),
-            n(q.x),
-            n(q.y),
-            n(wall * 0.8)
-        );
+    for (_, _, p, q) in &plan.open_walls {
+        let len = geometry::distance(*p, *q).max(1.0);
+        let (nx, ny) = (-(q.y - p.y) / len, (q.x - p.x) / len);
+        let t = plan.wall_mm as f64 / 2.0 + 1.0;
+        let corners = [
+            Point::new(p.x + nx * t, p.y + ny * t),
+            Point::new(q.x + nx * t, q.y + ny * t),
+            Point::new(q.x - nx * t, q.y - ny * t),
+            Point::new(p.x - nx * t, p.y - ny * t),
+        ];
+        let _ = writeln!(s, r##"<polygon points="{}" fill="#ffffff"/>"##, points_attr(&corners));
         let _ = writeln!(
             s,
             r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#1a1a1a" stroke-width="{}" stroke-dasharray="{} {}"/>"##,
@@ -456,53 +525,44 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
         let len = geometry::distance(o.a, o.b);
         let (ux, uy) = ((o.b.x - o.a.x) / len, (o.b.y - o.a.y) / len);
         let h = o.width / 2.0;
-        let (p, q) = (
-            Point::new(o.at.x - ux * h, o.at.y - uy * h),
-            Point::new(o.at.x + ux * h, o.at.y + uy * h),
-        );
-        let _ = writeln!(
-            s,
-            r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#ffffff" stroke-width="{}"/>"##,
-            n(p.x),
-            n(p.y),
-            n(q.x),
-            n(q.y),
-            n(wall * 1.3)
-        );
+        let (f0, f1) = o.faces;
+        let at = |along: f64, off: f64| {
+            Point::new(
+                o.at.x + ux * along + o.inward.x * off,
+                o.at.y + uy * along + o.inward.y * off,
+            )
+        };
+        // The gap through the wall, a hair wider than the wall so no sliver stays.
+        let gap = [at(-h, f0 - 1.0), at(h, f0 - 1.0), at(h, f1 + 1.0), at(-h, f1 + 1.0)];
+        let _ = writeln!(s, r##"<polygon points="{}" fill="#ffffff"/>"##, points_attr(&gap));
+        let seg = |s: &mut String, p: Point, q: Point, width: f64| {
+            let _ = writeln!(
+                s,
+                r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#1a1a1a" stroke-width="{}"/>"##,
+                n(p.x),
+                n(p.y),
+                n(q.x),
+                n(q.y),
+                n(width)
+            );
+        };
         match o.swing {
             None => {
                 // Window: the wall's two faces and the glass line between.
-                for off in [-wall * 0.45, 0.0, wall * 0.45] {
-                    let (dx, dy) = (o.inward.x * off, o.inward.y * off);
-                    let _ = writeln!(
-                        s,
-                        r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#1a1a1a" stroke-width="{}"/>"##,
-                        n(p.x + dx),
-                        n(p.y + dy),
-                        n(q.x + dx),
-                        n(q.y + dy),
-                        n(unit * 0.06)
-                    );
+                for off in [f0, (f0 + f1) / 2.0, f1] {
+                    seg(&mut s, at(-h, off), at(h, off), unit * 0.06);
                 }
             }
             Some(Swing::Sliding) => {
-                let (dx, dy) = (o.inward.x * wall * 0.5, o.inward.y * wall * 0.5);
-                let _ = writeln!(
-                    s,
-                    r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#1a1a1a" stroke-width="{}"/>"##,
-                    n(p.x + dx),
-                    n(p.y + dy),
-                    n(q.x * 0.8 + p.x * 0.2 + dx),
-                    n(q.y * 0.8 + p.y * 0.2 + dy),
-                    n(unit * 0.1)
-                );
+                seg(&mut s, at(-h, f1), at(h * 0.6, f1), unit * 0.1);
             }
             Some(swing) => {
-                // Hinge at p; the leaf stands perpendicular to the wall, the arc shows the swing.
-                let dir = if swing == Swing::In { 1.0 } else { -1.0 };
-                let (nx, ny) = (o.inward.x * dir, o.inward.y * dir);
-                let tip = Point::new(p.x + nx * o.width, p.y + ny * o.width);
-                // Sweep direction: from the leaf tip to q around p.
+                // Hinge on the face it opens from; the leaf stands square to the wall, the arc
+                // shows the swing.
+                let (face, dir) = if swing == Swing::In { (f1, 1.0) } else { (f0, -1.0) };
+                let p = at(-h, face);
+                let q = at(h, face);
+                let tip = Point::new(p.x + o.inward.x * dir * o.width, p.y + o.inward.y * dir * o.width);
                 let cross = (tip.x - p.x) * (q.y - p.y) - (tip.y - p.y) * (q.x - p.x);
                 let sweep = if cross > 0.0 { 1 } else { 0 };
                 let _ = writeln!(
@@ -538,25 +598,50 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
             n(p.center.x),
             n(p.center.y),
             p.rotate,
-            symbol_shapes(&p.symbol, sym.width as f64, sym.depth as f64)
+            symbol_shapes(sym.shape, sym.width as f64, sym.depth as f64)
         );
     }
     s.push_str("</g>\n");
 
-    // Failure markers sit in the top-left corner of a failing room.
-    let marker_at = |room: &super::measure::MeasuredRoom| {
-        let corner = room.points.iter().fold(room.points[0], |a, p| {
-            if p.y < a.y || (p.y == a.y && p.x < a.x) { *p } else { a }
-        });
-        Point::new(corner.x + unit * 1.1, corner.y + unit * 1.1)
-    };
-    let markers: Vec<Vec<Point>> = highlights
+    // Failure markers: in the top-left corner of a failing room's inside, at a point (where
+    // flows cross), or in a row under the plan for rules about the whole plan.
+    let marker_r = unit * 0.8;
+    let mut marker_points: Vec<(Point, usize)> = Vec::new();
+    let mut per_room: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    let mut plan_wide = 0;
+    for h in highlights {
+        let at = match &h.at {
+            Marker::Room(id) => {
+                let Some(room) = plan.room(id) else { continue };
+                let k = per_room.entry(room.id.as_str()).or_default();
+                let (x0, _, y0, _) = geometry::bounds(&room.inner);
+                let p = Point::new(x0 + unit * 1.1 + *k as f64 * unit * 1.9, y0 + unit * 1.1);
+                *k += 1;
+                p
+            }
+            Marker::Point(p) => *p,
+            Marker::Plan => {
+                let p = Point::new(
+                    max_x - unit * 1.1 - plan_wide as f64 * unit * 1.9,
+                    max_y + margin * 0.55 + unit * 0.3,
+                );
+                plan_wide += 1;
+                p
+            }
+        };
+        marker_points.push((at, h.number));
+    }
+    let markers: Vec<Vec<Point>> = marker_points
         .iter()
-        .filter_map(|h| plan.room(&h.room))
-        .map(|room| footprint(marker_at(room), unit * 1.8, unit * 1.8, 0))
+        .map(|(p, _)| footprint(*p, marker_r * 2.3, marker_r * 2.3, 0))
         .collect();
 
-    // Where each room's label goes: inside the room, off equipment and door swings.
+    // Where each room's label goes: inside the walls, off equipment, door swings, markers and
+    // the routes of flows.
+    let mut obstacles = markers.clone();
+    for flow in &plan.flows {
+        obstacles.extend(route_obstacles(&flow.route, unit * 1.4));
+    }
     let label_places: Vec<(Point, f64, String, String)> = plan
         .rooms
         .iter()
@@ -564,13 +649,13 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
         .map(|(i, room)| {
             let area = format!("{} m²", format_area(room.area_m2));
             let largest = unit.min(room.shortest_side_m * 1000.0 / 5.5);
-            // The largest size that fits without covering equipment, down to 60 %.
+            // The largest size that fits without covering anything, down to 60 %.
             let mut place = None;
             for scale in [1.0, 0.85, 0.7, 0.6] {
                 let size = largest * scale;
                 let box_w = text_width(&room.label, size).max(text_width(&area, size * 0.85)) + size * 0.3;
                 let box_h = size * 2.3;
-                let (at, clear) = label_position(plan, symbols, &markers, i, box_w, box_h);
+                let (at, clear) = label_position(plan, symbols, &obstacles, i, box_w, box_h);
                 if clear || scale == 0.6 {
                     place = Some((at, size));
                     if clear {
@@ -583,39 +668,31 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
         })
         .collect();
 
-    // Flows: from the foot of one room's label to the next.
+    // Flows: along their routes, through doors, with an arrowhead at every turn.
     s.push_str("<g id=\"flows\" fill=\"none\">\n");
     for flow in &plan.flows {
-        let (color, dash) = flow_style(flow.kind);
-        let points: Vec<Point> = flow
-            .rooms
+        let Some(def) = vocabulary.flows.get(&flow.kind) else {
+            continue;
+        };
+        let d: String = flow
+            .route
             .iter()
-            .map(|&i| {
-                let (at, size, _, _) = &label_places[i];
-                Point::new(at.x, at.y + size * 1.6)
-            })
+            .enumerate()
+            .map(|(i, p)| format!("{}{},{}", if i == 0 { "M" } else { " L" }, n(p.x), n(p.y)))
             .collect();
-        for pair in points.windows(2) {
-            let (a, b) = (pair[0], pair[1]);
-            // Stop short of the label so the arrowhead stays visible.
-            let len = geometry::distance(a, b).max(1.0);
-            let cut = (unit * 0.6).min(len / 3.0);
-            let (ux, uy) = ((b.x - a.x) / len, (b.y - a.y) / len);
-            let _ = writeln!(
-                s,
-                r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{color}" stroke-width="{}" stroke-dasharray="{dash}" marker-end="url(#arrow-{})"/>"#,
-                n(a.x + ux * cut),
-                n(a.y + uy * cut),
-                n(b.x - ux * cut),
-                n(b.y - uy * cut),
-                n(unit * 0.22),
-                flow.kind.id()
-            );
-        }
+        let _ = writeln!(
+            s,
+            r#"<path d="{d}" stroke="{}" stroke-width="{}" stroke-dasharray="{}" stroke-linejoin="round" marker-mid="url(#arrow-{})" marker-end="url(#arrow-{})"/>"#,
+            def.color,
+            n(unit * 0.22),
+            dash(def.line),
+            flow.kind,
+            flow.kind
+        );
     }
     s.push_str("</g>\n");
 
-    // Labels (placed before flows, which point at them).
+    // Labels.
     s.push_str("<g id=\"labels\" text-anchor=\"middle\" fill=\"#111111\">\n");
     for (at, size, label, area) in &label_places {
         let _ = writeln!(
@@ -637,6 +714,19 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
             area
         );
     }
+    for o in plan.windows.iter().filter(|w| w.label.is_some()) {
+        let size = unit * 0.6;
+        let off = o.faces.1 + size * 0.9;
+        let _ = writeln!(
+            s,
+            r##"<text x="{}" y="{}" font-size="{}" fill="#333333" stroke="#ffffff" stroke-width="{}" paint-order="stroke">{}</text>"##,
+            n(o.at.x + o.inward.x * off),
+            n(o.at.y + o.inward.y * off + size * 0.35),
+            n(size),
+            n(size * 0.2),
+            escape(o.label.as_deref().unwrap_or_default())
+        );
+    }
     for (p, text) in &plan.annotations {
         let _ = writeln!(
             s,
@@ -650,33 +740,45 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
     }
     s.push_str("</g>\n");
 
-    // Failing rooms.
+    // Failing rooms and their numbers.
     if !highlights.is_empty() {
         s.push_str("<g id=\"failures\">\n");
+        let mut outlined = BTreeSet::new();
         for h in highlights {
-            let Some(room) = plan.room(&h.room) else { continue };
+            let Marker::Room(id) = &h.at else { continue };
+            let Some(room) = plan.room(id) else { continue };
+            if outlined.insert(id.as_str()) {
+                let _ = writeln!(
+                    s,
+                    r##"<polygon points="{}" fill="none" stroke="#b3261e" stroke-width="{}" stroke-dasharray="{} {}"/>"##,
+                    points_attr(&room.inner),
+                    n(unit * 0.25),
+                    n(unit * 0.5),
+                    n(unit * 0.25)
+                );
+            }
+        }
+        for (p, number) in &marker_points {
             let _ = writeln!(
                 s,
-                r##"<polygon points="{}" fill="none" stroke="#b3261e" stroke-width="{}" stroke-dasharray="{} {}"/>"##,
-                points_attr(&room.points),
-                n(unit * 0.25),
-                n(unit * 0.5),
-                n(unit * 0.25)
-            );
-            let corner = room.points.iter().fold(room.points[0], |a, p| {
-                if p.y < a.y || (p.y == a.y && p.x < a.x) { *p } else { a }
-            });
-            let (cx, cy) = (corner.x + unit * 1.1, corner.y + unit * 1.1);
-            let _ = writeln!(
-                s,
-                r##"<circle cx="{}" cy="{}" r="{}" fill="#b3261e"/><text x="{}" y="{}" font-size="{}" font-weight="bold" fill="#ffffff" text-anchor="middle">{}</text>"##,
-                n(cx),
-                n(cy),
-                n(unit * 0.8),
-                n(cx),
-                n(cy + unit * 0.38),
+                r##"<circle cx="{}" cy="{}" r="{}" fill="#b3261e" stroke="#ffffff" stroke-width="{}"/><text x="{}" y="{}" font-size="{}" font-weight="bold" fill="#ffffff" text-anchor="middle">{}</text>"##,
+                n(p.x),
+                n(p.y),
+                n(marker_r),
+                n(unit * 0.12),
+                n(p.x),
+                n(p.y + unit * 0.38),
                 n(unit * 1.05),
-                h.number
+                number
+            );
+        }
+        if plan_wide > 0 {
+            let _ = writeln!(
+                s,
+                r##"<text x="{}" y="{}" font-size="{}" fill="#b3261e" text-anchor="end">全图：</text>"##,
+                n(max_x - unit * 1.1 - plan_wide as f64 * unit * 1.9 + unit * 0.6),
+                n(max_y + margin * 0.55 + unit * 0.6),
+                n(unit * 0.85)
             );
         }
         s.push_str("</g>\n");
@@ -751,9 +853,17 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
             n(min_x),
             n(ly)
         );
-        for (i, (swatch, label)) in legend.iter().enumerate() {
-            let (col, row) = (i % cols, i / cols);
-            let x = min_x - margin * 0.5 + margin * 0.5 + col as f64 * col_w;
+        let (mut col, mut row) = (0, 0);
+        for (swatch, label) in &legend {
+            let span = ((text_width(label, unit * 0.85) + sw + unit * 1.2) / col_w)
+                .ceil()
+                .max(1.0) as usize;
+            let span = span.min(cols);
+            if col + span > cols {
+                row += 1;
+                col = 0;
+            }
+            let x = min_x + col as f64 * col_w;
             let y = ly + unit * 1.6 + row as f64 * row_h;
             let _ = writeln!(
                 s,
@@ -764,6 +874,7 @@ pub fn plan_svg(plan: &MeasuredPlan, symbols: &SymbolLibrary, highlights: &[High
                 n(y + unit * 0.3),
                 escape(label)
             );
+            col += span;
         }
         s.push_str("</g>\n");
     }

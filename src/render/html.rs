@@ -202,12 +202,16 @@ fn material_page(
 pub fn guide_pages(
     site: &Site,
     guide: &Guide,
+    drawings: &[crate::floor_plan::svg::Drawing],
     templates: &Templates,
     options: &RenderOptions,
 ) -> Result<Output, Diagnostics> {
     let mut out = Output::default();
     let mut c = base_context(site, "../../", options);
     c.insert("guide", guide);
+    // Each plan's drawing size, in the order of `guide.plans`.
+    let sizes: Vec<[u32; 2]> = drawings.iter().map(|d| [d.width, d.height]).collect();
+    c.insert("plan_sizes", &sizes);
     c.insert("page_url", &format!("{}guides/{}/", site.config.base_url, guide.id));
     let html = templates
         .render("guide.html", &c)

@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::floor_plan::PlanReport;
+use crate::floor_plan::svg::{Drawing, plan_svg};
+use crate::floor_plan::vocabulary::Vocabulary;
 use crate::load::SourceTree;
 use crate::model::Site;
 
@@ -86,20 +89,21 @@ pub fn render_guides(
         .par_iter()
         .filter(|guide| wanted(&guide.id))
         .map(|guide| {
-            let mut out = html::guide_pages(site, guide, &engines.templates, options)?;
-            for plan in &guide.plans {
+            let drawings: Vec<Drawing> = guide.plans.iter().map(|plan| plan_drawing(site, plan)).collect();
+            let mut out = html::guide_pages(site, guide, &drawings, &engines.templates, options)?;
+            for (plan, drawing) in guide.plans.iter().zip(&drawings) {
                 let base = format!("guides/{}/plans/{}", guide.id, plan.plan.id);
                 // A plan drawn exactly as before keeps its PNG (live preview).
                 let unchanged = previous.and_then(|p| {
-                    (p.files.get(&format!("{base}.svg"))? == plan.svg.as_bytes())
+                    (p.files.get(&format!("{base}.svg"))? == drawing.svg.as_bytes())
                         .then(|| p.files.get(&format!("{base}.png")).cloned())?
                 });
                 if let Some(png) = unchanged {
                     out.insert(format!("{base}.png"), png);
-                    out.insert(format!("{base}.svg"), plan.svg.clone());
+                    out.insert(format!("{base}.svg"), drawing.svg.clone());
                     continue;
                 }
-                match png::svg_to_png(&plan.svg, &engines.fonts, 1.5) {
+                match png::svg_to_png(&drawing.svg, &engines.fonts, 1.5) {
                     Ok(png) => out.insert(format!("{base}.png"), png),
                     Err(e) => {
                         return Err(Diagnostics::from_iter([Diagnostic::error(
@@ -109,12 +113,21 @@ pub fn render_guides(
                         )]));
                     }
                 }
-                out.insert(format!("{base}.svg"), plan.svg.clone());
+                out.insert(format!("{base}.svg"), drawing.svg.clone());
             }
             Ok(out)
         })
         .collect();
     merge(per_guide)
+}
+
+/// The drawing of a checked plan, in the vocabulary it was checked in.
+pub fn plan_drawing(site: &Site, plan: &PlanReport) -> Drawing {
+    match site.vocabularies.get(&plan.plan.vocabulary) {
+        Some(vocabulary) => plan_svg(plan, vocabulary, &site.symbols),
+        // Resolve checks every plan against a vocabulary of the site, so this is not reached.
+        None => plan_svg(plan, &Vocabulary::default(), &site.symbols),
+    }
 }
 
 /// Joins the outputs of independent parts, or all of their diagnostics if any part failed.

@@ -296,7 +296,7 @@ pub fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfO
     let mut plan_images = Vec::new();
     for (i, plan) in guide.plans.iter().enumerate() {
         let path = format!("/img/plan-{i}.svg");
-        files.insert(path.clone(), Bytes::from_string(plan.svg.clone()));
+        files.insert(path.clone(), Bytes::from_string(super::plan_drawing(site, plan).svg));
         plan_images.push(path);
     }
     let mut samples = Vec::new();

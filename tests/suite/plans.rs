@@ -106,7 +106,7 @@ fn a_site_can_add_equipment_symbols() {
     build(&site, &out);
     let html = std::fs::read_to_string(out.join("guides/alpha/index.html")).unwrap();
     assert!(
-        html.contains("纯水机 1 台"),
+        html.contains("纯水机 × 1"),
         "the site's own symbol is measured and counted"
     );
     let svg = std::fs::read_to_string(out.join("guides/alpha/plans/good.svg")).unwrap();
@@ -119,7 +119,7 @@ fn equipment_is_counted_by_kind() {
     build(&fixtures().join("base"), &out);
     let html = std::fs::read_to_string(out.join("guides/alpha/index.html")).unwrap();
     assert!(
-        html.contains("<strong>设备合计：</strong>高压蒸汽灭菌器 1 台；牙科治疗椅 2 台"),
+        html.contains("<strong>设备合计：</strong>高压蒸汽灭菌器 × 1；牙科治疗椅 × 2"),
         "{}",
         main_part(&html)
     );

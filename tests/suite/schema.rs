@@ -42,10 +42,25 @@ fn errors(validator: &jsonschema::Validator, toml_text: &str) -> Vec<String> {
 
 #[test]
 fn committed_schemas_are_what_the_types_generate() {
+    // The bundled site's words (vocabularies, symbols, which guide uses which) shape the plan
+    // schemas, so generate from a copy of its sources.
     let dir = temp_dir("schemas");
+    for part in ["site.toml", "guides", "vocabularies", "symbols"] {
+        let from = repo_root().join(part);
+        if from.is_dir() {
+            copy_dir(&from, &dir.join(part));
+        } else {
+            std::fs::copy(&from, dir.join(part)).unwrap();
+        }
+    }
     let run = permitroom(&["schema", "--root", dir.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    for (name, _, _) in KINDS {
+    let fresh: Vec<String> = std::fs::read_dir(dir.join("schemas"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(fresh.len() > KINDS.len(), "a plan schema per vocabulary: {fresh:?}");
+    for name in &fresh {
         let fresh = std::fs::read_to_string(dir.join("schemas").join(name)).unwrap();
         let committed = std::fs::read_to_string(repo_root().join("schemas").join(name)).unwrap_or_default();
         assert!(fresh == committed, "schemas/{name} is stale: run `permitroom schema`");
@@ -105,6 +120,29 @@ fn the_guide_schema_rejects_a_misspelt_field() {
     assert!(problems.iter().any(|p| p.contains("departmnet")), "{problems:?}");
     let bad_enum = text.replacen("form = \"copy\"", "form = \"copie\"", 1);
     assert!(!errors(&validator("guide.schema.json"), &bad_enum).is_empty());
+}
+
+#[test]
+fn a_plan_schema_offers_its_vocabularys_words_only() {
+    let validator = validator("plan.dental.schema.json");
+    let text = std::fs::read_to_string(repo_root().join("guides/dental-outpatient/plans/compliant.toml")).unwrap();
+    assert!(errors(&validator, &text).is_empty());
+    let foreign = text.replacen("kind = \"waiting\"", "kind = \"dining\"", 1);
+    let problems = errors(&validator, &foreign);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("dining") && p.contains("/rooms/0/kind")),
+        "{problems:?}"
+    );
+    let taplo = std::fs::read_to_string(repo_root().join(".taplo.toml")).unwrap();
+    let specific = taplo
+        .find("guides/dental-outpatient/plans/*.toml")
+        .expect("the guide's plans are mapped");
+    assert!(
+        specific < taplo.find("guides/*/plans/*.toml").unwrap(),
+        "before the generic rule"
+    );
 }
 
 #[test]

@@ -254,7 +254,16 @@ fn build_output_never_carries_the_reload_script() {
 #[test]
 fn save_to_reload_figures_for_the_flagship_guide() {
     let site = temp_dir("serve-flagship");
-    for part in ["site.toml", "finder.toml", "materials", "forms", "guides", "bundles"] {
+    for part in [
+        "site.toml",
+        "finder.toml",
+        "materials",
+        "forms",
+        "guides",
+        "bundles",
+        "vocabularies",
+        "symbols",
+    ] {
         let from = repo_root().join(part);
         if from.is_dir() {
             copy_dir(&from, &site.join(part));

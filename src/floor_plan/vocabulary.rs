@@ -1,0 +1,281 @@
+//! A vocabulary, checked: the room kinds, groups, zones, flow kinds and counted quantities
+//! one kind of sample room speaks of (`vocabularies/*.toml`). Plans and rules are checked
+//! against the vocabulary their guide names, so an unknown word is an error with a "did you
+//! mean" drawn from that vocabulary. No word of any permit lives in this crate.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::schema::{LineStyle, Pattern, VocabularyToml};
+use super::symbols::SymbolLibrary;
+use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZoneDef {
+    pub id: String,
+    pub label: String,
+    pub pattern: Pattern,
+    pub color: String,
+    pub cleanliness: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlowDef {
+    pub id: String,
+    pub label: String,
+    pub line: LineStyle,
+    pub color: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuantityDef {
+    pub id: String,
+    pub label: String,
+    pub unit: String,
+    pub counts: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupDef {
+    pub id: String,
+    pub label: String,
+    pub kinds: Vec<String>,
+}
+
+/// A checked vocabulary. Maps are keyed by id; order of declaration is kept in `*_order` for
+/// legends and tables.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Vocabulary {
+    pub id: String,
+    pub title: String,
+    pub file: String,
+    /// Room kind id → label.
+    pub kinds: BTreeMap<String, String>,
+    pub groups: BTreeMap<String, GroupDef>,
+    pub zones: BTreeMap<String, ZoneDef>,
+    pub flows: BTreeMap<String, FlowDef>,
+    /// Declaration order, so tables list quantities as the author wrote them.
+    pub quantities: Vec<QuantityDef>,
+}
+
+/// A set of room kinds a rule speaks of: one kind, or a group, with the words to show.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct KindSet {
+    /// The id as written (a kind or a group).
+    pub name: String,
+    pub kinds: BTreeSet<String>,
+}
+
+impl KindSet {
+    pub fn contains(&self, kind: &str) -> bool {
+        self.kinds.contains(kind)
+    }
+}
+
+impl Vocabulary {
+    pub fn kind_label<'a>(&'a self, kind: &'a str) -> &'a str {
+        self.kinds.get(kind).map_or(kind, String::as_str)
+    }
+
+    pub fn quantity(&self, id: &str) -> Option<&QuantityDef> {
+        self.quantities.iter().find(|q| q.id == id)
+    }
+
+    /// A kind or a group by id.
+    pub fn kind_set(&self, name: &str) -> Option<KindSet> {
+        if self.kinds.contains_key(name) {
+            return Some(KindSet {
+                name: name.to_owned(),
+                kinds: [name.to_owned()].into(),
+            });
+        }
+        self.groups.get(name).map(|g| KindSet {
+            name: name.to_owned(),
+            kinds: g.kinds.iter().cloned().collect(),
+        })
+    }
+
+    /// The label of a kind or a group.
+    pub fn set_label<'a>(&'a self, name: &'a str) -> &'a str {
+        match self.groups.get(name) {
+            Some(g) => &g.label,
+            None => self.kind_label(name),
+        }
+    }
+
+    /// Every id a rule may use where it takes a room kind.
+    pub fn kind_set_names(&self) -> impl Iterator<Item = &str> + Clone {
+        self.kinds.keys().chain(self.groups.keys()).map(String::as_str)
+    }
+}
+
+/// The hint for an unknown word: the nearest valid one, or the list of valid ones.
+pub fn unknown_hint<'a>(word: &str, valid: impl Iterator<Item = &'a str> + Clone, what: &str) -> String {
+    match nearest(word, valid.clone()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => {
+            let list: Vec<&str> = valid.collect();
+            if list.is_empty() {
+                format!("the vocabulary defines no {what}")
+            } else {
+                format!("{what} of this vocabulary: {}", list.join(", "))
+            }
+        }
+    }
+}
+
+fn is_colour(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// Checks a parsed vocabulary file.
+pub fn resolve_vocabulary(
+    id: &str,
+    file: &str,
+    toml: &VocabularyToml,
+    symbols: &SymbolLibrary,
+    diagnostics: &mut Diagnostics,
+) -> Vocabulary {
+    let mut v = Vocabulary {
+        id: id.to_owned(),
+        title: toml.title.clone(),
+        file: file.to_owned(),
+        ..Vocabulary::default()
+    };
+    let mut taken: BTreeMap<String, &str> = BTreeMap::new();
+    let mut claim = |name: &str, what: &'static str, span: std::ops::Range<usize>, d: &mut Diagnostics| {
+        if let Some(first) = taken.get(name) {
+            d.push(Diagnostic::error(
+                file,
+                Some(span),
+                format!("`{name}` is already defined in this vocabulary as a {first}"),
+            ));
+            false
+        } else {
+            taken.insert(name.to_owned(), what);
+            true
+        }
+    };
+    for k in &toml.room_kinds {
+        let name = k.id.get_ref().as_str();
+        if claim(name, "room kind", k.id.span(), diagnostics) {
+            v.kinds.insert(name.to_owned(), k.label.clone());
+        }
+    }
+    for g in &toml.groups {
+        let name = g.id.get_ref().as_str();
+        let mut kinds = Vec::new();
+        for k in &g.kinds {
+            let kind = k.get_ref().as_str();
+            if v.kinds.contains_key(kind) {
+                kinds.push(kind.to_owned());
+            } else {
+                diagnostics.push(
+                    Diagnostic::error(
+                        file,
+                        Some(k.span()),
+                        format!("no room kind `{kind}` in this vocabulary"),
+                    )
+                    .with_hint(unknown_hint(
+                        kind,
+                        v.kinds.keys().map(String::as_str),
+                        "room kinds",
+                    )),
+                );
+            }
+        }
+        if claim(name, "group", g.id.span(), diagnostics) {
+            v.groups.insert(
+                name.to_owned(),
+                GroupDef {
+                    id: name.to_owned(),
+                    label: g.label.clone(),
+                    kinds,
+                },
+            );
+        }
+    }
+    let mut zone_ids = BTreeSet::new();
+    for z in &toml.zones {
+        let name = z.id.get_ref().as_str();
+        if !zone_ids.insert(name) {
+            diagnostics.push(Diagnostic::error(
+                file,
+                Some(z.id.span()),
+                format!("zone `{name}` is already defined"),
+            ));
+            continue;
+        }
+        if !is_colour(z.color.get_ref()) {
+            diagnostics.push(
+                Diagnostic::error(file, Some(z.color.span()), "a colour is written `#rrggbb`")
+                    .with_hint("e.g. color = \"#8fb4da\""),
+            );
+        }
+        v.zones.insert(
+            name.to_owned(),
+            ZoneDef {
+                id: name.to_owned(),
+                label: z.label.clone(),
+                pattern: z.pattern,
+                color: z.color.get_ref().clone(),
+                cleanliness: z.cleanliness,
+            },
+        );
+    }
+    for f in &toml.flows {
+        let name = f.id.get_ref().as_str();
+        if v.flows.contains_key(name) {
+            diagnostics.push(Diagnostic::error(
+                file,
+                Some(f.id.span()),
+                format!("flow kind `{name}` is already defined"),
+            ));
+            continue;
+        }
+        if !is_colour(f.color.get_ref()) {
+            diagnostics.push(
+                Diagnostic::error(file, Some(f.color.span()), "a colour is written `#rrggbb`")
+                    .with_hint("e.g. color = \"#1f5fbf\""),
+            );
+        }
+        v.flows.insert(
+            name.to_owned(),
+            FlowDef {
+                id: name.to_owned(),
+                label: f.label.clone(),
+                line: f.line,
+                color: f.color.get_ref().clone(),
+            },
+        );
+    }
+    for q in &toml.quantities {
+        let name = q.id.get_ref().as_str();
+        if !claim(name, "quantity", q.id.span(), diagnostics) {
+            continue;
+        }
+        let mut counts = Vec::new();
+        for s in &q.counts {
+            if symbols.get(s.get_ref()).is_some() {
+                counts.push(s.get_ref().clone());
+            } else {
+                diagnostics.push(
+                    Diagnostic::error(
+                        file,
+                        Some(s.span()),
+                        format!("unknown equipment symbol `{}`", s.get_ref()),
+                    )
+                    .with_hint(unknown_hint(s.get_ref(), symbols.ids(), "symbols")),
+                );
+            }
+        }
+        v.quantities.push(QuantityDef {
+            id: name.to_owned(),
+            label: q.label.clone(),
+            unit: q.unit.clone(),
+            counts,
+        });
+    }
+    v
+}
