@@ -230,7 +230,7 @@ mod tests {
 
     #[test]
     fn columns_count_characters_not_bytes() {
-        let text = "a = 1\n名称 = \"口腔\"\n";
+        let text = "a = 1\n名称 = \"药店\"\n";
         let offset = text.find('=').unwrap();
         assert_eq!(line_col(text, offset), (1, 3));
         let offset = text.rfind('=').unwrap();

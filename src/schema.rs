@@ -27,7 +27,7 @@ impl Slug {
             Ok(Slug(s.to_owned()))
         } else {
             Err(format!(
-                "`{s}` is not a valid id: use lower-case ASCII letters, digits and single `-`, starting with a letter (e.g. `dental-outpatient`)"
+                "`{s}` is not a valid id: use lower-case ASCII letters, digits and single `-`, starting with a letter (e.g. `food-licence`)"
             ))
         }
     }

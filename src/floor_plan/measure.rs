@@ -1,4 +1,4 @@
-//! Checks a parsed floor plan and measures it: room areas, the gross area, chairs per room,
+//! Checks a parsed floor plan and measures it: room areas inside the walls, the gross area,
 //! shortest sides, equipment counts, where doors and windows sit on the walls. Every geometric
 //! mistake (overlapping rooms, equipment outside its room, a door off the wall) is a
 //! diagnostic at the line and column of the offending entry.
@@ -32,7 +32,7 @@ pub struct MeasuredRoom {
     pub area_m2: f64,
     /// The shortest side of the clear inside, m.
     pub shortest_side_m: f64,
-    /// Counted quantities of the vocabulary (e.g. chairs), by id.
+    /// Counted quantities of the vocabulary (e.g. seats), by id.
     pub counts: BTreeMap<String, u32>,
     pub equipment: BTreeMap<String, u32>,
     #[serde(skip)]
@@ -593,11 +593,10 @@ pub fn measure_plan(
     }
 
     // Flows: room to room through a door, a window or an open connection, never a wall.
-    let flow_kinds: Vec<&String> = vocabulary.flows.keys().collect();
     let mut flows = Vec::new();
     for flow in &plan.flows {
         let kind = flow.kind.get_ref().as_str();
-        let Some(kind_index) = flow_kinds.iter().position(|k| k.as_str() == kind) else {
+        if !vocabulary.flows.contains_key(kind) {
             ctx.error(
                 flow.kind.span(),
                 format!("unknown flow kind `{kind}` in vocabulary `{}`", vocabulary.id),
@@ -684,7 +683,6 @@ pub fn measure_plan(
             rooms: steps,
             passages,
         });
-        let _ = kind_index;
     }
     let annotations = plan
         .annotations
@@ -728,21 +726,20 @@ pub fn measure_plan(
         flows,
         annotations,
     };
-    route_flows(&mut measured, flow_kinds.len());
+    route_flows(&mut measured);
     Some(measured)
 }
 
 /// Lays each flow's route: through a point in each room (set apart per flow kind, so two
 /// kinds crossing one room stay two lines) and the middle of each passage. Outside, the route
 /// starts or ends a little beyond the door.
-fn route_flows(plan: &mut MeasuredPlan, kinds: usize) {
+fn route_flows(plan: &mut MeasuredPlan) {
     let kind_order: Vec<String> = {
         let mut k: Vec<String> = plan.flows.iter().map(|f| f.kind.clone()).collect();
         k.sort();
         k.dedup();
         k
     };
-    let _ = kinds;
     let mut routes = Vec::new();
     for flow in &plan.flows {
         let slot = kind_order.iter().position(|k| *k == flow.kind).unwrap_or(0) as f64;

@@ -107,8 +107,6 @@ pub struct PlanReport {
     pub equipment_rows: Vec<(String, String, u32)>,
     #[serde(skip)]
     pub highlights: Vec<Highlight>,
-    /// Zone, flow and room-kind words of the vocabulary, for the drawing's legend.
-    pub zone_labels: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -258,19 +256,21 @@ pub fn check_plan(
                     )
                 })
                 .collect();
-            diagnostics.push(
-                Diagnostic::error(
-                    &guide.file,
-                    Some(reference_span.clone()),
-                    format!(
-                        "the plan `{}` is shown as compliant but fails rule `{}` ({})",
-                        plan.file,
-                        rule.id,
-                        failing.join("; ")
-                    ),
-                )
-                .with_hint("fix the plan, or mark it `example = \"wrong\"` to show it as a counter-example"),
+            let mut d = Diagnostic::error(
+                &guide.file,
+                Some(reference_span.clone()),
+                format!(
+                    "the plan `{}` is shown as compliant but fails rule `{}` ({})",
+                    plan.file,
+                    rule.id,
+                    failing.join("; ")
+                ),
             );
+            for why in rules::explain(&rule.check, &plan, vocabulary) {
+                d = d.with_hint(why);
+            }
+            diagnostics
+                .push(d.with_hint("fix the plan, or mark it `example = \"wrong\"` to show it as a counter-example"));
         }
         results.push(RuleResult {
             id: rule.id.clone(),
@@ -354,11 +354,6 @@ pub fn check_plan(
             value: plan.counts.get(&q.id).copied().unwrap_or(0),
         })
         .collect();
-    let zone_labels = vocabulary
-        .zones
-        .values()
-        .map(|z| (z.id.clone(), z.label.clone()))
-        .collect();
     PlanReport {
         gross_area: svg::format_area(plan.gross_area_m2),
         net_area: svg::format_area(plan.net_area_m2),
@@ -368,7 +363,6 @@ pub fn check_plan(
         room_rows,
         equipment_rows,
         highlights,
-        zone_labels,
         plan,
     }
 }

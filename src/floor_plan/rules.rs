@@ -632,10 +632,15 @@ impl Parser<'_> {
                             .chain(counted.clone()),
                     ) {
                         Some(best) => e.hint(format!("did you mean `{best}`?")),
-                        None => e.hint(format!(
-                            "quantities here: {}",
-                            valid.iter().copied().chain(counted).collect::<Vec<_>>().join(", ")
-                        )),
+                        None => {
+                            let counted: Vec<&str> = counted.collect();
+                            e.hint(format!(
+                                "vocabulary `{}` counts {}; to count something else, add it to the vocabulary's [[quantities]] (other quantities: {})",
+                                self.vocabulary.id,
+                                if counted.is_empty() { "nothing".to_owned() } else { counted.join(", ") },
+                                valid.join(", ")
+                            ))
+                        }
                     },
                 );
             }
@@ -940,6 +945,84 @@ pub fn evaluate(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> 
             .collect(),
         None => vec![one(None)],
     }
+}
+
+/// Words for why a rule about flows fails: which step runs back, which passage is shared,
+/// where flows cross. Empty for rules whose numbers say it all.
+pub fn explain(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> Vec<String> {
+    fn walk<'e>(e: &'e Expr, out: &mut Vec<&'e Quantity>) {
+        match e {
+            Expr::Quantity(q) => out.push(q),
+            Expr::Call(_, args) => args.iter().for_each(|a| walk(a, out)),
+            Expr::Binary(_, a, b) => {
+                walk(a, out);
+                walk(b, out);
+            }
+            Expr::Number(_) => {}
+        }
+    }
+    let mut qs = Vec::new();
+    walk(&check.left, &mut qs);
+    walk(&check.right, &mut qs);
+    let zone = |i: usize| {
+        plan.rooms[i]
+            .zone
+            .as_ref()
+            .and_then(|z| vocabulary.zones.get(z))
+            .map_or(String::new(), |z| z.label.clone())
+    };
+    let passage = |p: Passage| {
+        let (what, o) = match p {
+            Passage::Door(i) => ("door", &plan.doors[i]),
+            Passage::Window(i) => ("window", &plan.windows[i]),
+            Passage::Open(i) => {
+                return format!(
+                    "the open connection of `{}` and `{}`",
+                    plan.rooms[plan.open_walls[i].0].id, plan.rooms[plan.open_walls[i].1].id
+                );
+            }
+        };
+        format!("the {what} of `{}` at [{}, {}]", o.room, o.at.x, o.at.y)
+    };
+    let mut out = Vec::new();
+    for q in qs {
+        match q {
+            Quantity::Backflows(kind) => {
+                for (a, b) in backflow_steps(plan, vocabulary, kind) {
+                    out.push(format!(
+                        "the `{kind}` flow runs back from `{}` ({}) to `{}` ({})",
+                        plan.rooms[a].id,
+                        zone(a),
+                        plan.rooms[b].id,
+                        zone(b)
+                    ));
+                }
+            }
+            Quantity::SharedPassages(a, b) => {
+                for p in shared_passages(plan, a, b) {
+                    out.push(format!("flows `{a}` and `{b}` both pass {}", passage(p)));
+                }
+            }
+            Quantity::Crossings(a, b) => {
+                for p in crossing_points(plan, a, b) {
+                    out.push(format!(
+                        "flows `{a}` and `{b}` cross at about [{}, {}]",
+                        p.x.round(),
+                        p.y.round()
+                    ));
+                }
+            }
+            Quantity::OrderBreaks(kind, sets) => {
+                let names: Vec<&str> = sets.iter().map(|s| s.name.as_str()).collect();
+                out.push(format!(
+                    "the `{kind}` flow must pass {} in this order",
+                    names.join(" → ")
+                ));
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Where a failing plan-wide rule shows on the drawing: the rooms it is about and, for

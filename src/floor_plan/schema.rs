@@ -225,7 +225,7 @@ pub struct VocabularyToml {
     pub zones: Vec<ZoneToml>,
     #[serde(default)]
     pub flows: Vec<FlowKindToml>,
-    /// Quantities counted from equipment (e.g. chairs from one symbol), usable in rules.
+    /// Quantities counted from equipment (e.g. seats from one symbol), usable in rules.
     #[serde(default)]
     pub quantities: Vec<QuantityToml>,
 }

@@ -614,8 +614,19 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
             Marker::Room(id) => {
                 let Some(room) = plan.room(id) else { continue };
                 let k = per_room.entry(room.id.as_str()).or_default();
-                let (x0, _, y0, _) = geometry::bounds(&room.inner);
-                let p = Point::new(x0 + unit * 1.1 + *k as f64 * unit * 1.9, y0 + unit * 1.1);
+                // The top-left corner of the inside (topmost, then leftmost), which lies in the
+                // room even when the room is not a rectangle.
+                let corner = room.inner.iter().fold(room.inner[0], |a, p| {
+                    if p.y < a.y - 0.5 || ((p.y - a.y).abs() <= 0.5 && p.x < a.x) {
+                        *p
+                    } else {
+                        a
+                    }
+                });
+                let mut p = Point::new(corner.x + unit * 1.1 + *k as f64 * unit * 1.9, corner.y + unit * 1.1);
+                if geometry::locate(p, &room.inner) != geometry::Inside::Inside {
+                    p = Point::new(room.label_at.x + *k as f64 * unit * 1.9, room.label_at.y - unit * 2.0);
+                }
                 *k += 1;
                 p
             }

@@ -252,6 +252,21 @@ pub fn resolve_vocabulary(
     }
     for q in &toml.quantities {
         let name = q.id.get_ref().as_str();
+        let rules = super::rules::PLAN_QUANTITIES
+            .iter()
+            .chain(super::rules::ROOM_QUANTITIES)
+            .chain(super::rules::RESERVED);
+        if rules.clone().any(|r| *r == name) {
+            diagnostics.push(
+                Diagnostic::error(
+                    file,
+                    Some(q.id.span()),
+                    format!("`{name}` is a word of the rule language and cannot name a quantity"),
+                )
+                .with_hint("choose another id, e.g. one that says what is counted"),
+            );
+            continue;
+        }
         if !claim(name, "quantity", q.id.span(), diagnostics) {
             continue;
         }

@@ -124,3 +124,75 @@ fn equipment_is_counted_by_kind() {
         main_part(&html)
     );
 }
+
+/// Net (usable) area is measured inside the walls, so on every bundled plan it is less than the
+/// gross area, and a room drawn on wall axes loses exactly its share of the walls.
+#[test]
+fn net_area_is_the_clear_inside_on_every_bundled_plan() {
+    let checked = permitroom::check(&repo_root()).expect("the bundled site loads");
+    let site = checked.site.expect("the bundled site checks");
+    let mut plans = 0;
+    for guide in &site.guides {
+        for p in &guide.plans {
+            let (net, gross) = (p.plan.net_area_m2, p.plan.gross_area_m2);
+            eprintln!(
+                "{}/{}: gross {gross:.1} m², net {net:.1} m² ({:.1} %), walls {} / {} mm",
+                guide.id,
+                p.plan.id,
+                100.0 * net / gross,
+                p.plan.wall_mm,
+                p.plan.outer_wall_mm
+            );
+            assert!(net < gross, "{}: net {net} is not less than gross {gross}", p.plan.file);
+            for room in &p.plan.rooms {
+                assert!(room.area_m2 > 0.0, "{}: {} has no inside", p.plan.file, room.id);
+            }
+            plans += 1;
+        }
+    }
+    assert!(plans >= 2, "only {plans} plans");
+    // 诊室 1 of the compliant dental plan: 3000 × 4200 mm on the axes, an outer wall of 240 mm on
+    // the north side, interior walls of 200 mm on the other three: 2.8 m × 3.86 m inside.
+    let dental = site.guides.iter().find(|g| g.id == "dental-outpatient").unwrap();
+    let plan = &dental.plans.iter().find(|p| p.plan.id == "compliant").unwrap().plan;
+    let room = plan.room("treat-1").unwrap();
+    assert!((room.area_m2 - 2.8 * 3.86).abs() < 1e-6, "{}", room.area_m2);
+    assert!((room.shortest_side_m - 2.8).abs() < 1e-9);
+    let xray = plan.room("xray").unwrap();
+    assert!(
+        (xray.shortest_side_m - 2.2).abs() < 1e-9,
+        "the X-ray room's clear width"
+    );
+}
+
+/// The plan code speaks no permit's words: they live in the site's vocabularies and symbols.
+#[test]
+fn no_permit_words_in_the_code() {
+    let words = [
+        "牙椅",
+        "口腔",
+        "dental",
+        "chair",
+        "treatment",
+        "xray",
+        "x-ray",
+        "厨房",
+        "kitchen",
+    ];
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(repo_root().join("src")) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap().to_lowercase();
+        for (n, line) in text.lines().enumerate() {
+            for w in words {
+                if line.contains(w) {
+                    found.push(format!("{}:{}: {w}", entry.path().display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "permit words in src/: {found:#?}");
+}
