@@ -216,3 +216,73 @@ fn author_text_is_never_run_as_typst_markup() {
     let text = text_of(&out.join("guides/alpha/alpha-handout.pdf"));
     assert!(text.contains("#panic(\"boom\")*x*$x^2$@ref"), "literal text expected");
 }
+
+/// The second sample room speaks its own vocabulary everywhere it is shown, and its wrong plan
+/// fails exactly the rules of its three typical mistakes, each with a numbered marker.
+#[test]
+fn the_kitchen_sample_room_uses_its_own_words_and_fails_for_its_mistakes() {
+    let site = permitroom::check(&repo_root()).unwrap().site.unwrap();
+    let guide = site.guides.iter().find(|g| g.id == "food-service-licence").unwrap();
+    let plan = |id: &str| guide.plans.iter().find(|p| p.plan.id == id).unwrap();
+    let enforced_failures = |id: &str| -> Vec<String> {
+        plan(id)
+            .results
+            .iter()
+            .filter(|r| !r.pass && !r.reference)
+            .map(|r| r.id.clone())
+            .collect()
+    };
+    assert!(
+        enforced_failures("correct").is_empty(),
+        "{:?}",
+        enforced_failures("correct")
+    );
+    assert_eq!(
+        enforced_failures("wrong"),
+        [
+            "no-way-back",
+            "separate-doors",
+            "cold-room-via-anteroom",
+            "cold-room-hatch",
+            "dish-sinks",
+            "toilet-door"
+        ]
+    );
+    let wrong = plan("wrong");
+    for r in wrong.results.iter().filter(|r| !r.pass && !r.reference) {
+        let number = r.number.expect("a failing rule of a wrong plan is numbered");
+        assert!(
+            wrong.highlights.iter().any(|h| h.number == number),
+            "rule {} has no marker on the drawing",
+            r.id
+        );
+    }
+    // Reference values are shown, never enforced: the legacy ratios pass on the correct plan.
+    let correct = plan("correct");
+    let ratio = correct.results.iter().find(|r| r.id == "ratio-dining").unwrap();
+    assert!(ratio.reference && ratio.pass);
+
+    let out = bundled_output();
+    let page = std::fs::read_to_string(out.join("guides/food-service-licence/index.html")).unwrap();
+    for words in ["切配烹饪间", "准清洁操作区", "清洁操作区（专间）", "餐用具清洗池"] {
+        assert!(page.contains(words), "the page shows {words}");
+    }
+    assert!(!page.contains("牙椅"), "no dental words on the kitchen page");
+    let svg = std::fs::read_to_string(out.join("guides/food-service-licence/plans/correct.svg")).unwrap();
+    for words in [
+        "原料流线（生进熟出）",
+        "餐具回收流线",
+        "一般操作区",
+        ">切配烹饪间</text>",
+        ">传递窗</text>",
+    ] {
+        assert!(svg.contains(words), "the drawing shows {words}");
+    }
+    let png = std::fs::read(out.join("guides/food-service-licence/plans/correct.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "the PNG is drawn from the same SVG");
+    let pdf = out.join("guides/food-service-licence/food-service-licence-handout.pdf");
+    let text = text_of(&pdf);
+    for words in ["切配烹饪间", "准清洁操作区", "原料流线（生进熟出）"] {
+        assert!(text.contains(&compact(words)), "the handout shows {words}");
+    }
+}
