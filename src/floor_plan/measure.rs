@@ -744,7 +744,8 @@ fn route_flows(plan: &mut MeasuredPlan) {
     for flow in &plan.flows {
         let slot = kind_order.iter().position(|k| *k == flow.kind).unwrap_or(0) as f64;
         let spread = (slot - (kind_order.len() as f64 - 1.0) / 2.0) * 350.0;
-        let mut route = Vec::new();
+        // Each stop with the room it lies in: (point, room the leg towards the next stop runs in).
+        let mut stops: Vec<(Point, Option<usize>)> = Vec::new();
         for (n, step) in flow.rooms.iter().enumerate() {
             match step {
                 Some(i) => {
@@ -752,7 +753,7 @@ fn route_flows(plan: &mut MeasuredPlan) {
                     let c = room.label_at;
                     let moved = Point::new(c.x + spread, c.y + spread);
                     let inside = geometry::locate(moved, &room.inner) == Inside::Inside;
-                    route.push(if inside { moved } else { c });
+                    stops.push((if inside { moved } else { c }, Some(*i)));
                 }
                 None => {
                     // Outside: beyond the passage next to it, away from the room.
@@ -763,17 +764,77 @@ fn route_flows(plan: &mut MeasuredPlan) {
                         } else {
                             &plan.windows[d]
                         };
-                        route.push(Point::new(o.at.x - o.inward.x * 1200.0, o.at.y - o.inward.y * 1200.0));
+                        stops.push((
+                            Point::new(o.at.x - o.inward.x * 900.0, o.at.y - o.inward.y * 900.0),
+                            None,
+                        ));
                     }
                 }
             }
             if n < flow.passages.len() {
-                route.push(plan.passage_point(flow.passages[n]));
+                stops.push((plan.passage_point(flow.passages[n]), flow.rooms[n + 1]));
             }
+        }
+        // The leg into a room from its passage runs in that room; the leg out of a room's point
+        // too. Bend a leg that would leave its room (an L-shaped room) round the corner.
+        let mut route = Vec::new();
+        for (k, &(p, _)) in stops.iter().enumerate() {
+            if k > 0 {
+                let prev = stops[k - 1].0;
+                // A room point is followed by its passage (same room); a passage by the next
+                // room's point (the passage's room).
+                let room = if stops[k - 1].1 == stops[k].1 {
+                    stops[k].1
+                } else {
+                    stops[k - 1].1
+                };
+                if let Some(r) = room
+                    && let Some(bend) = bend_within(&plan.rooms[r], prev, p)
+                {
+                    route.push(bend);
+                }
+            }
+            route.push(p);
         }
         routes.push(route);
     }
     for (flow, route) in plan.flows.iter_mut().zip(routes) {
         flow.route = route;
     }
+}
+
+/// Whether the segment stays inside the room (the ends may lie on its walls).
+fn leg_inside(room: &MeasuredRoom, a: Point, b: Point) -> bool {
+    (1..24).all(|k| {
+        let t = k as f64 / 24.0;
+        geometry::locate(Point::new(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t), &room.points) == Inside::Inside
+    })
+}
+
+/// A point to bend a leg at when the straight leg would leave the room: the shortest detour
+/// through a point of the room's inside that sees both ends. `None` when the leg is straight.
+fn bend_within(room: &MeasuredRoom, a: Point, b: Point) -> Option<Point> {
+    if leg_inside(room, a, b) {
+        return None;
+    }
+    let (min_x, max_x, min_y, max_y) = geometry::bounds(&room.inner);
+    let mut best: Option<(f64, Point)> = None;
+    const STEPS: usize = 16;
+    for i in 1..STEPS {
+        for j in 1..STEPS {
+            let c = Point::new(
+                min_x + (max_x - min_x) * i as f64 / STEPS as f64,
+                min_y + (max_y - min_y) * j as f64 / STEPS as f64,
+            );
+            if geometry::locate(c, &room.inner) != Inside::Inside || !leg_inside(room, a, c) || !leg_inside(room, c, b)
+            {
+                continue;
+            }
+            let length = geometry::distance(a, c) + geometry::distance(c, b);
+            if best.is_none_or(|(l, _)| length < l - 0.5) {
+                best = Some((length, c));
+            }
+        }
+    }
+    best.map(|(_, c)| c)
 }

@@ -196,3 +196,101 @@ fn no_permit_words_in_the_code() {
     }
     assert!(found.is_empty(), "permit words in src/: {found:#?}");
 }
+
+/// Every bundled plan, checked and drawn by the library itself.
+fn bundled_drawings() -> Vec<(String, permitroom::floor_plan::PlanReport, String)> {
+    let site = permitroom::check(&repo_root()).unwrap().site.unwrap();
+    let mut out = Vec::new();
+    for guide in &site.guides {
+        for plan in &guide.plans {
+            let svg = permitroom::render::plan_drawing(&site, plan).svg;
+            out.push((format!("{}/{}", guide.id, plan.plan.id), plan.clone(), svg));
+        }
+    }
+    out
+}
+
+/// Flows pass from room to room only through doors, windows and open connections: no leg of a
+/// drawn route crosses a wall line anywhere (a leg ends exactly on the wall where it passes a
+/// door, which is not a crossing).
+#[test]
+fn flow_routes_never_cross_a_wall() {
+    use permitroom::floor_plan::geometry::{edges, segments_cross};
+    let mut legs = 0;
+    for (name, report, _) in bundled_drawings() {
+        let plan = &report.plan;
+        for flow in &plan.flows {
+            for leg in flow.route.windows(2) {
+                for room in &plan.rooms {
+                    for (a, b) in edges(&room.points) {
+                        assert!(
+                            !segments_cross(leg[0], leg[1], a, b),
+                            "{name}: the `{}` flow crosses a wall of `{}` between {:?} and {:?}",
+                            flow.kind,
+                            room.id,
+                            leg[0],
+                            leg[1]
+                        );
+                    }
+                }
+                legs += 1;
+            }
+        }
+    }
+    assert!(legs > 40, "only {legs} legs checked");
+}
+
+/// The numbers a reader looks for: every failing rule of a wrong plan has its numbered marker
+/// on the drawing, and no room label sits under an arrowhead (a flow's turn or end).
+#[test]
+fn markers_are_all_drawn_and_labels_stay_off_arrowheads() {
+    for (name, report, svg) in bundled_drawings() {
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let numbers: Vec<String> = doc
+            .descendants()
+            .find(|n| n.attribute("id") == Some("failures"))
+            .map(|g| {
+                g.descendants()
+                    .filter(|n| n.has_tag_name("text"))
+                    .filter_map(|t| t.text().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for r in report.results.iter().filter(|r| !r.pass && !r.reference) {
+            if let Some(number) = r.number {
+                assert!(
+                    numbers.contains(&number.to_string()),
+                    "{name}: rule {} ({number}) has no marker; markers: {numbers:?}",
+                    r.id
+                );
+            }
+        }
+        // Room labels: the bold name and the area line below it.
+        let labels = doc.descendants().find(|n| n.attribute("id") == Some("labels")).unwrap();
+        let boxes: Vec<(String, f64, f64, f64, f64)> = labels
+            .children()
+            .filter(|n| n.has_tag_name("text") && n.attribute("font-weight") == Some("bold"))
+            .map(|t| {
+                let (x, y) = (
+                    t.attribute("x").unwrap().parse::<f64>().unwrap(),
+                    t.attribute("y").unwrap().parse::<f64>().unwrap(),
+                );
+                let size: f64 = t.attribute("font-size").unwrap().parse().unwrap();
+                let text = t.text().unwrap_or_default().to_owned();
+                let w = permitroom::floor_plan::svg::text_width(&text, size);
+                (text, x - w / 2.0, x + w / 2.0, y - size, y + size * 1.1)
+            })
+            .collect();
+        for flow in &report.plan.flows {
+            for p in flow.route.iter().skip(1) {
+                for (text, x0, x1, y0, y1) in &boxes {
+                    assert!(
+                        !(p.x > *x0 && p.x < *x1 && p.y > *y0 && p.y < *y1),
+                        "{name}: the label {text} sits under an arrowhead of the `{}` flow at {p:?}",
+                        flow.kind
+                    );
+                }
+            }
+        }
+    }
+}
