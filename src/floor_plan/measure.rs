@@ -244,16 +244,19 @@ pub fn measure_plan(
         };
         let kind = room.kind.get_ref().as_str();
         if !vocabulary.kinds.contains_key(kind) {
+            let hint = match vocabulary.groups.get(kind) {
+                Some(g) => format!(
+                    "`{kind}` is a group of room kinds ({}); a room has one kind",
+                    g.kinds.join(", ")
+                ),
+                None => unknown_hint(kind, vocabulary.kinds.keys().map(String::as_str), "room kinds"),
+            };
             ctx.error(
                 room.kind.span(),
                 format!("unknown room kind `{kind}` in vocabulary `{}`", vocabulary.id),
             )
             .hints
-            .push(unknown_hint(
-                kind,
-                vocabulary.kinds.keys().map(String::as_str),
-                "room kinds",
-            ));
+            .push(hint);
             continue;
         }
         if let Some(zone) = &room.zone
@@ -375,8 +378,18 @@ pub fn measure_plan(
             .copied()
             .unwrap_or(if b.is_none() { outer_wall } else { wall })
     };
+    // Pairs of rooms joined by an open connection: no wall between them.
+    let open_pairs: Vec<(usize, usize)> = plan
+        .openings
+        .iter()
+        .filter_map(|o| {
+            let [a, b] = o.rooms.get_ref();
+            let (x, y) = (room_index(&rooms, a.as_str())?, room_index(&rooms, b.as_str())?);
+            Some((x.min(y), x.max(y)))
+        })
+        .collect();
     // How far each edge of each room moves in: all of an outer wall (the outline is its outer
-    // face), half of an interior wall (room edges lie on its axis).
+    // face), half of an interior wall (room edges lie on its axis), nothing where it is open.
     let edge_depths: Vec<Vec<f64>> = (0..rooms.len())
         .map(|i| {
             geometry::edges(&rooms[i].points)
@@ -392,7 +405,9 @@ pub fn measure_plan(
                             && geometry::edges(&other.points)
                                 .any(|(a, b)| geometry::collinear_overlap(p, q, a, b) > 1.0)
                         {
-                            depth = depth.max(thickness_between(i, Some(j)) / 2.0);
+                            if !open_pairs.contains(&(i.min(j), i.max(j))) {
+                                depth = depth.max(thickness_between(i, Some(j)) / 2.0);
+                            }
                             touched = true;
                         }
                     }

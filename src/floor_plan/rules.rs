@@ -748,17 +748,22 @@ fn cleanliness(plan: &MeasuredPlan, vocabulary: &Vocabulary, room: Option<usize>
 
 /// Steps of a flow from a cleaner zone to a less clean one, as (from, to) room indices.
 pub fn backflow_steps(plan: &MeasuredPlan, vocabulary: &Vocabulary, kind: &str) -> Vec<(usize, usize)> {
+    // Compared with the last ranked room passed, so a step back through an unranked room (a
+    // corridor, the dining area) still counts.
     let mut out = Vec::new();
     for flow in flows_of(plan, kind) {
-        for pair in flow.rooms.windows(2) {
-            if let (Some(a), Some(b)) = (
-                cleanliness(plan, vocabulary, pair[0]),
-                cleanliness(plan, vocabulary, pair[1]),
-            ) && a > b
-                && let (Some(x), Some(y)) = (pair[0], pair[1])
+        let mut last: Option<(usize, u8)> = None;
+        for room in flow.rooms.iter().copied() {
+            let Some(rank) = cleanliness(plan, vocabulary, room) else {
+                continue;
+            };
+            let Some(i) = room else { continue };
+            if let Some((from, before)) = last
+                && before > rank
             {
-                out.push((x, y));
+                out.push((from, i));
             }
+            last = Some((i, rank));
         }
     }
     out
@@ -1348,6 +1353,10 @@ mod tests {
         let o = &check("backflows(goods) == 0")[0];
         assert_eq!((o.measured, o.pass), (1.0, false));
         assert_eq!(check("backflows(dishes) == 0")[0].measured, 0.0);
+        // Back through an unranked room: prep (clean) → lobby (no zone) → wash (dirty).
+        let mut p = plan();
+        p.flows[1].rooms = vec![Some(7), Some(5), Some(6)];
+        assert_eq!(backflow_steps(&p, &vocabulary(), "dishes"), [(7, 6)]);
     }
 
     #[test]
@@ -1355,8 +1364,8 @@ mod tests {
         assert_eq!(check("order_breaks(goods, wash, prep) == 0")[0].measured, 0.0);
         // prep then store: store never comes.
         assert_eq!(check("order_breaks(goods, prep, store) == 0")[0].measured, 1.0);
-        // dishes must pass wash before prep: they skip wash, so only prep is missed? No: the
-        // first set never matches, so both are missed.
+        // dishes must pass wash before prep: they never pass wash, so the order breaks at
+        // once and both are missed.
         assert_eq!(check("order_breaks(dishes, wash, prep) == 0")[0].measured, 2.0);
     }
 

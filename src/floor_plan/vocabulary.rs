@@ -159,6 +159,17 @@ pub fn resolve_vocabulary(
     };
     for k in &toml.room_kinds {
         let name = k.id.get_ref().as_str();
+        if name == super::schema::OUTSIDE {
+            diagnostics.push(
+                Diagnostic::error(
+                    file,
+                    Some(k.id.span()),
+                    "`outside` stands for the outside of the building",
+                )
+                .with_hint("give the room kind another id"),
+            );
+            continue;
+        }
         if claim(name, "room kind", k.id.span(), diagnostics) {
             v.kinds.insert(name.to_owned(), k.label.clone());
         }
