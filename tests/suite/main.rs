@@ -6,6 +6,7 @@
 mod common;
 mod docs;
 mod invalid;
+mod output;
 mod pdf;
 mod plans;
 mod samples;
