@@ -237,6 +237,12 @@ pub fn load_site(root: &Path) -> Result<(SourceTree, Diagnostics), LoadError> {
     Ok((tree, diagnostics))
 }
 
+/// `path` with symbolic links resolved, or `None` when it cannot be (for `serve`, which compares
+/// the paths its watcher reports with the site folder).
+pub fn canonical(path: &Path) -> Option<PathBuf> {
+    path.canonicalize().ok()
+}
+
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components()

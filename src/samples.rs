@@ -343,9 +343,10 @@ pub fn svg_active_content(text: &str) -> Option<(usize, String)> {
     None
 }
 
-/// Width and height of an SVG in its own units (viewBox, else width/height).
+/// Width and height of an SVG in its own units (viewBox, else width/height). Parsed with
+/// options that read nothing the SVG names.
 pub fn svg_size(text: &str) -> Option<(f64, f64)> {
-    let tree = resvg::usvg::Tree::from_str(text, &resvg::usvg::Options::default()).ok()?;
+    let tree = crate::render::png::parse_svg(text, None).ok()?;
     let size = tree.size();
     Some((size.width() as f64, size.height() as f64))
 }

@@ -5,6 +5,7 @@
 
 mod common;
 mod docs;
+mod hostile;
 mod invalid;
 mod output;
 mod pdf;
