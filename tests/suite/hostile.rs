@@ -54,5 +54,13 @@ fn an_svg_naming_a_fifo_outside_the_site_does_not_hang_check() {
         ),
     );
     let run = check_within_a_minute(&site);
-    assert_ne!(run.code, -1, "{}", run.stderr);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "error: the SVG refers to `{}`, outside the file",
+            fifo.display()
+        )),
+        "{}",
+        run.stderr
+    );
 }

@@ -112,6 +112,11 @@ cases! {
     bundle_with_unknown_guide => "bundle-unknown-guide",
     cycle_in_outputs_and_inputs => "produce-cycle",
     svg_sample_with_script => "svg-script",
+    svg_sample_animating_a_link_into_script => "svg-animate-href",
+    svg_sample_with_an_event_attribute => "svg-event-attribute",
+    svg_sample_with_external_references => "svg-external-reference",
+    svg_sample_linking_a_data_text_url => "svg-data-text",
+    svg_sample_nested_too_deep => "svg-too-deep",
     missing_value_without_u => "missing-value",
 }
 
