@@ -246,3 +246,42 @@ fn an_image_declaring_a_huge_size_is_an_error_not_an_abort() {
         run.stderr
     );
 }
+
+/// 10,000 nested quotes overflowed the stack (abort); 32 nested lists made the PDF template
+/// fail with a message about `common.typ`. Both are one error at the place the text goes too deep.
+#[test]
+fn deeply_nested_markdown_is_an_error_at_its_place() {
+    let site = base_site("deep-md");
+    std::fs::write(
+        site.join("guides/alpha/overview.md"),
+        format!("{} 深\n", ">".repeat(10_000)),
+    )
+    .unwrap();
+    let run = check_within_a_minute(&site);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "guides/alpha/overview.md:1:17: error: lists and quotes nest more than 16 levels deep here, the limit"
+        ),
+        "{}",
+        run.stderr
+    );
+    let lists: String = (0..32).map(|i| format!("{}- 第{i}层\n", "  ".repeat(i))).collect();
+    std::fs::write(site.join("guides/alpha/overview.md"), lists).unwrap();
+    let out = temp_dir("deep-md-out").join("out");
+    let run = permitroom(&[
+        "build",
+        "--root",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("guides/alpha/overview.md:17:33: error: lists and quotes nest more than 16 levels deep"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(".typ"), "{}", run.stderr);
+}
