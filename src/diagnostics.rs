@@ -156,9 +156,9 @@ pub fn headline(diagnostic: &Diagnostic, sources: &SourceTree) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let place = match (&diagnostic.span, sources.text(&diagnostic.file)) {
+    let place = match (&diagnostic.span, sources.display_text(&diagnostic.file)) {
         (Some(span), Some(text)) => {
-            let (line, col) = line_col(text, span.start);
+            let (line, col) = line_col(&text, span.start);
             format!("{}:{line}:{col}", diagnostic.file)
         }
         _ => diagnostic.file.clone(),
@@ -171,7 +171,8 @@ pub fn headline(diagnostic: &Diagnostic, sources: &SourceTree) -> String {
 pub fn render(diagnostic: &Diagnostic, sources: &SourceTree) -> String {
     let mut out = headline(diagnostic, sources);
     out.push('\n');
-    if let (Some(span), Some(text)) = (&diagnostic.span, sources.text(&diagnostic.file)) {
+    if let (Some(span), Some(text)) = (&diagnostic.span, sources.display_text(&diagnostic.file)) {
+        let text = text.as_ref();
         let span = clamp_span(text, span.clone());
         let level = match diagnostic.severity {
             Severity::Error => Level::ERROR,

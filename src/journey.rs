@@ -46,16 +46,9 @@ pub fn resolve_samples(
                 let size = match kind {
                     ImageKind::Svg => {
                         let text = String::from_utf8_lossy(bytes);
-                        if let Some((offset, problem)) = samples::svg_active_content(&text) {
-                            diagnostics.push(
-                                Diagnostic::error(
-                                    &path,
-                                    Some(offset..offset + 1),
-                                    format!("{problem}; samples must not carry script"),
-                                )
-                                .with_label("here")
-                                .with_hint("export the drawing again without scripts or interactive parts"),
-                            );
+                        let problems = samples::svg_diagnostics(&path, &text);
+                        if !problems.is_empty() {
+                            problems.into_iter().for_each(|d| diagnostics.push(d));
                             continue;
                         }
                         samples::svg_size(&text)

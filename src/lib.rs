@@ -8,7 +8,7 @@
 //! 2. [`parse::parse_site`]: source text → [`parse::ParsedSite`] (typed, located)
 //! 3. [`resolve::resolve_site`]: → [`model::Site`] (cross-references, plans, rules checked)
 //! 4. [`render_in_parts`]: → [`render::Output`] (HTML, SVG, PNG; pure)
-//! 5. [`write::write_output`]: → the output folder, swapped in atomically (the only writes)
+//! 5. [`write::Staging`]: → the output folder, swapped in atomically (the only writes)
 
 #![forbid(unsafe_code)]
 

@@ -37,12 +37,15 @@ pub const FINDER: &str = "finder.toml";
 /// What one file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileContent {
-    /// A text file (by extension), valid UTF-8.
+    /// A text file (by extension), valid UTF-8, without a byte-order mark.
     Text(String),
-    /// Any other file, kept as bytes (images, videos, fonts).
+    /// Any other file, kept as bytes (images, videos, fonts); also a text file that is not
+    /// valid UTF-8 (reported when loaded).
     Binary(Vec<u8>),
-    /// A symbolic link whose target lies outside the site; never read.
-    LinkOutside(String),
+    /// A path that is there but was not read, and why (a symbolic link leaving the site, a
+    /// FIFO or device, a file over its size limit…). Reported when the site is loaded, and
+    /// again where a source refers to it.
+    Refused(String),
 }
 
 /// The whole site folder, in memory.
@@ -57,8 +60,23 @@ pub struct SourceTree {
 pub enum PathError {
     Absolute,
     EscapesRoot,
-    LinkOutside(String),
+    /// The path exists but was not read, and why (e.g. "a symbolic link to `…`, outside the
+    /// site folder").
+    Refused {
+        path: String,
+        why: String,
+    },
     Missing(String),
+}
+
+impl PathError {
+    /// A way out, for the diagnostic at the place the path was written.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            PathError::Refused { .. } => "the file itself is reported too; fix it there, or refer to another file",
+            _ => "paths are relative to this file and must stay inside the site folder",
+        }
+    }
 }
 
 impl fmt::Display for PathError {
@@ -66,9 +84,7 @@ impl fmt::Display for PathError {
         match self {
             PathError::Absolute => write!(f, "absolute paths are not allowed"),
             PathError::EscapesRoot => write!(f, "the path leads outside the site folder"),
-            PathError::LinkOutside(target) => {
-                write!(f, "the path is a symbolic link to `{target}`, outside the site folder")
-            }
+            PathError::Refused { path, why } => write!(f, "`{path}` is {why}"),
             PathError::Missing(path) => write!(f, "file `{path}` does not exist"),
         }
     }
@@ -85,6 +101,57 @@ impl fmt::Display for LoadError {
 }
 
 impl std::error::Error for LoadError {}
+
+/// Size limits of source files, in bytes: a larger file is an error and is not read.
+pub const MAX_TOML_BYTES: u64 = 1024 * 1024;
+pub const MAX_MARKDOWN_BYTES: u64 = 1024 * 1024;
+/// Images (PNG, JPEG, GIF, WebP, SVG).
+pub const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
+/// Anything else (videos, captions, templates, fonts).
+pub const MAX_OTHER_BYTES: u64 = 200 * 1024 * 1024;
+/// Raster images are checked from their header, before anything decodes them: no side longer
+/// than this many pixels…
+pub const MAX_IMAGE_SIDE: u64 = 20_000;
+/// …and no more pixels than this (decoded, 4 bytes each: 200 MB).
+pub const MAX_IMAGE_PIXELS: u64 = 50_000_000;
+
+fn extension(path: &str) -> String {
+    path.rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn is_raster_image(path: &str) -> bool {
+    matches!(extension(path).as_str(), "png" | "jpg" | "jpeg" | "gif" | "webp")
+}
+
+/// The size limit of a file, and the name of its kind for messages.
+fn size_limit(path: &str) -> (u64, &'static str) {
+    match extension(path).as_str() {
+        "toml" => (MAX_TOML_BYTES, "TOML"),
+        "md" => (MAX_MARKDOWN_BYTES, "Markdown"),
+        "svg" => (MAX_IMAGE_BYTES, "image"),
+        _ if is_raster_image(path) => (MAX_IMAGE_BYTES, "image"),
+        _ => (MAX_OTHER_BYTES, "source"),
+    }
+}
+
+/// `1.5 MiB`, `12 KiB`, `300 bytes`.
+pub fn human_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB {
+        let tenths = (bytes * 10 + MIB / 2) / MIB;
+        if tenths.is_multiple_of(10) {
+            format!("{} MiB", tenths / 10)
+        } else {
+            format!("{}.{} MiB", tenths / 10, tenths % 10)
+        }
+    } else if bytes >= 1024 {
+        format!("{} KiB", (bytes + 512) / 1024)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
 
 fn is_text_path(path: &str) -> bool {
     let ext = path
@@ -111,7 +178,7 @@ impl SourceTree {
                 let path = p.into();
                 let bytes = c.into();
                 let content = match (is_text_path(&path), String::from_utf8(bytes)) {
-                    (true, Ok(text)) => FileContent::Text(text),
+                    (true, Ok(text)) => FileContent::Text(without_bom(text)),
                     (_, Ok(text)) => FileContent::Binary(text.into_bytes()),
                     (_, Err(e)) => FileContent::Binary(e.into_bytes()),
                 };
@@ -121,6 +188,17 @@ impl SourceTree {
         SourceTree {
             root: PathBuf::new(),
             files,
+        }
+    }
+
+    /// The text of a file for showing a diagnostic's line: the text itself, or for a text
+    /// file that is not valid UTF-8, its bytes with invalid sequences replaced (the offsets
+    /// before the first invalid byte, where that error points, are unchanged).
+    pub fn display_text(&self, path: &str) -> Option<std::borrow::Cow<'_, str>> {
+        match self.files.get(path) {
+            Some(FileContent::Text(t)) => Some(std::borrow::Cow::Borrowed(t)),
+            Some(FileContent::Binary(b)) if is_text_path(path) => Some(String::from_utf8_lossy(b)),
+            _ => None,
         }
     }
 
@@ -161,7 +239,7 @@ impl SourceTree {
     pub fn resolve(&self, from: &str, written: &str) -> Result<String, PathError> {
         let path = join_inside(from, written)?;
         match self.files.get(&path) {
-            Some(FileContent::LinkOutside(target)) => Err(PathError::LinkOutside(target.clone())),
+            Some(FileContent::Refused(why)) => Err(PathError::Refused { path, why: why.clone() }),
             Some(_) => Ok(path),
             None => Err(PathError::Missing(path)),
         }
@@ -192,6 +270,13 @@ pub fn join_inside(from: &str, written: &str) -> Result<String, PathError> {
 
 /// Reads the site at `root`. Problems with single files become diagnostics; a root that is
 /// not a site at all is a [`LoadError`].
+///
+/// Only regular files are opened: a FIFO, socket or device is reported and never opened (so
+/// it cannot hang the build). Symbolic links are followed inside the site folder; one that
+/// leaves it, is broken, or loops is an error (never a silent skip). Names starting with `.`
+/// or ending with `~` (editor and system files, hidden folders) are skipped. Every file is
+/// read up to its size limit ([`MAX_TOML_BYTES`] …); raster images are checked from their
+/// header against [`MAX_IMAGE_SIDE`] and [`MAX_IMAGE_PIXELS`] before anything decodes them.
 pub fn load_site(root: &Path) -> Result<(SourceTree, Diagnostics), LoadError> {
     let canonical_root = root
         .canonicalize()
@@ -203,39 +288,55 @@ pub fn load_site(root: &Path) -> Result<(SourceTree, Diagnostics), LoadError> {
             root.display()
         )));
     }
-    let mut tree = SourceTree {
-        root: root.to_path_buf(),
-        files: BTreeMap::new(),
+    let mut loader = Loader {
+        root: canonical_root.clone(),
+        tree: SourceTree {
+            root: root.to_path_buf(),
+            files: BTreeMap::new(),
+        },
+        diagnostics: Diagnostics::default(),
     };
-    let mut diagnostics = Diagnostics::default();
-    read_one(&canonical_root, &config, &mut tree, &mut diagnostics);
-    let finder = canonical_root.join(FINDER);
-    if finder.is_file() {
-        read_one(&canonical_root, &finder, &mut tree, &mut diagnostics);
+    for file in [SITE_CONFIG, FINDER] {
+        let path = canonical_root.join(file);
+        if path.symlink_metadata().is_ok() {
+            loader.visit_file(&path);
+        }
     }
     for dir in SOURCE_DIRS {
         let dir = canonical_root.join(dir);
-        if !dir.is_dir() {
+        if dir.symlink_metadata().is_err() {
             continue;
         }
-        for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
-            match entry {
-                Ok(entry) if entry.file_type().is_dir() => {}
-                Ok(entry) => {
-                    let name = entry.file_name().to_string_lossy();
-                    if name.starts_with('.') || name.ends_with('~') {
-                        continue;
-                    }
-                    read_one(&canonical_root, entry.path(), &mut tree, &mut diagnostics);
-                }
+        let mut walk = WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter();
+        while let Some(entry) = walk.next() {
+            let entry = match entry {
+                Ok(entry) => entry,
                 Err(e) => {
-                    let path = e.path().map(|p| relative(&canonical_root, p)).unwrap_or_default();
-                    diagnostics.push(Diagnostic::error(path, None, format!("cannot read: {e}")));
+                    loader.walk_error(&e);
+                    continue;
                 }
+            };
+            let name = entry.file_name().to_string_lossy();
+            let hidden = entry.depth() > 0 && (name.starts_with('.') || name.ends_with('~'));
+            let refused = !hidden && entry.path_is_symlink() && !loader.link_inside(entry.path());
+            if hidden || refused {
+                if entry.file_type().is_dir() {
+                    walk.skip_current_dir();
+                }
+                continue;
+            }
+            if !entry.file_type().is_dir() {
+                loader.visit_file(entry.path());
             }
         }
     }
-    Ok((tree, diagnostics))
+    Ok((loader.tree, loader.diagnostics))
+}
+
+/// `path` with symbolic links resolved, or `None` when it cannot be (for `serve`, which compares
+/// the paths its watcher reports with the site folder).
+pub fn canonical(path: &Path) -> Option<PathBuf> {
+    path.canonicalize().ok()
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -246,46 +347,236 @@ fn relative(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-fn read_one(root: &Path, path: &Path, tree: &mut SourceTree, diagnostics: &mut Diagnostics) {
-    let rel = relative(root, path);
-    let is_link = path
-        .symlink_metadata()
-        .map(|m| m.file_type().is_symlink())
-        .unwrap_or(false);
-    if is_link {
+fn without_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    }
+}
+
+struct Loader {
+    /// The site folder, canonical.
+    root: PathBuf,
+    tree: SourceTree,
+    diagnostics: Diagnostics,
+}
+
+impl Loader {
+    /// Records `rel` as not read, with an error.
+    fn refuse(&mut self, rel: String, why: String, hint: &str) {
+        self.diagnostics
+            .push(Diagnostic::error(&rel, None, format!("`{rel}` is {why}; it is not read")).with_hint(hint));
+        self.tree.files.insert(rel, FileContent::Refused(why));
+    }
+
+    /// Whether the symbolic link at `path` resolves inside the site folder; reports it when not.
+    fn link_inside(&mut self, path: &Path) -> bool {
+        let rel = relative(&self.root, path);
         match path.canonicalize() {
-            Ok(target) if target.starts_with(root) && target.is_file() => {}
+            Ok(target) if target.starts_with(&self.root) => true,
             Ok(target) => {
-                tree.files
-                    .insert(rel, FileContent::LinkOutside(target.display().to_string()));
-                return;
+                self.refuse(
+                    rel,
+                    format!("a symbolic link to `{}`, outside the site folder", target.display()),
+                    "copy the file into the site folder instead of linking to it",
+                );
+                false
             }
-            Err(_) => {
-                tree.files
-                    .insert(rel, FileContent::LinkOutside("a missing file".into()));
-                return;
+            Err(e) => {
+                self.refuse(
+                    rel,
+                    format!("a symbolic link that cannot be followed ({e})"),
+                    "remove or repair the link",
+                );
+                false
             }
         }
     }
-    match std::fs::read(path) {
-        Ok(bytes) if is_text_path(&rel) => match String::from_utf8(bytes) {
+
+    fn walk_error(&mut self, e: &walkdir::Error) {
+        let Some(path) = e.path() else {
+            self.diagnostics.push(Diagnostic::error(
+                String::new(),
+                None,
+                format!("cannot read the site folder: {e}"),
+            ));
+            return;
+        };
+        let rel = relative(&self.root, path);
+        if let Some(ancestor) = e.loop_ancestor() {
+            let ancestor = relative(&self.root, ancestor);
+            self.refuse(
+                rel,
+                format!("a symbolic link that loops back to its own folder `{ancestor}`"),
+                "remove the link; a folder cannot contain itself",
+            );
+        } else if path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+            self.refuse(
+                rel,
+                "a symbolic link to a file that does not exist".into(),
+                "remove or repair the link",
+            );
+        } else {
+            self.diagnostics
+                .push(Diagnostic::error(rel, None, format!("cannot read: {e}")));
+        }
+    }
+
+    /// Reads one file found by the walk (or named at the root), if it may be read.
+    fn visit_file(&mut self, path: &Path) {
+        let rel = relative(&self.root, path);
+        let Ok(link) = path.symlink_metadata() else {
+            return self.refuse(rel, "a file that cannot be examined".into(), "check its permissions");
+        };
+        if link.file_type().is_symlink() && !self.link_inside(path) {
+            return;
+        }
+        // Following the link (already known to stay inside): is it a regular file?
+        let meta = match path.metadata() {
+            Ok(meta) => meta,
+            Err(e) => {
+                return self
+                    .diagnostics
+                    .push(Diagnostic::error(rel, None, format!("cannot read: {e}")));
+            }
+        };
+        if !meta.is_file() {
+            // Never opened (a FIFO would block the build). Only a warning here: nothing may
+            // refer to it; a source that does gets an error at that place.
+            let why = format!("{}, not a regular file", special_kind(&meta));
+            self.diagnostics.push(
+                Diagnostic::warning(&rel, None, format!("`{rel}` is {why}; it is not read"))
+                    .with_hint("sources are regular files; remove it from the site folder"),
+            );
+            self.tree.files.insert(rel, FileContent::Refused(why));
+            return;
+        }
+        let (limit, kind) = size_limit(&rel);
+        if meta.len() > limit {
+            return self.too_large(rel, meta.len(), limit, kind);
+        }
+        let bytes = match read_at_most(path, limit) {
+            Ok(Some(bytes)) => bytes,
+            // It grew while being read.
+            Ok(None) => return self.too_large(rel, limit + 1, limit, kind),
+            Err(e) => {
+                return self
+                    .diagnostics
+                    .push(Diagnostic::error(rel, None, format!("cannot read: {e}")));
+            }
+        };
+        if is_raster_image(&rel)
+            && let Some(why) = image_size_problem(&bytes)
+        {
+            return self.refuse(
+                rel,
+                why,
+                "scale the image down (a scanned A4 page needs about 2500 × 3500 pixels)",
+            );
+        }
+        if !is_text_path(&rel) {
+            self.tree.files.insert(rel, FileContent::Binary(bytes));
+            return;
+        }
+        match String::from_utf8(bytes) {
             Ok(text) => {
-                tree.files.insert(rel, FileContent::Text(text));
+                let text = without_bom(text);
+                if rel.ends_with(".md") && text.trim().is_empty() {
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            &rel,
+                            None,
+                            "the Markdown file is empty; where it is used, nothing is shown",
+                        )
+                        .with_hint("write its text, or remove the file and what refers to it"),
+                    );
+                }
+                self.tree.files.insert(rel, FileContent::Text(text));
             }
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
-                diagnostics.push(
-                    Diagnostic::error(&rel, None, format!("the file is not valid UTF-8 (byte {at})"))
-                        .with_hint("save the file as UTF-8"),
+                let byte = e.as_bytes()[at];
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        &rel,
+                        Some(at..at + 1),
+                        format!("the file is not valid UTF-8 (byte 0x{byte:02X})"),
+                    )
+                    .with_label("not UTF-8")
+                    .with_hint("save the file as UTF-8 (editors call it \"UTF-8\" or \"Unicode\"; GBK is not)"),
                 );
-                tree.files.insert(rel, FileContent::Binary(e.into_bytes()));
+                self.tree.files.insert(rel, FileContent::Binary(e.into_bytes()));
             }
-        },
-        Ok(bytes) => {
-            tree.files.insert(rel, FileContent::Binary(bytes));
         }
-        Err(e) => diagnostics.push(Diagnostic::error(rel, None, format!("cannot read: {e}"))),
     }
+
+    fn too_large(&mut self, rel: String, size: u64, limit: u64, kind: &str) {
+        let shown = if human_size(size) == human_size(limit) {
+            format!("over {}", human_size(limit))
+        } else {
+            human_size(size)
+        };
+        self.refuse(
+            rel,
+            format!(
+                "{shown}, larger than the limit of {} for {kind} files",
+                human_size(limit)
+            ),
+            match kind {
+                "image" => "make the image smaller: a lower resolution or stronger compression",
+                "TOML" | "Markdown" => "split the text into several files",
+                _ => "make the file smaller",
+            },
+        );
+    }
+}
+
+/// The contents of the file at `path`, or `None` when it holds more than `limit` bytes; never
+/// more than `limit + 1` bytes are read.
+fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
+/// Why a raster image may not be decoded, judged from its header alone.
+fn image_size_problem(bytes: &[u8]) -> Option<String> {
+    let size = imagesize::blob_size(bytes).ok()?;
+    let (w, h) = (size.width as u64, size.height as u64);
+    let pixels = w.saturating_mul(h);
+    if w > MAX_IMAGE_SIDE || h > MAX_IMAGE_SIDE {
+        Some(format!(
+            "an image of {w} × {h} pixels, larger than the limit of {MAX_IMAGE_SIDE} pixels a side"
+        ))
+    } else if pixels > MAX_IMAGE_PIXELS {
+        Some(format!(
+            "an image of {w} × {h} = {pixels} pixels, more than the limit of {MAX_IMAGE_PIXELS} pixels"
+        ))
+    } else {
+        None
+    }
+}
+
+#[cfg(unix)]
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt as _;
+    let t = meta.file_type();
+    if t.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_meta: &std::fs::Metadata) -> &'static str {
+    "a special file"
 }
 
 #[cfg(test)]

@@ -183,6 +183,11 @@ fn new_guide(root: &std::path::Path, id: &str) -> ExitCode {
 
 fn build(root: &std::path::Path, out: PathBuf, skip_pdfs: bool) -> ExitCode {
     let started = std::time::Instant::now();
+    // Refused before anything is read or written: a mistyped --out must not cost a build.
+    if let Err(e) = permitroom::write::check_target(&out, root) {
+        eprintln!("error: {e}");
+        return ExitCode::from(EXIT_USAGE_OR_IO);
+    }
     let checked = match load_and_check(root) {
         Ok(c) => c,
         Err(code) => return code,
@@ -198,10 +203,10 @@ fn build(root: &std::path::Path, out: PathBuf, skip_pdfs: bool) -> ExitCode {
         },
         skip_pdfs,
     };
-    let mut staging = match permitroom::write::Staging::new(&out) {
+    let mut staging = match permitroom::write::Staging::new(&out, root) {
         Ok(staging) => staging,
         Err(e) => {
-            eprintln!("error: cannot write {}: {e}", out.display());
+            eprintln!("error: {e}");
             return ExitCode::from(EXIT_USAGE_OR_IO);
         }
     };
@@ -220,7 +225,7 @@ fn build(root: &std::path::Path, out: PathBuf, skip_pdfs: bool) -> ExitCode {
     }
     let files = staging.file_count();
     if let Err(e) = staging.commit() {
-        eprintln!("error: cannot write {}: {e}", out.display());
+        eprintln!("error: {e}");
         return ExitCode::from(EXIT_USAGE_OR_IO);
     }
     eprintln!(

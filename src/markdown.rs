@@ -24,6 +24,13 @@ pub struct MarkdownSource<'a> {
 
 const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 
+/// How deep lists and block quotes may nest. Deeper text is an error and is dropped before it
+/// reaches the renderers: the PDF templates fail from about 30 nested lists, the JSON they
+/// read from about 60, and thousands of levels overflow the stack.
+pub const MAX_NESTING: usize = 16;
+/// How many elements of any kind may be open at once (lists, items, quotes, emphasis, links…).
+const MAX_OPEN: usize = 100;
+
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
 }
@@ -93,7 +100,52 @@ pub fn checked_events<'t>(
         None => source.fallback.clone(),
     };
     let mut events = Vec::new();
+    // Per open element: is it a list or a quote. While `skip_from` is set, the events of the
+    // element opened at that depth (too deep) are dropped.
+    let mut open: Vec<bool> = Vec::new();
+    let mut containers = 0usize;
+    let mut skip_from: Option<usize> = None;
+    let mut reported = false;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match &event {
+            Event::Start(tag) => {
+                let container = matches!(tag, Tag::List(_) | Tag::BlockQuote(_));
+                open.push(container);
+                containers += usize::from(container);
+                if skip_from.is_none() && (containers > MAX_NESTING || open.len() > MAX_OPEN) {
+                    skip_from = Some(open.len());
+                    if !reported {
+                        reported = true;
+                        diagnostics.push(
+                            Diagnostic::error(
+                                source.file,
+                                locate(range.start..range.start + 1),
+                                format!("lists and quotes nest more than {MAX_NESTING} levels deep here, the limit"),
+                            )
+                            .with_label("too deep")
+                            .with_hint("flatten the text: a heading, a table or a numbered step reads better than deep nesting"),
+                        );
+                    }
+                }
+                if skip_from.is_some() {
+                    continue;
+                }
+            }
+            Event::End(_) => {
+                let closes_skipped = skip_from == Some(open.len());
+                if open.pop() == Some(true) {
+                    containers -= 1;
+                }
+                if skip_from.is_some() {
+                    if closes_skipped {
+                        skip_from = None;
+                    }
+                    continue;
+                }
+            }
+            _ if skip_from.is_some() => continue,
+            _ => {}
+        }
         match event {
             Event::Html(_) | Event::InlineHtml(_) => {
                 diagnostics.push(
@@ -209,6 +261,59 @@ mod tests {
         assert_eq!(d.error_count(), 1);
         let (_, d) = render("[a]( JavaScript:alert(1))");
         assert_eq!(d.error_count(), 1);
+    }
+
+    #[test]
+    fn nesting_beyond_the_limit_is_one_located_error_and_is_dropped() {
+        let ok: String = (0..MAX_NESTING)
+            .map(|i| format!("{}- 第{i}层\n", "  ".repeat(i)))
+            .collect();
+        let (_, d) = render(&ok);
+        assert!(d.is_empty(), "{d:?}");
+        let deep: String = (0..MAX_NESTING + 3)
+            .map(|i| format!("{}- 第{i}层\n", "  ".repeat(i)))
+            .collect();
+        let (html, d) = render(&deep);
+        assert_eq!(d.error_count(), 1);
+        let at = d.iter().next().unwrap().span.clone().unwrap().start;
+        // The list that is one too deep starts at the 17th line's dash.
+        let line_17 = deep.match_indices('\n').nth(MAX_NESTING - 1).unwrap().0 + 1;
+        assert_eq!(at, line_17 + 2 * MAX_NESTING, "{}", &deep[at..]);
+        assert!(html.contains("第15层") && !html.contains("第16层"), "{html}");
+        assert_eq!(html.matches("<ul>").count(), html.matches("</ul>").count());
+    }
+
+    /// 10,000 nested quotes and lists, in a thread with a normal (2 MiB) stack: one error, no
+    /// overflow, in every form the prose takes.
+    #[test]
+    fn ten_thousand_levels_do_not_overflow_the_stack() {
+        for text in [
+            format!("{} 深\n", ">".repeat(10_000)),
+            (0..10_000)
+                .map(|i| format!("{}- 深\n", "  ".repeat(i)))
+                .collect::<String>(),
+            format!("{}深\n", "- ".repeat(10_000)),
+        ] {
+            let errors = std::thread::Builder::new()
+                .stack_size(2 * 1024 * 1024)
+                .spawn(move || {
+                    let mut d = Diagnostics::default();
+                    let src = MarkdownSource {
+                        file: "x.md",
+                        offset: Some(0),
+                        fallback: None,
+                    };
+                    let prose = to_prose(&text, src, 3, &mut d);
+                    let json = serde_json::to_string(&prose.doc).unwrap();
+                    drop(prose);
+                    assert!(json.len() < 10_000, "the deep part was kept: {} bytes", json.len());
+                    d.error_count()
+                })
+                .unwrap()
+                .join()
+                .expect("no stack overflow");
+            assert_eq!(errors, 1);
+        }
     }
 
     #[test]

@@ -246,10 +246,7 @@ pub fn resolve_path(
     match tree.resolve(from, written.get_ref()) {
         Ok(path) => Some(path),
         Err(error) => {
-            diagnostics.push(
-                Diagnostic::error(from, Some(written.span()), error.to_string())
-                    .with_hint("paths are relative to this file and must stay inside the site folder"),
-            );
+            diagnostics.push(Diagnostic::error(from, Some(written.span()), error.to_string()).with_hint(error.hint()));
             None
         }
     }

@@ -161,10 +161,10 @@ fn build_pages(
 /// guide folders, `None` when the whole site must be rebuilt (site config, materials,
 /// templates…).
 fn affected_guides(root: &Path, changed: &[PathBuf]) -> Option<BTreeSet<String>> {
-    let root = root.canonicalize().ok()?;
+    let root = load::canonical(root)?;
     let mut ids = BTreeSet::new();
     for path in changed {
-        let path = path.canonicalize().unwrap_or_else(|_| path.clone());
+        let path = load::canonical(path).unwrap_or_else(|| path.clone());
         let rel = path.strip_prefix(&root).ok()?;
         let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
         match (parts.next().as_deref(), parts.next()) {
@@ -178,8 +178,10 @@ fn affected_guides(root: &Path, changed: &[PathBuf]) -> Option<BTreeSet<String>>
 }
 
 fn is_source(root: &Path, path: &Path) -> bool {
-    let Ok(root) = root.canonicalize() else { return false };
-    let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let Some(root) = load::canonical(root) else {
+        return false;
+    };
+    let path = load::canonical(path).unwrap_or_else(|| path.to_path_buf());
     let Ok(rel) = path.strip_prefix(&root) else {
         return false;
     };

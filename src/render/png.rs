@@ -25,24 +25,47 @@ impl Fonts {
         Fonts { database: Arc::new(db) }
     }
 
-    /// usvg options that know only the bundled fonts and never read files named in an SVG.
+    /// usvg options that know only the bundled fonts and never read files named in an SVG
+    /// (images embedded as `data:` URLs are drawn).
     pub fn options(&self) -> usvg::Options<'static> {
         let mut options = usvg::Options {
             font_family: FONT_FAMILY.into(),
             fontdb: self.database.clone(),
-            ..usvg::Options::default()
+            ..options_reading_nothing()
         };
-        options.image_href_resolver = usvg::ImageHrefResolver {
-            resolve_data: usvg::ImageHrefResolver::default_data_resolver(),
-            resolve_string: Box::new(|_, _| None),
-        };
+        options.image_href_resolver.resolve_data = usvg::ImageHrefResolver::default_data_resolver();
         options
     }
 }
 
+/// usvg options whose image resolver reads nothing: an `<image href>` naming a file (absolute,
+/// relative to the working directory, or a device) is dropped, and so is a `data:` image.
+/// usvg's default options read such files from the disk.
+pub fn options_reading_nothing() -> usvg::Options<'static> {
+    usvg::Options {
+        resources_dir: None,
+        image_href_resolver: usvg::ImageHrefResolver {
+            resolve_data: Box::new(|_, _, _| None),
+            resolve_string: Box::new(|_, _| None),
+        },
+        ..usvg::Options::default()
+    }
+}
+
+/// Parses SVG text: the one place usvg parses (clippy.toml bans `Tree::from_*` elsewhere), so
+/// every parse uses [`options_reading_nothing`] or [`Fonts::options`] built on it.
+pub fn parse_svg(text: &str, fonts: Option<&Fonts>) -> Result<usvg::Tree, usvg::Error> {
+    let options = match fonts {
+        Some(fonts) => fonts.options(),
+        None => options_reading_nothing(),
+    };
+    #[allow(clippy::disallowed_methods)]
+    usvg::Tree::from_str(text, &options)
+}
+
 /// Renders an SVG document to PNG bytes at `scale` × its size.
 pub fn svg_to_png(svg: &str, fonts: &Fonts, scale: f32) -> Result<Vec<u8>, String> {
-    let tree = usvg::Tree::from_str(svg, &fonts.options()).map_err(|e| e.to_string())?;
+    let tree = parse_svg(svg, Some(fonts)).map_err(|e| e.to_string())?;
     let size = tree
         .size()
         .to_int_size()
@@ -56,4 +79,49 @@ pub fn svg_to_png(svg: &str, fonts: &Fonts, scale: f32) -> Result<Vec<u8>, Strin
         &mut pixmap.as_mut(),
     );
     pixmap.encode_png().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has_image(group: &usvg::Group) -> bool {
+        group.children().iter().any(|node| match node {
+            usvg::Node::Image(_) => true,
+            usvg::Node::Group(g) => has_image(g),
+            _ => false,
+        })
+    }
+
+    /// An `<image>` naming a file that exists on this machine, by absolute path.
+    fn svg_naming_a_file() -> String {
+        let png = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/base/media/submit-poster.png"
+        );
+        format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><image href="{png}" width="10" height="10"/></svg>"#
+        )
+    }
+
+    #[test]
+    #[allow(clippy::disallowed_methods)] // usvg's default options, to show what they would read
+    fn default_usvg_options_would_read_the_file() {
+        let tree = usvg::Tree::from_str(&svg_naming_a_file(), &usvg::Options::default()).unwrap();
+        assert!(
+            has_image(tree.root()),
+            "the default resolver reads the file: the contrast below means something"
+        );
+    }
+
+    #[test]
+    fn parses_read_no_file_an_svg_names() {
+        let fonts = Fonts::bundled();
+        for tree in [
+            parse_svg(&svg_naming_a_file(), None),
+            parse_svg(&svg_naming_a_file(), Some(&fonts)),
+        ] {
+            assert!(!has_image(tree.unwrap().root()), "an image was read from the disk");
+        }
+    }
 }

@@ -49,6 +49,15 @@ fn run_case(name: &str) {
             std::os::unix::fs::symlink("/etc/hostname", site.join("guides/alpha/steps/ask.md")).unwrap();
         }
     }
+    if name == "invalid-utf8" {
+        // Text saved as GBK by mistake: 申请 in the sixth line.
+        let path = site.join("guides/alpha/overview.md");
+        let mut bytes = std::fs::read(&path).unwrap();
+        let line = "- 第二点".as_bytes();
+        let at = bytes.windows(line.len()).position(|w| w == line).unwrap() + 2;
+        bytes.splice(at..at, [0xC9, 0xEA, 0xC7, 0xEB]);
+        std::fs::write(&path, bytes).unwrap();
+    }
     let run = permitroom(&["check", "--root", site.to_str().unwrap()]);
     let actual = format!("exit: {}\n{}", run.code, run.stderr);
     let expected_path = case.join("expected.txt");
@@ -115,6 +124,12 @@ cases! {
     bundle_with_unknown_guide => "bundle-unknown-guide",
     cycle_in_outputs_and_inputs => "produce-cycle",
     svg_sample_with_script => "svg-script",
+    svg_sample_animating_a_link_into_script => "svg-animate-href",
+    svg_sample_with_an_event_attribute => "svg-event-attribute",
+    svg_sample_with_external_references => "svg-external-reference",
+    svg_sample_linking_a_data_text_url => "svg-data-text",
+    svg_sample_nested_too_deep => "svg-too-deep",
+    text_that_is_not_utf8 => "invalid-utf8",
     missing_value_without_u => "missing-value",
 }
 

@@ -5,7 +5,9 @@
 
 mod common;
 mod docs;
+mod hostile;
 mod invalid;
+mod output;
 mod pdf;
 mod plans;
 mod samples;

@@ -96,7 +96,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let leftovers: Vec<_> = std::fs::read_dir(&site)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".output"))
+        .filter(|n| n.starts_with(".output.new-") || n.starts_with(".output.old-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
