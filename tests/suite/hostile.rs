@@ -87,7 +87,7 @@ fn a_fifo_in_the_source_tree_does_not_hang_and_is_refused_where_used() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("guides/alpha/guide.toml:70:8: error: `guides/alpha/steps/ask.md` is a FIFO (named pipe), not a regular file"),
+            .contains("guides/alpha/guide.toml:71:8: error: `guides/alpha/steps/ask.md` is a FIFO (named pipe), not a regular file"),
         "{}",
         run.stderr
     );
@@ -200,7 +200,7 @@ fn files_over_their_size_limit_are_errors_naming_the_limit() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     for expected in [
         "guides/alpha/overview.md: error: `guides/alpha/overview.md` is over 1 MiB, larger than the limit of 1 MiB for Markdown files; it is not read",
-        "guides/alpha/guide.toml:8:12: error: `guides/alpha/overview.md` is over 1 MiB, larger than the limit of 1 MiB for Markdown files",
+        "guides/alpha/guide.toml:9:12: error: `guides/alpha/overview.md` is over 1 MiB, larger than the limit of 1 MiB for Markdown files",
         "guides/beta/guide.toml: error: `guides/beta/guide.toml` is over 1 MiB, larger than the limit of 1 MiB for TOML files; it is not read",
         "media/submit-poster.png: error: `media/submit-poster.png` is over 20 MiB, larger than the limit of 20 MiB for image files; it is not read",
     ] {
