@@ -66,6 +66,9 @@ pub struct RuleResult {
     pub outcomes: Vec<OutcomeView>,
     /// The number the failure carries on the drawing (wrong examples only).
     pub number: Option<usize>,
+    /// Why a failing rule about flows fails, in the reader's words (which step runs back, which
+    /// door is shared).
+    pub reasons: Vec<String>,
 }
 
 /// Where a failure shows on the drawing: a numbered marker in a room, or at a point (where
@@ -294,6 +297,11 @@ pub fn check_plan(
                 })
                 .collect(),
             number: failure_number,
+            reasons: if pass {
+                Vec::new()
+            } else {
+                rules::explain_for_readers(&rule.check, &plan, vocabulary)
+            },
         });
     }
     if plan.example == ExampleKind::Wrong && number == 0 && rules.iter().any(|r| !r.reference) {

@@ -1030,6 +1030,71 @@ pub fn explain(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> V
     out
 }
 
+/// The same reasons in the words an applicant reads on the page: room labels, zone and flow
+/// names from the vocabulary.
+pub fn explain_for_readers(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> Vec<String> {
+    fn walk<'e>(e: &'e Expr, out: &mut Vec<&'e Quantity>) {
+        match e {
+            Expr::Quantity(q) => out.push(q),
+            Expr::Call(_, args) => args.iter().for_each(|a| walk(a, out)),
+            Expr::Binary(_, a, b) => {
+                walk(a, out);
+                walk(b, out);
+            }
+            Expr::Number(_) => {}
+        }
+    }
+    let mut qs = Vec::new();
+    walk(&check.left, &mut qs);
+    walk(&check.right, &mut qs);
+    let flow = |k: &str| vocabulary.flows.get(k).map_or(k.to_owned(), |f| f.label.clone());
+    let room = |i: usize| {
+        let r = &plan.rooms[i];
+        match r.zone.as_ref().and_then(|z| vocabulary.zones.get(z)) {
+            Some(z) => format!("{}（{}）", r.label, z.label),
+            None => r.label.clone(),
+        }
+    };
+    let passage = |p: Passage| match p {
+        Passage::Door(i) => format!(
+            "{}的门",
+            plan.room(&plan.doors[i].room).map_or("", |r| r.label.as_str())
+        ),
+        Passage::Window(i) => {
+            let w = &plan.windows[i];
+            let owner = plan.room(&w.room).map_or("", |r| r.label.as_str());
+            format!("{owner}的{}", w.label.as_deref().unwrap_or("窗"))
+        }
+        Passage::Open(i) => format!(
+            "{}与{}之间的开敞处",
+            plan.rooms[plan.open_walls[i].0].label, plan.rooms[plan.open_walls[i].1].label
+        ),
+    };
+    let mut out = Vec::new();
+    for q in qs {
+        match q {
+            Quantity::Backflows(kind) => {
+                for (a, b) in backflow_steps(plan, vocabulary, kind) {
+                    out.push(format!("{}从{}回到{}", flow(kind), room(a), room(b)));
+                }
+            }
+            Quantity::SharedPassages(a, b) => {
+                for p in shared_passages(plan, a, b) {
+                    out.push(format!("{}和{}都经过{}", flow(a), flow(b), passage(p)));
+                }
+            }
+            Quantity::Crossings(a, b) => {
+                let n = crossing_points(plan, a, b).len();
+                if n > 0 {
+                    out.push(format!("{}和{}在图上交叉 {n} 处", flow(a), flow(b)));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Where a failing plan-wide rule shows on the drawing: the rooms it is about and, for
 /// crossings, the points where flows cross.
 pub fn involved(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> (Vec<usize>, Vec<Point>) {

@@ -268,6 +268,9 @@ fn the_kitchen_sample_room_uses_its_own_words_and_fails_for_its_mistakes() {
         assert!(page.contains(words), "the page shows {words}");
     }
     assert!(!page.contains("牙椅"), "no dental words on the kitchen page");
+    // The reader is told which step runs back and which window two flows share.
+    assert!(page.contains("餐具回收流线从切配烹饪间（准清洁操作区）回到洗消角（一般操作区）"));
+    assert!(page.contains("原料流线（生进熟出）和餐具回收流线都经过切配烹饪间的出餐窗"));
     let svg = std::fs::read_to_string(out.join("guides/food-service-licence/plans/correct.svg")).unwrap();
     for words in [
         "原料流线（生进熟出）",
