@@ -113,6 +113,9 @@ cases! {
     cycle_in_outputs_and_inputs => "produce-cycle",
     svg_sample_with_script => "svg-script",
     missing_value_without_u => "missing-value",
+    either_or_group_of_one => "one-of-alone",
+    clocks_and_a_single_statutory_limit => "clocks-and-days",
+    covers_an_unknown_guide => "covers-unknown",
 }
 
 #[test]
