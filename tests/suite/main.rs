@@ -6,6 +6,7 @@
 mod common;
 mod docs;
 mod invalid;
+mod meaning;
 mod pdf;
 mod plans;
 mod samples;
