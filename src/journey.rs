@@ -9,13 +9,10 @@ use crate::load::SourceTree;
 use crate::model::*;
 use crate::parse::{ParsedSite, resolve_path};
 use crate::samples::{self, ImageKind};
-use crate::schema::MaterialToml;
+use crate::schema::{Confidence, MaterialToml};
 
 /// A material's samples, the blank form's file name, and files to publish: `(name, bytes)`.
 type MaterialSamples = (Vec<Sample>, Option<String>, Vec<(String, Vec<u8>)>);
-
-/// A guide's id, title and `(material id, material name)` uses.
-type GuideUses = (String, String, Vec<(String, String)>);
 
 /// The samples and blank form of one material: the views, the blank's file name, and the
 /// files to publish beside the material's page.
@@ -203,7 +200,51 @@ pub fn resolve_samples(
     (views, blank, files)
 }
 
-/// Links procedures through the documents they issue and reuse, and refuses cycles.
+/// A guide's id, title, department, material uses and the guides it covers, as link_chain
+/// reads them while it changes the guides.
+type GuideSnapshot = (String, String, String, Vec<MaterialUseView>, Vec<GuideLink>);
+
+/// Resolves each guide's `covers`: the ids of other guides it walks through together.
+pub fn link_covers(parsed: &ParsedSite, guides: &mut [Guide], diagnostics: &mut Diagnostics) {
+    let titles: BTreeMap<String, String> = guides.iter().map(|g| (g.id.clone(), g.title.clone())).collect();
+    for parsed_guide in &parsed.guides {
+        let Some(guide) = guides.iter_mut().find(|g| g.id == parsed_guide.id.as_str()) else {
+            continue;
+        };
+        for id in &parsed_guide.toml.covers {
+            let wanted = id.get_ref().as_str();
+            if wanted == guide.id {
+                diagnostics.push(
+                    Diagnostic::error(&parsed_guide.file, Some(id.span()), "a guide cannot cover itself")
+                        .with_hint("`covers` lists the other guides this one walks through together"),
+                );
+                continue;
+            }
+            match titles.get(wanted) {
+                Some(title) => guide.covers.push(GuideLink {
+                    id: wanted.to_owned(),
+                    title: title.clone(),
+                }),
+                None => {
+                    // A guide that exists but has errors was reported already.
+                    let exists = parsed.guides.iter().any(|g| g.id.as_str() == wanted) || !parsed.all_guides_parsed;
+                    if !exists {
+                        let d = Diagnostic::error(&parsed_guide.file, Some(id.span()), format!("no guide `{wanted}`"))
+                            .with_label("unknown guide");
+                        diagnostics.push(match nearest(wanted, parsed.guides.iter().map(|g| g.id.as_str())) {
+                            Some(best) => d.with_hint(format!("did you mean `{best}`?")),
+                            None => d.with_hint("`covers` lists guide folder names under guides/"),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Links procedures through the documents they issue and reuse, and refuses orders that
+/// cannot be met. An either-or group (`one_of`) is met by any one of its members, and a
+/// material needed only in some cases (`required = false`) imposes no order.
 pub fn link_chain(
     parsed: &ParsedSite,
     guides: &mut [Guide],
@@ -223,109 +264,183 @@ pub fn link_chain(
     for material in materials.iter_mut() {
         material.produced_by = producers.get(&material.id).cloned().unwrap_or_default();
     }
-    // Edges: producer -> consumer, through a material.
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let snapshot: Vec<GuideUses> = guides
+    let department: BTreeMap<String, String> = guides.iter().map(|g| (g.id.clone(), g.department.clone())).collect();
+    // material id -> guides that collect it from the applicant (not reused)
+    let mut collectors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for guide in guides.iter() {
+        for usage in guide.materials.iter().filter(|u| !u.reused) {
+            collectors.entry(usage.id.clone()).or_default().push(guide.id.clone());
+        }
+    }
+    let snapshot: Vec<GuideSnapshot> = guides
         .iter()
         .map(|g| {
             (
                 g.id.clone(),
                 g.title.clone(),
-                g.materials.iter().map(|m| (m.id.clone(), m.name.clone())).collect(),
+                g.department.clone(),
+                g.materials.clone(),
+                g.covers.clone(),
             )
         })
         .collect();
+    // guide id -> for each need that must be met, the guides any one of which meets it
+    let mut hard_needs: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
     for guide in guides.iter_mut() {
+        let here = guide.department.clone();
+        let same = |other: &str| department.get(other).is_some_and(|d| *d == here);
         for usage in guide.materials.iter_mut() {
-            if let Some(producer) = producers
+            let issued_by: Vec<&GuideLink> = producers
                 .get(&usage.id)
-                .and_then(|p| p.iter().find(|p| p.id != guide.id))
-            {
-                usage.produced_by = Some(producer.clone());
-                guide.needs.push(ChainLink {
-                    guide: producer.id.clone(),
-                    guide_title: producer.title.clone(),
-                    material: usage.id.clone(),
-                    material_name: usage.name.clone(),
-                });
-                edges.entry(producer.id.clone()).or_default().insert(guide.id.clone());
+                .into_iter()
+                .flatten()
+                .filter(|p| p.id != guide.id)
+                .collect();
+            usage.produced_by = issued_by.first().map(|p| (*p).clone());
+            if usage.reused {
+                // Reuse is confirmed only within one department; the sources are the procedures
+                // that issue the document or collect it first.
+                let collected = collectors
+                    .get(&usage.id)
+                    .into_iter()
+                    .flatten()
+                    .filter(|g| **g != guide.id);
+                usage.reuse_confirmed = issued_by
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .chain(collected.map(String::as_str))
+                    .any(same);
             }
         }
+        // Groups in the order of their first member; a material without `one_of` is a group of one.
+        let mut groups: Vec<Vec<&MaterialUseView>> = Vec::new();
+        for usage in &guide.materials {
+            match groups
+                .iter_mut()
+                .find(|g| usage.one_of.is_some() && g[0].one_of == usage.one_of)
+            {
+                Some(group) => group.push(usage),
+                None => groups.push(vec![usage]),
+            }
+        }
+        let mut needs = Vec::new();
+        for group in groups {
+            let mut links = Vec::new();
+            let mut or_provide = Vec::new();
+            for usage in &group {
+                // A procedure this guide covers is part of it, not a procedure before it.
+                let issued_by: Vec<&GuideLink> = producers
+                    .get(&usage.id)
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| p.id != guide.id && !guide.covers.iter().any(|c| c.id == p.id))
+                    .collect();
+                if issued_by.is_empty() {
+                    or_provide.push(usage.name.clone());
+                }
+                for producer in issued_by {
+                    links.push(ChainLink {
+                        guide: producer.id.clone(),
+                        guide_title: producer.title.clone(),
+                        material: usage.id.clone(),
+                        material_name: usage.name.clone(),
+                        condition: usage.condition.clone(),
+                        one_of_label: usage.one_of_label,
+                        alternatives: usage.alternatives.iter().map(|a| a.name.clone()).collect(),
+                        same_authority: same(&producer.id),
+                    });
+                }
+            }
+            if links.is_empty() {
+                continue;
+            }
+            let required = group.iter().all(|u| u.required);
+            if required && or_provide.is_empty() {
+                hard_needs
+                    .entry(guide.id.clone())
+                    .or_default()
+                    .push(links.iter().map(|l| l.guide.clone()).collect());
+            }
+            needs.push(ChainNeed {
+                links,
+                or_provide,
+                one_of_label: group[0].one_of_label,
+                required,
+            });
+        }
+        guide.needs = needs;
     }
     for guide in guides.iter_mut() {
-        for (consumer, title, uses) in &snapshot {
-            for (material, name) in uses {
-                if consumer != &guide.id && guide.produces.iter().any(|p| &p.id == material) {
+        for (consumer, title, consumer_department, uses, covers) in &snapshot {
+            if covers.iter().any(|c| c.id == guide.id) {
+                continue; // a guide that covers this one is no later procedure
+            }
+            for usage in uses {
+                if consumer != &guide.id && guide.produces.iter().any(|p| p.id == usage.id) {
                     guide.feeds.push(ChainLink {
                         guide: consumer.clone(),
                         guide_title: title.clone(),
-                        material: material.clone(),
-                        material_name: name.clone(),
+                        material: usage.id.clone(),
+                        material_name: usage.name.clone(),
+                        condition: usage.condition.clone(),
+                        one_of_label: usage.one_of_label,
+                        alternatives: usage.alternatives.iter().map(|a| a.name.clone()).collect(),
+                        same_authority: *consumer_department == guide.department,
                     });
                 }
             }
         }
     }
-    // Cycles: depth-first search, reported once at the `produces` of a guide on the cycle.
-    let mut state: BTreeMap<&str, u8> = BTreeMap::new(); // 1 = on the stack, 2 = done
-    fn visit<'a>(
-        node: &'a str,
-        edges: &'a BTreeMap<String, BTreeSet<String>>,
-        state: &mut BTreeMap<&'a str, u8>,
-        stack: &mut Vec<&'a str>,
-    ) -> Option<Vec<String>> {
-        state.insert(node, 1);
-        stack.push(node);
-        for next in edges.get(node).into_iter().flatten() {
-            match state.get(next.as_str()) {
-                Some(1) => {
-                    let start = stack.iter().position(|n| *n == next).unwrap_or(0);
-                    let mut cycle: Vec<String> = stack[start..].iter().map(|s| s.to_string()).collect();
-                    cycle.push(next.clone());
-                    return Some(cycle);
-                }
-                Some(_) => {}
-                None => {
-                    if let Some(c) = visit(next, edges, state, stack) {
-                        return Some(c);
-                    }
-                }
-            }
-        }
-        stack.pop();
-        state.insert(node, 2);
-        None
-    }
-    let nodes: Vec<&String> = edges.keys().collect();
-    for node in nodes {
-        if state.contains_key(node.as_str()) {
-            continue;
-        }
-        if let Some(cycle) = visit(node, &edges, &mut state, &mut Vec::new()) {
-            let first = &cycle[0];
-            let parsed_guide = parsed.guides.iter().find(|g| g.id.as_str() == first);
-            let (file, span) = match parsed_guide {
-                Some(g) => (g.file.clone(), g.toml.produces.first().map(|p| p.span())),
-                None => (String::new(), None),
-            };
-            diagnostics.push(
-                Diagnostic::error(file, span, format!("a cycle in what the procedures issue and need: {}", cycle.join(" → ")))
-                    .with_hint("each procedure may only reuse documents issued by procedures before it; check `produces` and the materials lists"),
-            );
-            break;
-        }
+    if let Some(cycle) = dead_end(&hard_needs) {
+        let first = &cycle[0];
+        let parsed_guide = parsed.guides.iter().find(|g| g.id.as_str() == first);
+        let (file, span) = match parsed_guide {
+            Some(g) => (g.file.clone(), g.toml.produces.first().map(|p| p.span())),
+            None => (String::new(), None),
+        };
+        diagnostics.push(
+            Diagnostic::error(file, span, format!("a cycle in what the procedures issue and need: {}", cycle.join(" → ")))
+                .with_hint("each procedure may only reuse documents issued by procedures before it; check `produces` and the materials lists (alternatives of which one is enough share a `one_of`)"),
+        );
     }
 }
 
-/// Sums days by unit: "75 日 + 20 个工作日".
-fn total_days(parts: &[(u32, bool)]) -> String {
-    let calendar: u32 = parts.iter().filter(|p| !p.1).map(|p| p.0).sum();
-    let working: u32 = parts.iter().filter(|p| p.1).map(|p| p.0).sum();
-    match (calendar, working) {
-        (0, 0) => "待本地确认".into(),
-        (c, 0) => format!("{c} 日"),
-        (0, w) => format!("{w} 个工作日"),
-        (c, w) => format!("{c} 日 + {w} 个工作日"),
+/// A cycle that no order of the procedures can break, or `None`. `needs[g]` lists, for each
+/// need of `g` that must be met, the procedures any one of which meets it (an either-or
+/// group has several). Procedures whose needs can all be met, in some order, are taken out
+/// one by one; if some remain, each of them waits for another one that remains, and the walk
+/// along those waits closes a cycle. Returned in issuing order, first guide repeated at the
+/// end: `a → b → a`.
+fn dead_end(needs: &BTreeMap<String, Vec<Vec<String>>>) -> Option<Vec<String>> {
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    let met = |option: &str, done: &BTreeSet<&str>| done.contains(option) || !needs.contains_key(option);
+    loop {
+        let ready: Vec<&str> = needs
+            .iter()
+            .filter(|(g, _)| !done.contains(g.as_str()))
+            .filter(|(_, ns)| ns.iter().all(|options| options.iter().any(|o| met(o, &done))))
+            .map(|(g, _)| g.as_str())
+            .collect();
+        if ready.is_empty() {
+            break;
+        }
+        done.extend(ready);
+    }
+    let start = needs.keys().find(|g| !done.contains(g.as_str()))?;
+    let mut path: Vec<&str> = vec![start];
+    loop {
+        let current = *path.last()?;
+        let blocked = needs[current]
+            .iter()
+            .find(|options| !options.iter().any(|o| met(o, &done)))?;
+        let next = blocked.first()?.as_str();
+        if let Some(at) = path.iter().position(|p| *p == next) {
+            let mut cycle: Vec<String> = path[at..].iter().map(|s| s.to_string()).collect();
+            cycle.push(next.to_owned());
+            cycle.reverse();
+            return Some(cycle);
+        }
+        path.push(next);
     }
 }
 
@@ -379,7 +494,7 @@ pub fn resolve_bundles(
         if !ok {
             continue;
         }
-        bundles.push(bundle(id.as_str(), file, toml, &members, materials));
+        bundles.push(bundle(id.as_str(), file, toml, &members, materials, diagnostics));
     }
     for b in &bundles {
         for step in &b.steps {
@@ -395,35 +510,38 @@ pub fn resolve_bundles(
     bundles
 }
 
+/// One bundle: the guides in their order, what each takes from an earlier one, and one
+/// deduplicated checklist. An order in which a guide needs a document that only a later guide
+/// issues is an error; of an either-or group, the members this order cannot use yet are left
+/// out of the checklist, and the page says which one is used instead.
 fn bundle(
     id: &str,
     file: &str,
     toml: &crate::schema::BundleToml,
     members: &[&Guide],
     materials: &[Material],
+    diagnostics: &mut Diagnostics,
 ) -> Bundle {
-    let in_bundle: BTreeSet<&str> = members.iter().map(|g| g.id.as_str()).collect();
-    let mut statutory = Vec::new();
-    let mut promised = Vec::new();
-    let (mut statutory_unconfirmed, mut promised_unconfirmed) = (Vec::new(), Vec::new());
+    // material id -> (position, guide) of the members that issue it
+    let mut issued: BTreeMap<&str, Vec<(usize, &Guide)>> = BTreeMap::new();
+    for (i, guide) in members.iter().enumerate() {
+        for product in &guide.produces {
+            issued.entry(product.id.as_str()).or_default().push((i, guide));
+        }
+    }
+    let tagged = |text: String, confidence: Confidence| TaggedText {
+        text,
+        confidence,
+        confidence_label: confidence.label(),
+    };
     let mut outside_clock = Vec::new();
     let (mut fees_free, mut fees_charged, mut fees_unconfirmed) = (Vec::new(), Vec::new(), Vec::new());
     let mut checklist: Vec<ChecklistItem> = Vec::new();
     let mut material_entries = 0;
-    for guide in members {
-        let t = &guide.time_limit;
-        // Another locality's number (L) is no total for this one: list it as unconfirmed.
-        let local = |fact: &Fact| fact.confidence != crate::schema::Confidence::L;
-        match t.statutory_days.filter(|_| local(&t.statutory)) {
-            Some(d) => statutory.push((d, t.statutory_working)),
-            None => statutory_unconfirmed.push(guide.title.clone()),
-        }
-        match t.promised_days.filter(|_| local(&t.promised)) {
-            Some(d) => promised.push((d, t.promised_working)),
-            None => promised_unconfirmed.push(guide.title.clone()),
-        }
+    let mut steps = Vec::new();
+    for (position, guide) in members.iter().enumerate() {
         for stage in &guide.stages {
-            for step in stage.steps.iter().filter(|s| s.special_label.is_some()) {
+            for step in stage.steps.iter().filter(|s| s.outside_clock) {
                 outside_clock.push(format!(
                     "{}：{}（{}）",
                     guide.title,
@@ -432,22 +550,109 @@ fn bundle(
                 ));
             }
         }
-        match guide.fees.free {
-            Some(true) => fees_free.push(guide.title.clone()),
-            Some(false) => fees_charged.push(format!(
-                "{}：{}",
-                guide.title,
-                guide
-                    .fees
-                    .items
-                    .iter()
-                    .map(|i| format!("{} {}", i.item, i.amount))
-                    .collect::<Vec<_>>()
-                    .join("；")
+        match guide.fees.fact.unconfirmed {
+            true => fees_unconfirmed.push(guide.title.clone()),
+            false if guide.fees.free == Some(true) => {
+                fees_free.push(tagged(guide.title.clone(), guide.fees.confidence));
+            }
+            false => fees_charged.push(tagged(
+                format!(
+                    "{}：{}",
+                    guide.title,
+                    guide
+                        .fees
+                        .items
+                        .iter()
+                        .map(|i| format!("{} {}", i.item, i.amount))
+                        .collect::<Vec<_>>()
+                        .join("；")
+                ),
+                guide.fees.confidence,
             )),
-            None => fees_unconfirmed.push(guide.title.clone()),
         }
+        // Which uses this order can meet: a document is there when no member issues it (the
+        // applicant brings it) or an earlier member does.
+        let earlier = |material: &str| -> Option<(usize, &Guide)> {
+            issued
+                .get(material)
+                .and_then(|by| by.iter().find(|(i, g)| *i < position && g.id != guide.id))
+                .copied()
+        };
+        let later = |material: &str| -> Option<(usize, &Guide)> {
+            let by = issued.get(material)?;
+            if by.iter().any(|(i, g)| *i < position || g.id == guide.id) {
+                return None;
+            }
+            by.first().copied()
+        };
+        let mut inputs = Vec::new();
+        let mut not_yet = Vec::new();
+        let mut kept: Vec<(&MaterialUseView, Vec<String>)> = Vec::new();
         for usage in &guide.materials {
+            let group: Vec<&MaterialUseView> = match &usage.one_of {
+                Some(name) => guide
+                    .materials
+                    .iter()
+                    .filter(|m| m.one_of.as_ref() == Some(name))
+                    .collect(),
+                None => vec![usage],
+            };
+            if group[0].id != usage.id && group.len() > 1 {
+                continue; // the group was handled at its first member
+            }
+            let usable: Vec<&&MaterialUseView> = group.iter().filter(|m| later(&m.id).is_none()).collect();
+            let unusable: Vec<(&&MaterialUseView, (usize, &Guide))> =
+                group.iter().filter_map(|m| later(&m.id).map(|l| (m, l))).collect();
+            if usable.is_empty() && usage.required {
+                let names: Vec<String> = group.iter().map(|m| format!("《{}》", m.name)).collect();
+                let by: Vec<String> = unusable
+                    .iter()
+                    .map(|(_, (i, g))| format!("`{}` (item {})", g.id, i + 1))
+                    .collect();
+                let span = toml.guides.get_ref().get(position).map(|g| g.span());
+                diagnostics.push(
+                    Diagnostic::error(
+                        file,
+                        span,
+                        format!(
+                            "`{}` (item {}) needs {}, issued only later in this bundle by {}",
+                            guide.id,
+                            position + 1,
+                            names.join(" or "),
+                            by.join(", ")
+                        ),
+                    )
+                    .with_label("needed before it is issued")
+                    .with_hint("list the guide that issues it before this one, or, if another document will do, give both the same `one_of` in the guide"),
+                );
+            }
+            let instead: Vec<String> = usable.iter().map(|m| m.name.clone()).collect();
+            for (m, (i, g)) in &unusable {
+                not_yet.push(BundleNotYet {
+                    material: m.id.clone(),
+                    material_name: m.name.clone(),
+                    from_number: i + 1,
+                    from_title: g.title.clone(),
+                    instead: instead.clone(),
+                });
+            }
+            let left_out: Vec<String> = unusable.iter().map(|(m, _)| m.name.clone()).collect();
+            for m in usable {
+                if let Some((i, g)) = earlier(&m.id) {
+                    inputs.push(BundleInput {
+                        material: m.id.clone(),
+                        material_name: m.name.clone(),
+                        from_number: i + 1,
+                        from_title: g.title.clone(),
+                        one_of_label: m.one_of_label,
+                    });
+                }
+                kept.push((*m, left_out.clone()));
+            }
+        }
+        // The checklist in the guide's own order of materials.
+        kept.sort_by_key(|(m, _)| m.number);
+        for (usage, instead_of) in kept {
             material_entries += 1;
             let use_ = ChecklistUse {
                 guide: guide.id.clone(),
@@ -455,18 +660,27 @@ fn bundle(
                 form_label: usage.form_label,
                 copies: usage.copies.clone(),
                 reused: usage.reused,
+                reuse_confirmed: usage.reuse_confirmed,
+                required: usage.required,
+                condition: usage.condition.clone(),
+                one_of_label: usage.one_of_label,
+                instead_of,
             };
             match checklist.iter_mut().find(|c| c.id == usage.id) {
                 Some(item) => item.uses.push(use_),
                 None => {
                     let material = materials.iter().find(|m| m.id == usage.id);
-                    let produced_by = material
-                        .and_then(|m| m.produced_by.iter().find(|p| in_bundle.contains(p.id.as_str())))
-                        .cloned();
+                    let produced_by = issued
+                        .get(usage.id.as_str())
+                        .and_then(|by| by.first())
+                        .map(|(_, g)| GuideLink {
+                            id: g.id.clone(),
+                            title: g.title.clone(),
+                        });
                     checklist.push(ChecklistItem {
                         number: 0,
                         id: usage.id.clone(),
-                        name: usage.name.clone(),
+                        name: material.map_or_else(|| usage.name.clone(), |m| m.name.clone()),
                         issuer: usage.issuer.clone(),
                         trust: usage.trust,
                         trust_label: usage.trust_label,
@@ -477,6 +691,20 @@ fn bundle(
                 }
             }
         }
+        steps.push(BundleStep {
+            number: position + 1,
+            id: guide.id.clone(),
+            title: guide.title.clone(),
+            department: guide.department.clone(),
+            summary: guide.summary.clone(),
+            statutory: guide.time_limit.statutory.clone(),
+            promised: guide.time_limit.promised.clone(),
+            fees: guide.fees.fact.clone(),
+            stages: guide.stages.iter().map(|s| s.title.clone()).collect(),
+            produces: guide.produces.clone(),
+            inputs,
+            not_yet,
+        });
     }
     // Documents the applicant brings first, then those issued along the way.
     checklist.sort_by_key(|c| c.produced_by.is_some());
@@ -488,26 +716,7 @@ fn bundle(
         title: toml.title.clone(),
         summary: toml.summary.clone(),
         note: toml.note.clone(),
-        steps: members
-            .iter()
-            .enumerate()
-            .map(|(i, g)| BundleStep {
-                number: i + 1,
-                id: g.id.clone(),
-                title: g.title.clone(),
-                department: g.department.clone(),
-                summary: g.summary.clone(),
-                statutory: g.time_limit.statutory.clone(),
-                promised: g.time_limit.promised.clone(),
-                fees: g.fees.text.clone(),
-                stages: g.stages.iter().map(|s| s.title.clone()).collect(),
-                produces: g.produces.clone(),
-            })
-            .collect(),
-        statutory_total: total_days(&statutory),
-        promised_total: total_days(&promised),
-        statutory_unconfirmed,
-        promised_unconfirmed,
+        steps,
         outside_clock,
         fees_free,
         fees_charged,
@@ -531,16 +740,26 @@ pub fn resolve_finder(
         if let Some(g) = guides.iter().find(|g| g.id == id) {
             return Some(FinderItem {
                 id: g.id.clone(),
-                kind: "事项",
+                permit: g.covers.is_empty(),
+                kind: if g.covers.is_empty() { "事项" } else { "合集指南" },
                 title: g.title.clone(),
                 url: format!("guides/{}/index.html", g.id),
                 summary: g.summary.clone(),
                 department: g.department.clone(),
-                conditions: g.conditions.iter().map(|c| c.prose.text.clone()).collect(),
+                conditions: g
+                    .conditions
+                    .iter()
+                    .map(|c| ConditionText {
+                        text: c.prose.text.clone(),
+                        confidence: c.confidence,
+                        confidence_label: c.confidence_label,
+                    })
+                    .collect(),
             });
         }
         bundles.iter().find(|b| b.id == id).map(|b| FinderItem {
             id: b.id.clone(),
+            permit: false,
             kind: "一件事",
             title: b.title.clone(),
             url: format!("bundles/{}/index.html", b.id),
@@ -633,10 +852,46 @@ pub fn resolve_finder(
 mod tests {
     use super::*;
 
+    fn needs(list: &[(&str, &[&[&str]])]) -> BTreeMap<String, Vec<Vec<String>>> {
+        list.iter()
+            .map(|(g, ns)| {
+                let ns = ns
+                    .iter()
+                    .map(|options| options.iter().map(|o| o.to_string()).collect())
+                    .collect();
+                (g.to_string(), ns)
+            })
+            .collect()
+    }
+
+    /// The radiology licence takes the practice licence *or* the setup approval; even if the
+    /// registration needed the radiology licence, setup → radiology → registration works.
     #[test]
-    fn days_are_added_by_unit() {
-        assert_eq!(total_days(&[(30, false), (45, false)]), "75 日");
-        assert_eq!(total_days(&[(30, false), (20, true)]), "30 日 + 20 个工作日");
-        assert_eq!(total_days(&[]), "待本地确认");
+    fn a_satisfiable_alternative_is_no_cycle() {
+        let n = needs(&[
+            ("radiology", &[&["registration", "setup"]]),
+            ("registration", &[&["setup"], &["radiology"]]),
+        ]);
+        assert_eq!(dead_end(&n), None);
+    }
+
+    #[test]
+    fn a_real_cycle_is_reported_in_issuing_order() {
+        // a needs b's document, b needs c's, c needs a's: a issues for c, c for b, b for a.
+        let n = needs(&[("a", &[&["b"]]), ("b", &[&["c"]]), ("c", &[&["a"]])]);
+        assert_eq!(dead_end(&n).unwrap(), ["a", "c", "b", "a"]);
+    }
+
+    #[test]
+    fn alternatives_that_all_wait_on_the_guide_are_still_a_cycle() {
+        let n = needs(&[("a", &[&["b", "c"]]), ("b", &[&["a"]]), ("c", &[&["a"]])]);
+        assert_eq!(dead_end(&n).unwrap(), ["a", "b", "a"]);
+    }
+
+    #[test]
+    fn a_need_met_outside_the_graph_waits_for_nothing() {
+        // `x` has no needs of its own, so it is not in the map: it can always go first.
+        let n = needs(&[("a", &[&["x"]]), ("b", &[&["a"]])]);
+        assert_eq!(dead_end(&n), None);
     }
 }

@@ -136,6 +136,30 @@ pub struct ChainLink {
     pub guide_title: String,
     pub material: String,
     pub material_name: String,
+    /// When this document is the one to provide (`condition` of the material use).
+    pub condition: Option<String>,
+    /// "二选一" … when the document is one of several alternatives.
+    pub one_of_label: Option<&'static str>,
+    /// The other alternatives of its either-or group (material names).
+    pub alternatives: Vec<String>,
+    /// Both procedures are handled by the same department: reuse is confirmed (医疗机构管理条例
+    /// §17 for the same authority). Across departments it is only a goal (只提交一次), to be
+    /// confirmed locally.
+    pub same_authority: bool,
+}
+
+/// Something a procedure needs that an earlier procedure issues: one document, or one of
+/// several alternatives (an either-or group), possibly only in some cases.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChainNeed {
+    /// The procedures that issue it; more than one: any one of them is enough.
+    pub links: Vec<ChainLink>,
+    /// Alternatives the applicant provides without another procedure (material names).
+    pub or_provide: Vec<String>,
+    /// "二选一" … for an either-or group.
+    pub one_of_label: Option<&'static str>,
+    /// False for a material provided only in some cases (`required = false`): no order follows.
+    pub required: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -145,6 +169,10 @@ pub struct MaterialUsage {
     pub form_label: &'static str,
     pub copies: Fact,
     pub reused: bool,
+    pub reuse_confirmed: bool,
+    pub required: bool,
+    pub condition: Option<String>,
+    pub one_of_label: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -178,12 +206,14 @@ pub struct Guide {
     pub plans: Vec<PlanReport>,
     /// Materials this procedure issues.
     pub produces: Vec<GuideLink>,
-    /// Earlier procedures that issue what this one needs.
-    pub needs: Vec<ChainLink>,
+    /// What earlier procedures issue that this one needs, either-or groups kept together.
+    pub needs: Vec<ChainNeed>,
     /// Later procedures that reuse what this one issues.
     pub feeds: Vec<ChainLink>,
     /// Bundles this guide is part of.
     pub bundles: Vec<GuideLink>,
+    /// The procedures this guide walks through together (an overview, not a procedure itself).
+    pub covers: Vec<GuideLink>,
     pub file: String,
     /// Media files published under `guides/<id>/media/`: `(name, bytes)`.
     #[serde(skip)]
@@ -220,14 +250,35 @@ pub struct MaterialUseView {
     pub condition: Option<String>,
     pub note: Option<Prose>,
     pub reused: bool,
+    /// A reused document comes from the same department: reuse is confirmed. Otherwise the
+    /// page says only that the applicant may ask not to submit it again (待本地确认).
+    pub reuse_confirmed: bool,
     pub sample_count: usize,
     /// The procedure that issues this document, if any.
     pub produced_by: Option<GuideLink>,
+    /// The name of this material's either-or group (`one_of`), if any.
+    pub one_of: Option<String>,
+    /// "二选一", "三选一" …
+    pub one_of_label: Option<&'static str>,
+    /// The other members of its either-or group.
+    pub alternatives: Vec<AlternativeRef>,
+}
+
+/// Another material of the same either-or group, by its number in the guide's list.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlternativeRef {
+    pub number: usize,
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TimeLimitView {
+    /// One fact, also for a guide with several clocks: "设置审批 30 日；执业登记 45 日（分别计时，
+    /// 不能相加）", tagged with the weakest of their tags.
     pub statutory: Fact,
+    /// The statutory clocks of a guide that covers several procedures, one by one.
+    pub clocks: Vec<ClockView>,
     pub promised: Fact,
     /// The numbers behind the facts (None when unconfirmed), for totals.
     pub statutory_days: Option<u32>,
@@ -238,10 +289,36 @@ pub struct TimeLimitView {
     pub note: Option<String>,
 }
 
+/// One statutory clock of a guide that covers several procedures.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClockView {
+    pub label: String,
+    pub fact: Fact,
+}
+
+impl ClockView {
+    /// The clocks as one fact, never added up: each with its own figure, the tag the weakest of
+    /// theirs (a figure is never shown more firmly than its own tag).
+    pub fn combined(clocks: &[ClockView]) -> Fact {
+        let weakest = clocks
+            .iter()
+            .filter(|c| !c.fact.unconfirmed)
+            .map(|c| c.fact.confidence)
+            .max();
+        let Some(weakest) = weakest else {
+            return Fact::new(None, Confidence::U);
+        };
+        let each: Vec<String> = clocks.iter().map(|c| format!("{} {}", c.label, c.fact.text)).collect();
+        Fact::new(Some(format!("{}（分别计时，不能相加）", each.join("；"))), weakest)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct FeesView {
     /// "不收费", "收费" or "待本地确认".
     pub text: String,
+    /// The same as a fact with its confidence tag: what every page prints.
+    pub fact: Fact,
     pub free: Option<bool>,
     pub confidence: Confidence,
     pub confidence_label: &'static str,
@@ -274,7 +351,11 @@ pub struct Step {
     pub qualifier: &'static str,
     pub duration: Option<String>,
     pub place: Option<String>,
+    pub special: Option<crate::schema::Special>,
     pub special_label: Option<&'static str>,
+    /// A special step whose time 行政许可法 §45 takes out of the statutory limit (never a
+    /// site inspection).
+    pub outside_clock: bool,
     pub video: Option<Video>,
 }
 
@@ -319,12 +400,23 @@ pub struct Answer {
 #[derive(Debug, Clone, Serialize)]
 pub struct FinderItem {
     pub id: String,
+    /// A procedure to apply for: not a bundle, not a guide that covers other guides. The
+    /// finder counts only these.
+    pub permit: bool,
     pub kind: &'static str,
     pub title: String,
     pub url: String,
     pub summary: String,
     pub department: String,
-    pub conditions: Vec<String>,
+    pub conditions: Vec<ConditionText>,
+}
+
+/// A condition as plain text, with its confidence tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConditionText {
+    pub text: String,
+    pub confidence: Confidence,
+    pub confidence_label: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -341,23 +433,27 @@ pub struct Bundle {
     pub title: String,
     pub summary: String,
     pub note: Option<String>,
+    /// In the order an applicant goes through them. Their statutory limits each run from
+    /// their own acceptance and are never added up.
     pub steps: Vec<BundleStep>,
-    /// Statutory days added up by unit, e.g. "75 日 + 20 个工作日".
-    pub statutory_total: String,
-    pub promised_total: String,
-    /// Guides whose statutory or promised limit is unconfirmed.
-    pub statutory_unconfirmed: Vec<String>,
-    pub promised_unconfirmed: Vec<String>,
-    /// Steps whose time does not count toward the statutory limit.
+    /// Steps whose time does not count toward the statutory limit (行政许可法 §45).
     pub outside_clock: Vec<String>,
-    pub fees_free: Vec<String>,
-    pub fees_charged: Vec<String>,
+    pub fees_free: Vec<TaggedText>,
+    pub fees_charged: Vec<TaggedText>,
     pub fees_unconfirmed: Vec<String>,
-    /// Each material once.
+    /// Each material once, as this order uses it.
     pub checklist: Vec<ChecklistItem>,
-    /// Total number of material entries across the guides, before removing duplicates.
+    /// Number of material entries across the guides in this order, before removing duplicates.
     pub material_entries: usize,
     pub file: String,
+}
+
+/// A text with the confidence of what it states.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaggedText {
+    pub text: String,
+    pub confidence: Confidence,
+    pub confidence_label: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -369,9 +465,34 @@ pub struct BundleStep {
     pub summary: String,
     pub statutory: Fact,
     pub promised: Fact,
-    pub fees: String,
+    pub fees: Fact,
     pub stages: Vec<String>,
     pub produces: Vec<GuideLink>,
+    /// Documents an earlier item of this bundle issues and this one uses.
+    pub inputs: Vec<BundleInput>,
+    /// Alternatives this order cannot use (issued only by a later item), with what is used
+    /// instead.
+    pub not_yet: Vec<BundleNotYet>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleInput {
+    pub material: String,
+    pub material_name: String,
+    /// The item of the bundle that issues it.
+    pub from_number: usize,
+    pub from_title: String,
+    pub one_of_label: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleNotYet {
+    pub material: String,
+    pub material_name: String,
+    pub from_number: usize,
+    pub from_title: String,
+    /// The alternatives used instead (names); empty for a conditional material left out.
+    pub instead: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -396,4 +517,10 @@ pub struct ChecklistUse {
     pub form_label: &'static str,
     pub copies: Fact,
     pub reused: bool,
+    pub reuse_confirmed: bool,
+    pub required: bool,
+    pub condition: Option<String>,
+    pub one_of_label: Option<&'static str>,
+    /// Alternatives of the same group that this order cannot use yet.
+    pub instead_of: Vec<String>,
 }

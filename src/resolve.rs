@@ -117,19 +117,6 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
             }
         })
         .collect();
-    for guide in &guides {
-        for usage in &guide.materials {
-            if let Some(material) = materials.iter_mut().find(|m| m.id == usage.id) {
-                material.used_by.push(MaterialUsage {
-                    guide: guide.id.clone(),
-                    guide_title: guide.title.clone(),
-                    form_label: usage.form_label,
-                    copies: usage.copies.clone(),
-                    reused: usage.reused,
-                });
-            }
-        }
-    }
     materials.sort_by(|a, b| a.id.cmp(&b.id));
 
     let mut by_department: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -144,7 +131,25 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
         .map(|(name, guides)| Department { name, guides })
         .collect();
 
+    crate::journey::link_covers(parsed, &mut guides, &mut diagnostics);
     crate::journey::link_chain(parsed, &mut guides, &mut materials, &mut diagnostics);
+    for guide in &guides {
+        for usage in &guide.materials {
+            if let Some(material) = materials.iter_mut().find(|m| m.id == usage.id) {
+                material.used_by.push(MaterialUsage {
+                    guide: guide.id.clone(),
+                    guide_title: guide.title.clone(),
+                    form_label: usage.form_label,
+                    copies: usage.copies.clone(),
+                    reused: usage.reused,
+                    reuse_confirmed: usage.reuse_confirmed,
+                    required: usage.required,
+                    condition: usage.condition.clone(),
+                    one_of_label: usage.one_of_label,
+                });
+            }
+        }
+    }
     let bundles = crate::journey::resolve_bundles(parsed, &mut guides, &materials, &mut diagnostics);
     // Unused materials are only worth a warning when every guide resolved: a guide with errors
     // may be the one that uses them.
@@ -381,10 +386,15 @@ fn resolve_guide(
                 .as_ref()
                 .map(|n| render_toml_markdown(tree, file, n, 4, diagnostics)),
             reused: use_.reused,
+            reuse_confirmed: false,
             sample_count: material.samples.len(),
             produced_by: None,
+            one_of: use_.one_of.as_ref().map(|g| g.get_ref().to_string()),
+            one_of_label: None,
+            alternatives: Vec::new(),
         });
     }
+    either_or_groups(file, &g.materials, &mut materials, diagnostics);
 
     // Stages and steps.
     let mut media: Vec<(String, Vec<u8>)> = Vec::new();
@@ -454,7 +464,9 @@ fn resolve_guide(
                 qualifier,
                 duration: step.duration.clone(),
                 place: step.place.clone(),
+                special: step.special,
                 special_label: step.special.map(|s| s.label()),
+                outside_clock: step.special.is_some_and(|s| s.outside_statutory_clock()),
                 video: step
                     .video
                     .as_ref()
@@ -497,15 +509,48 @@ fn resolve_guide(
     let t = &g.time_limit;
     // A missing value is reported at its table's header.
     let table = |name: &str| table_span(tree.text(file).unwrap_or_default(), name).unwrap_or_else(start_span);
-    let statutory = fact(
-        file,
-        t.statutory_days.as_ref(),
-        t.statutory_confidence,
-        ["statutory_days", "statutory_confidence"],
-        table("time_limit"),
-        t.statutory_unit.label(),
-        diagnostics,
-    );
+    let clocks: Vec<ClockView> = t
+        .clocks
+        .iter()
+        .map(|c| ClockView {
+            label: c.label.get_ref().clone(),
+            fact: fact(
+                file,
+                c.days.as_ref(),
+                c.confidence,
+                ["days", "confidence"],
+                c.label.span(),
+                c.unit.label(),
+                diagnostics,
+            ),
+        })
+        .collect();
+    let statutory = if t.clocks.is_empty() {
+        fact(
+            file,
+            t.statutory_days.as_ref(),
+            t.statutory_confidence,
+            ["statutory_days", "statutory_confidence"],
+            table("time_limit"),
+            t.statutory_unit.label(),
+            diagnostics,
+        )
+    } else {
+        if let Some(days) = &t.statutory_days {
+            diagnostics.push(
+                Diagnostic::error(file, Some(days.span()), "`statutory_days` and [[time_limit.clocks]] are both given")
+                    .with_label("one number for several clocks")
+                    .with_hint("a guide that covers several procedures gives one clock per procedure and no `statutory_days`: the clocks run one after the other and are not added up"),
+            );
+        }
+        if let [only] = t.clocks.as_slice() {
+            diagnostics.push(
+                Diagnostic::error(file, Some(only.label.span()), "a single clock is `statutory_days`")
+                    .with_hint("use [[time_limit.clocks]] only for a guide that covers two or more procedures; otherwise write `statutory_days` and `statutory_unit`"),
+            );
+        }
+        ClockView::combined(&clocks)
+    };
     let promised = fact(
         file,
         t.promised_days.as_ref(),
@@ -727,11 +772,13 @@ fn resolve_guide(
         time_limit: TimeLimitView {
             statutory,
             promised,
+            // Several clocks are no one number: nothing to add into a bundle.
             statutory_days: t
                 .statutory_days
                 .as_ref()
                 .map(|d| *d.get_ref())
-                .filter(|_| t.statutory_confidence != Confidence::U),
+                .filter(|_| t.statutory_confidence != Confidence::U && t.clocks.is_empty()),
+            clocks,
             statutory_working: t.statutory_unit == crate::schema::DayUnit::Working,
             promised_days: t
                 .promised_days
@@ -747,6 +794,10 @@ fn resolve_guide(
         },
         fees: FeesView {
             text: fees_text.to_owned(),
+            fact: match fees_text {
+                "待本地确认" => Fact::new(None, Confidence::U),
+                text => Fact::new(Some(text.to_owned()), f.confidence),
+            },
             free: f
                 .free
                 .as_ref()
@@ -787,9 +838,72 @@ fn resolve_guide(
         needs: Vec::new(),
         feeds: Vec::new(),
         bundles: Vec::new(),
+        covers: Vec::new(),
         file: file.to_owned(),
         files: media,
     })
+}
+
+/// Either-or groups (`one_of`): each needs two members or more, agreeing on `required`. Fills
+/// in each member's label and the other members.
+fn either_or_groups(
+    file: &str,
+    uses: &[crate::schema::MaterialUse],
+    materials: &mut [MaterialUseView],
+    diagnostics: &mut Diagnostics,
+) {
+    let mut groups: BTreeMap<&str, Vec<&crate::schema::MaterialUse>> = BTreeMap::new();
+    for use_ in uses {
+        if let Some(group) = &use_.one_of {
+            groups.entry(group.get_ref().as_str()).or_default().push(use_);
+        }
+    }
+    for (name, members) in &groups {
+        if let [only] = members.as_slice() {
+            let span = only.one_of.as_ref().map(|g| g.span());
+            diagnostics.push(
+                Diagnostic::error(file, span, format!("only one material has `one_of = \"{name}\"`"))
+                    .with_label("an either-or group of one")
+                    .with_hint(
+                        "give the same `one_of` to each alternative; a material without alternatives needs no `one_of`",
+                    ),
+            );
+        }
+        if let Some(odd) = members.iter().find(|m| m.required != members[0].required) {
+            diagnostics.push(
+                Diagnostic::error(file, odd.one_of.as_ref().map(|g| g.span()), format!("the materials of `one_of = \"{name}\"` disagree on `required`"))
+                    .with_hint("`required = false` on every member makes the whole group optional; leave it out on every member when one of them must be provided"),
+            );
+        }
+    }
+    let snapshot: Vec<(usize, String, String, Option<String>)> = materials
+        .iter()
+        .map(|m| (m.number, m.id.clone(), m.name.clone(), m.one_of.clone()))
+        .collect();
+    for material in materials.iter_mut() {
+        let Some(group) = &material.one_of else { continue };
+        material.alternatives = snapshot
+            .iter()
+            .filter(|(_, id, _, g)| g.as_ref() == Some(group) && *id != material.id)
+            .map(|(number, id, name, _)| AlternativeRef {
+                number: *number,
+                id: id.clone(),
+                name: name.clone(),
+            })
+            .collect();
+        material.one_of_label = one_of_label(material.alternatives.len() + 1);
+    }
+}
+
+/// "二选一" for a group of two, and so on.
+pub fn one_of_label(members: usize) -> Option<&'static str> {
+    match members {
+        0 | 1 => None,
+        2 => Some("二选一"),
+        3 => Some("三选一"),
+        4 => Some("四选一"),
+        _ => Some("任选其一"),
+    }
 }
 
 /// A step's video: the files exist and are of the right kinds, the captions are WebVTT.

@@ -351,6 +351,12 @@ pub struct GuideToml {
     #[serde(default)]
     #[schemars(with = "Vec<Slug>")]
     pub produces: Vec<Spanned<Slug>>,
+    /// The guides (procedures) this guide walks through together, e.g. an all-in-one guide of
+    /// a setup approval and a practice registration. Such a guide is an overview, not a
+    /// procedure of its own: the finder does not count it among the procedures to apply for.
+    #[serde(default)]
+    #[schemars(with = "Vec<Slug>")]
+    pub covers: Vec<Spanned<Slug>>,
     pub time_limit: TimeLimitToml,
     pub fees: FeesToml,
     pub result: ResultToml,
@@ -434,9 +440,17 @@ pub struct MaterialUse {
     pub copies: Option<Spanned<u32>>,
     #[serde(default)]
     pub copies_confidence: Confidence,
+    /// Whether it must be provided; `false` for a material needed only in some cases (say
+    /// which in `condition`). For an either-or group: whether one of the group must be.
     #[serde(default = "yes")]
     pub required: bool,
+    /// When this material is the one to provide.
     pub condition: Option<String>,
+    /// The name of an either-or group: the materials of one guide with the same `one_of` are
+    /// alternatives, and the applicant provides one of them (e.g. the practice licence or,
+    /// before it is issued, the setup approval). Chains and bundles need only one of them.
+    #[schemars(with = "Option<Slug>")]
+    pub one_of: Option<Spanned<Slug>>,
     #[schemars(with = "Option<String>")]
     pub note: Option<Spanned<String>>,
     #[serde(default)]
@@ -487,6 +501,26 @@ pub struct TimeLimitToml {
     pub promised_confidence: Confidence,
     pub kind: LimitKind,
     pub note: Option<String>,
+    /// A guide that walks through several procedures has one statutory clock per procedure,
+    /// each running from its own acceptance: list them here instead of `statutory_days`.
+    /// They are shown one by one and never added up.
+    #[serde(default)]
+    pub clocks: Vec<ClockToml>,
+}
+
+/// One statutory clock of a guide that covers several procedures.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClockToml {
+    /// The procedure the clock belongs to, e.g. "设置审批".
+    #[schemars(with = "String")]
+    pub label: Spanned<String>,
+    #[schemars(with = "Option<u32>")]
+    pub days: Option<Spanned<u32>>,
+    #[serde(default = "calendar")]
+    pub unit: DayUnit,
+    #[serde(default)]
+    pub confidence: Confidence,
 }
 
 fn calendar() -> DayUnit {
@@ -567,22 +601,69 @@ fn and() -> StageLogic {
     StageLogic::And
 }
 
+/// A special step (特殊环节) of a procedure. 行政许可法 §45 names the steps whose time does
+/// not count toward the statutory limit: 听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审.
+/// Site inspection (现场核查) is not among them: its time counts, so it can never be listed
+/// outside the clock (see [`Special::outside_statutory_clock`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Special {
+    /// 现场核查 / 现场检查: its time counts toward the statutory limit.
     SiteInspection,
+    /// 专家评审 (§45).
     ExpertReview,
+    /// 检验、检测 (§45).
     Testing,
+    /// 检疫 (§45).
+    Quarantine,
+    /// 鉴定 (§45).
+    Appraisal,
+    /// 听证 (§45).
     Hearing,
+    /// 招标 (§45).
+    Tendering,
+    /// 拍卖 (§45).
+    Auction,
 }
 
 impl Special {
+    /// Every kind, in the order the law lists them (site inspection first: not in the list).
+    pub const ALL: [Special; 8] = [
+        Special::SiteInspection,
+        Special::Hearing,
+        Special::Tendering,
+        Special::Auction,
+        Special::Testing,
+        Special::Quarantine,
+        Special::Appraisal,
+        Special::ExpertReview,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Special::SiteInspection => "现场核查",
             Special::ExpertReview => "专家评审",
             Special::Testing => "检验检测",
+            Special::Quarantine => "检疫",
+            Special::Appraisal => "鉴定",
             Special::Hearing => "听证",
+            Special::Tendering => "招标",
+            Special::Auction => "拍卖",
+        }
+    }
+
+    /// Whether 行政许可法 §45 takes this step's time out of the statutory limit. Written as
+    /// a full match so that a new kind must be decided against the law's list.
+    pub fn outside_statutory_clock(self) -> bool {
+        match self {
+            Special::Hearing
+            | Special::Tendering
+            | Special::Auction
+            | Special::Testing
+            | Special::Quarantine
+            | Special::Appraisal
+            | Special::ExpertReview => true,
+            Special::SiteInspection => false,
         }
     }
 }
@@ -703,4 +784,45 @@ pub struct RuleToml {
     /// instead of enforcing it. Required for rules tagged U.
     #[schemars(with = "Option<bool>")]
     pub reference: Option<Spanned<bool>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 行政许可法 §45: 听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审 — and nothing else.
+    #[test]
+    fn only_the_kinds_the_law_lists_are_outside_the_statutory_clock() {
+        let outside: Vec<&str> = Special::ALL
+            .iter()
+            .filter(|s| s.outside_statutory_clock())
+            .map(|s| s.label())
+            .collect();
+        assert_eq!(
+            outside,
+            ["听证", "招标", "拍卖", "检验检测", "检疫", "鉴定", "专家评审"]
+        );
+        assert!(!Special::SiteInspection.outside_statutory_clock());
+    }
+
+    #[test]
+    fn the_existing_special_ids_stay_valid() {
+        for (id, kind) in [
+            ("site-inspection", Special::SiteInspection),
+            ("expert-review", Special::ExpertReview),
+            ("testing", Special::Testing),
+            ("hearing", Special::Hearing),
+            ("quarantine", Special::Quarantine),
+            ("appraisal", Special::Appraisal),
+            ("tendering", Special::Tendering),
+            ("auction", Special::Auction),
+        ] {
+            #[derive(Deserialize)]
+            struct T {
+                special: Special,
+            }
+            let t: T = toml::from_str(&format!("special = \"{id}\"")).unwrap();
+            assert_eq!(t.special, kind, "{id}");
+        }
+    }
 }

@@ -37,8 +37,13 @@
         if (a.note) { var li = document.createElement('li'); li.textContent = a.note; notes.appendChild(li); }
       });
       var answered = finder.questions.filter(function (q) { return form.querySelector('input[name="' + q.id + '"]:checked'); }).length;
+      // Only procedures count: a bundle (一件事) or a guide that covers several procedures is
+      // another way to read the same procedures, not one more to apply for.
+      var permits = items.filter(function (item) { return item.permit; }).length;
+      var others = items.length - permits;
       status.textContent = chosen.length === 0 ? '回答上面的问题后，这里列出需要办理的事项。'
-        : '已回答 ' + answered + '/' + finder.questions.length + ' 个问题，需要办理 ' + items.length + ' 项。';
+        : '已回答 ' + answered + '/' + finder.questions.length + ' 个问题，需要办理 ' + permits + ' 个事项'
+          + (others > 0 ? '（另列 ' + others + ' 份一件事或合集指南，讲的是同样的事项，不另算）' : '') + '。';
     }
     form.addEventListener('change', update);
     form.hidden = false;

@@ -9,7 +9,7 @@ use tera::{Context, Tera};
 use super::{Output, RenderOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::SourceTree;
-use crate::model::{Guide, Material, Site};
+use crate::model::{Fact, Guide, Material, Site};
 
 /// The embedded templates and static assets: `(name, contents)`.
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -85,8 +85,13 @@ struct GuideCard<'a> {
     title: &'a str,
     summary: &'a str,
     stages: Vec<&'a str>,
-    statutory: &'a str,
-    fees: &'a str,
+    /// With its tag; a guide of several clocks shows each, never a sum.
+    statutory: &'a Fact,
+    /// The caveats a limit needs even on a card: the special steps whose time is not
+    /// counted (行政许可法 §45), and whether the guide explains the limit further.
+    outside_clock: Vec<&'static str>,
+    has_note: bool,
+    fees: &'a Fact,
     material_count: usize,
 }
 
@@ -115,9 +120,25 @@ pub fn site_pages(site: &Site, templates: &Templates, options: &RenderOptions) -
                     title: &g.title,
                     summary: &g.summary,
                     stages: g.stages.iter().map(|s| s.title.as_str()).collect(),
-                    statutory: &g.time_limit.statutory.text,
-                    fees: &g.fees.text,
-                    material_count: g.materials.len(),
+                    statutory: &g.time_limit.statutory,
+                    outside_clock: {
+                        let mut labels: Vec<&'static str> = Vec::new();
+                        let steps = g.stages.iter().flat_map(|s| &s.steps);
+                        for label in steps.filter(|t| t.outside_clock).filter_map(|t| t.special_label) {
+                            if !labels.contains(&label) {
+                                labels.push(label);
+                            }
+                        }
+                        labels
+                    },
+                    has_note: g.time_limit.note.is_some(),
+                    fees: &g.fees.fact,
+                    // Documents to bring: an either-or group is one of them.
+                    material_count: g
+                        .materials
+                        .iter()
+                        .filter(|m| m.alternatives.iter().all(|a| a.number > m.number))
+                        .count(),
                 })
                 .collect();
             (d.name.clone(), cards)

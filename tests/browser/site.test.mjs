@@ -125,6 +125,9 @@ test('the finder lists what to apply for, in order', async () => {
   for (const w of want) { assert.ok(items.some((t) => t.includes(w)), `${w} in ${items}`); }
   const index = (w) => items.findIndex((t) => t.includes(w));
   assert.ok(index('医疗机构设置审批') < index('辐射安全许可证') && index('辐射安全许可证') < index('医疗机构执业登记'), items.join(' | '));
+  // Procedures only: the bundle and the all-in-one guide are listed but not counted.
+  assert.equal(items.length, 7, items.join(' | '));
+  assert.match(await page.locator('#finder-status').textContent(), /需要办理 5 个事项（另列 2 份一件事或合集指南/);
   await page.check('#xray-2');
   const without = await page.locator('#finder-result li a').allTextContents();
   assert.ok(!without.some((t) => t.includes('辐射安全许可')), without.join(' | '));

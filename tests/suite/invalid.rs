@@ -131,6 +131,9 @@ cases! {
     svg_sample_nested_too_deep => "svg-too-deep",
     text_that_is_not_utf8 => "invalid-utf8",
     missing_value_without_u => "missing-value",
+    either_or_group_of_one => "one-of-alone",
+    clocks_and_a_single_statutory_limit => "clocks-and-days",
+    covers_an_unknown_guide => "covers-unknown",
 }
 
 #[test]

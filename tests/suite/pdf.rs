@@ -289,3 +289,45 @@ fn the_kitchen_sample_room_uses_its_own_words_and_fails_for_its_mistakes() {
         assert!(text.contains(&compact(words)), "the handout shows {words}");
     }
 }
+
+/// What the applicant reads on paper is right too (issue 11): the fee with its tag, both
+/// clocks of the all-in-one guide, the either-or group, site inspection inside the clock, and
+/// a bundle that adds no limits.
+#[test]
+fn printed_figures_keep_their_tags_clocks_and_alternatives() {
+    let handout = |id: &str| text_of(&bundled_output().join(format!("guides/{id}/{id}-handout.pdf")));
+    let radiation = handout("radiation-safety-licence");
+    assert!(
+        radiation.contains("收费不收费（二手来源）到现场次数"),
+        "the summary table tags the fee"
+    );
+    assert!(
+        radiation.contains("特殊环节：现场核查（计入法定时限"),
+        "site inspection counts"
+    );
+    let dental = handout("dental-outpatient");
+    assert!(
+        dental.contains("法定时限设置审批：30日执业登记：45日各自从受理之日起分别计时，不能相加"),
+        "both clocks, not one number"
+    );
+    let radiology = handout("radiology-licence");
+    assert!(
+        radiology.contains("需要先办：•以下二选一：医疗机构执业登记（口腔门诊部）（取得医疗机构执业许可证"),
+        "the either-or need"
+    );
+    assert!(
+        radiology.contains("医疗机构执业许可证（二选一：与第3项任选其一）"),
+        "the materials table"
+    );
+    let bundle = text_of(&bundled_output().join("bundles/open-dental-clinic/open-dental-clinic.pdf"));
+    assert!(
+        !bundle.contains("合计法定") && !bundle.contains("时限合计"),
+        "no total of the limits"
+    );
+    assert!(bundle.contains("不能相加成一个总时限"));
+    assert!(bundle.contains("收费不收费：辐射安全许可证核发（使用口腔X射线装置）（二手来源）"));
+    assert!(
+        bundle.contains("本顺序下不用：医疗机构执业许可证要到第5项办结后才取得，本项用可替代的设置医疗机构批准书"),
+        "the bundle says which alternative its order uses"
+    );
+}

@@ -73,9 +73,9 @@ fn the_chain_of_procedures_is_shown() {
     assert!(approval.contains("的办理结果"));
 }
 
-/// The bundled site's bundles: each material once, totals from the guides' own data.
+/// The bundled site's bundles: each material once, as the order of the bundle uses it.
 #[test]
-fn bundle_checklists_list_each_material_once_and_totals_add_up() {
+fn bundle_checklists_list_each_material_once_as_the_order_uses_it() {
     let site = permitroom::check(&repo_root())
         .unwrap()
         .site
@@ -87,18 +87,26 @@ fn bundle_checklists_list_each_material_once_and_totals_add_up() {
             .iter()
             .map(|s| site.guides.iter().find(|g| g.id == s.id).unwrap())
             .collect();
+        // What each guide uses in this order: its materials, less the alternatives that only a
+        // later guide issues (the page says which one is used instead).
+        let used = |g: &permitroom::model::Guide| -> Vec<String> {
+            let step = bundle.steps.iter().find(|s| s.id == g.id).unwrap();
+            g.materials
+                .iter()
+                .filter(|m| !step.not_yet.iter().any(|n| n.material == m.id))
+                .map(|m| m.id.clone())
+                .collect()
+        };
         let ids: Vec<&str> = bundle.checklist.iter().map(|c| c.id.as_str()).collect();
         let unique: BTreeSet<&str> = ids.iter().copied().collect();
         assert_eq!(ids.len(), unique.len(), "a material is listed twice in {}", bundle.id);
-        let wanted: BTreeSet<&str> = members
-            .iter()
-            .flat_map(|g| g.materials.iter().map(|m| m.id.as_str()))
-            .collect();
+        let wanted: BTreeSet<String> = members.iter().flat_map(|g| used(g)).collect();
         assert_eq!(
-            unique, wanted,
-            "the checklist is exactly the union of the guides' materials"
+            unique,
+            wanted.iter().map(String::as_str).collect(),
+            "the checklist is exactly the union of what the guides use in this order"
         );
-        let entries: usize = members.iter().map(|g| g.materials.len()).sum();
+        let entries: usize = members.iter().map(|g| used(g).len()).sum();
         assert_eq!(bundle.material_entries, entries);
         assert!(
             bundle.checklist.len() < entries,
@@ -108,7 +116,7 @@ fn bundle_checklists_list_each_material_once_and_totals_add_up() {
         for item in &bundle.checklist {
             let users: Vec<&str> = members
                 .iter()
-                .filter(|g| g.materials.iter().any(|m| m.id == item.id))
+                .filter(|g| used(g).contains(&item.id))
                 .map(|g| g.id.as_str())
                 .collect();
             assert_eq!(
@@ -118,40 +126,19 @@ fn bundle_checklists_list_each_material_once_and_totals_add_up() {
                 item.id
             );
         }
-        // Numbers of another locality (L) are not added into a local total.
-        let local =
-            |g: &&&permitroom::model::Guide| g.time_limit.statutory.confidence != permitroom::schema::Confidence::L;
-        let days = |working: bool| -> u32 {
-            members
-                .iter()
-                .filter(local)
-                .filter(|g| g.time_limit.statutory_working == working)
-                .filter_map(|g| g.time_limit.statutory_days)
-                .sum()
-        };
-        let (calendar, working) = (days(false), days(true));
-        if calendar > 0 {
-            assert!(
-                bundle.statutory_total.contains(&format!("{calendar} 日")),
-                "{} vs {calendar}",
-                bundle.statutory_total
-            );
+        // A use left out is an alternative of a use kept, or a material needed only in some cases.
+        for step in &bundle.steps {
+            let guide = members.iter().find(|g| g.id == step.id).unwrap();
+            for left_out in &step.not_yet {
+                let m = guide.materials.iter().find(|m| m.id == left_out.material).unwrap();
+                assert!(m.one_of.is_some() || !m.required, "{}: {}", step.id, m.id);
+                assert!(
+                    left_out.from_number > step.number,
+                    "issued later: {}",
+                    left_out.material_name
+                );
+            }
         }
-        if working > 0 {
-            assert!(
-                bundle.statutory_total.contains(&format!("{working} 个工作日")),
-                "{}",
-                bundle.statutory_total
-            );
-        }
-        let unconfirmed = members
-            .iter()
-            .filter(|g| {
-                g.time_limit.statutory_days.is_none()
-                    || g.time_limit.statutory.confidence == permitroom::schema::Confidence::L
-            })
-            .count();
-        assert_eq!(bundle.statutory_unconfirmed.len(), unconfirmed);
     }
 }
 

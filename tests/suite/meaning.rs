@@ -1,0 +1,439 @@
+//! What the applicant reads is right (issue 11): the order of a chain with either-or
+//! materials, which special steps fall outside the statutory clock, the confidence tag beside
+//! every figure, and headline figures that never add what cannot be added. Each test reads
+//! the built pages (or the checked model) for the meaning, not for the presence of a word.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::common::*;
+
+/// The bundled site, built once (without PDFs) for the tests of this module.
+fn site_output() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = temp_dir("meaning-site").join("out");
+        let run = permitroom(&[
+            "build",
+            "--root",
+            repo_root().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--no-pdf",
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        out
+    })
+}
+
+fn page(path: &str) -> String {
+    std::fs::read_to_string(site_output().join(path)).unwrap()
+}
+
+fn site() -> permitroom::model::Site {
+    permitroom::check(&repo_root())
+        .expect("the repo is a site")
+        .site
+        .expect("the bundled site has no errors")
+}
+
+/// The text of an HTML fragment: tags removed, entities of the escaper decoded.
+fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The `<dd>` that follows `<dt>{term}</dt>` inside `within`, as HTML.
+fn dd_after<'a>(within: &'a str, term: &str) -> &'a str {
+    let dt = format!("<dt>{term}</dt><dd>");
+    let start = within.find(&dt).unwrap_or_else(|| panic!("no <dt>{term}</dt>")) + dt.len();
+    let end = start + within[start..].find("</dd>").unwrap();
+    &within[start..end]
+}
+
+/// The part of a page between two markers.
+fn between<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
+    let start = html.find(from).unwrap_or_else(|| panic!("no {from:?}"));
+    let end = start
+        + html[start..]
+            .find(to)
+            .unwrap_or_else(|| panic!("no {to:?} after {from:?}"));
+    &html[start..end]
+}
+
+// ------------------------------------------------------------------------ 1. alternatives
+
+/// No document is used by an item of a bundle before the item that issues it: the
+/// deduplicated list never makes the practice licence an input of the radiology licence,
+/// which comes earlier (it takes the setup approval instead, its alternative).
+#[test]
+fn a_bundle_never_uses_a_document_before_the_item_that_issues_it() {
+    let site = site();
+    assert!(!site.bundles.is_empty());
+    for bundle in &site.bundles {
+        let position: BTreeMap<&str, usize> = bundle
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        for item in &bundle.checklist {
+            let Some(producer) = &item.produced_by else { continue };
+            for use_ in &item.uses {
+                assert!(
+                    position[use_.guide.as_str()] > position[producer.id.as_str()],
+                    "{}: 《{}》 is issued by item {} ({}) but used by item {} ({})",
+                    bundle.id,
+                    item.name,
+                    position[producer.id.as_str()] + 1,
+                    producer.title,
+                    position[use_.guide.as_str()] + 1,
+                    use_.guide_title
+                );
+            }
+        }
+    }
+}
+
+/// The radiology licence takes the practice licence or the setup approval: its page names
+/// both as one either-or need, the bundle says which one this order uses, and the table marks
+/// both rows as 二选一.
+#[test]
+fn the_either_or_group_of_the_radiology_licence_is_shown_as_one() {
+    let html = page("guides/radiology-licence/index.html");
+    let chain = between(&html, "需要先办", "办结后取得");
+    let needs: Vec<String> = chain.split("<li").skip(1).map(|li| text(&format!("<li{li}"))).collect();
+    let need = needs
+        .iter()
+        .find(|l| l.contains("医疗机构执业登记"))
+        .unwrap_or_else(|| panic!("{needs:?}"));
+    assert!(need.starts_with("以下二选一："), "{need}");
+    assert!(
+        need.contains("医疗机构执业登记（口腔门诊部）（取得医疗机构执业许可证")
+            && need.contains(" 或 医疗机构设置审批（口腔门诊部）（取得设置医疗机构批准书"),
+        "both alternatives in one need: {need}"
+    );
+    for id in ["medical-licence", "setup-approval"] {
+        let row = between(&html, &format!("data-check=\"m-{id}\""), "</tr>");
+        assert!(row.contains("data-one-of=\"institution-licence\""), "{row}");
+        assert!(text(row).contains("（二选一）"), "{}", text(row));
+    }
+    let bundle = page("bundles/open-dental-clinic/index.html");
+    let step = text(between(&bundle, "第 4 项</span>", "</li>"));
+    assert!(
+        step.contains("医疗机构执业许可证要到第 5 项 医疗机构执业登记（口腔门诊部） 办结后才取得，本项用可替代的设置医疗机构批准书"),
+        "{step}"
+    );
+    assert!(
+        step.contains("设置医疗机构批准书（第 1 项"),
+        "the setup approval is an input from item 1: {step}"
+    );
+}
+
+/// A cycle through an either-or group that has another way out is no cycle; the same chain
+/// without the alternative still is one.
+#[test]
+fn a_satisfiable_alternative_breaks_a_cycle_and_is_shown() {
+    let site = base_site("one-of-cycle");
+    // beta issues the floor plan alpha reuses, while beta needs alpha's approval: a cycle…
+    edit(
+        &site,
+        "guides/beta/guide.toml",
+        "visits = 1",
+        "visits = 1\nproduces = [\"floor-plan-drawing\"]",
+    );
+    let run = permitroom(&["check", "--root", site.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("a cycle in what the procedures issue and need: alpha → beta → alpha"),
+        "{}",
+        run.stderr
+    );
+    // …unless alpha may give its own application form instead of the floor plan.
+    edit(
+        &site,
+        "guides/alpha/guide.toml",
+        "material = \"application-form\"\nform = \"original\"",
+        "material = \"application-form\"\nform = \"original\"\none_of = \"drawing-or-form\"",
+    );
+    edit(
+        &site,
+        "guides/alpha/guide.toml",
+        "material = \"floor-plan-drawing\"\nform = \"copy\"",
+        "material = \"floor-plan-drawing\"\nform = \"copy\"\none_of = \"drawing-or-form\"",
+    );
+    let run = permitroom(&["check", "--root", site.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = site.join("output");
+    build(&site, &out);
+    let alpha = std::fs::read_to_string(out.join("guides/alpha/index.html")).unwrap();
+    let chain = text(between(&alpha, "需要先办", "</ul>"));
+    assert!(
+        chain.contains("以下二选一：示例登记（取得建筑设计平面图） 或 自行提供申请书"),
+        "{chain}"
+    );
+}
+
+// ------------------------------------------------------------------------ 3. §45
+
+/// 行政许可法 §45 takes expert review out of the clock, not site inspection: the fixture's
+/// bundle lists alpha's expert review apart and never beta's site inspection, and beta's step
+/// says its time counts.
+#[test]
+fn site_inspection_is_never_outside_the_statutory_clock() {
+    let out = temp_dir("clock").join("out");
+    build(&fixtures().join("base"), &out);
+    let bundle = std::fs::read_to_string(out.join("bundles/start/index.html")).unwrap();
+    let outside = text(dd_after(&bundle, "不计入法定时限"));
+    assert!(outside.contains("示例事项审批：专家评审（专家评审）"), "{outside}");
+    assert!(!outside.contains("现场核查"), "{outside}");
+    let beta = std::fs::read_to_string(out.join("guides/beta/index.html")).unwrap();
+    let special = text(dd_after(between(&beta, "step-inspect", "</li>"), "特殊环节"));
+    assert!(special.starts_with("现场核查：所需时间计入法定办结时限"), "{special}");
+    assert!(!special.contains("所需时间不计入"), "{special}");
+    let alpha = std::fs::read_to_string(out.join("guides/alpha/index.html")).unwrap();
+    let special = text(dd_after(between(&alpha, "step-review", "</li>"), "特殊环节"));
+    assert!(special.starts_with("专家评审：所需时间不计入法定办结时限"), "{special}");
+}
+
+/// No guide of the sample room says a site inspection does not count.
+#[test]
+fn no_site_inspection_step_of_the_sample_room_claims_to_stop_the_clock() {
+    let mut seen = 0;
+    for guide in site().guides {
+        for step in guide.stages.iter().flat_map(|s| &s.steps) {
+            if step.special_label == Some("现场核查") {
+                seen += 1;
+                let said = format!("{} {}", step.body.text, step.duration.clone().unwrap_or_default());
+                for sentence in said.split(['。', '；']) {
+                    assert!(
+                        !sentence.contains("不计入") || sentence.contains("不包括"),
+                        "{} step {}: {sentence}",
+                        guide.id,
+                        step.id
+                    );
+                }
+            }
+        }
+    }
+    assert!(seen >= 3, "the sample room has site inspections: {seen}");
+}
+
+// ------------------------------------------------------------------------ 4. tags
+
+/// "不收费" is a fact with a tag (二手来源 for the radiation safety licence) wherever it is
+/// shown: the guide's summary box, its time-and-fees section, the index card, the bundle's
+/// summary and its step.
+#[test]
+fn a_fee_carries_its_tag_wherever_it_is_shown() {
+    let site = site();
+    let guide = site
+        .guides
+        .iter()
+        .find(|g| g.fees.free == Some(true) && g.fees.confidence_label != "已核实原文")
+        .expect("a free procedure with a tag other than C");
+    let label = guide.fees.confidence_label;
+    let page_html = page(&format!("guides/{}/index.html", guide.id));
+    let summary = between(&page_html, "class=\"summary-box\"", "</section>");
+    let times = between(&page_html, "id=\"time-and-fees\"", "</section>");
+    let index = page("index.html");
+    let card = between(&index, &format!("guides/{}/index.html\">", guide.id), "</dl>");
+    let bundle = page("bundles/open-dental-clinic/index.html");
+    let bundle_summary = between(&bundle, "class=\"summary-box\"", "</section>");
+    let bundle_step = between(&bundle, &format!("guides/{}/index.html\">", guide.id), "</dl>");
+    for (place, html) in [
+        ("summary box", summary),
+        ("time and fees", times),
+        ("index card", card),
+        ("bundle summary", bundle_summary),
+        ("bundle step", bundle_step),
+    ] {
+        let fee = text(dd_after(html, "收费"));
+        assert!(fee.contains("不收费"), "{place}: {fee}");
+        assert!(fee.contains(label), "{place}: 不收费 without its tag {label}: {fee}");
+    }
+}
+
+/// The index card shows a limit with its tag and its caveat: 20 working days of the radiation
+/// licence are not shown bare, and the registration's 45 days say that expert review is not
+/// counted in them.
+#[test]
+fn an_index_card_shows_a_limit_with_its_tag_and_caveat() {
+    let site = site();
+    let index = page("index.html");
+    for guide in &site.guides {
+        let card = between(&index, &format!("guides/{}/index.html\">", guide.id), "</dl>");
+        let limit = text(dd_after(card, "法定时限"));
+        let fact = &guide.time_limit.statutory;
+        if !fact.unconfirmed && fact.confidence_label != "已核实原文" {
+            assert!(limit.contains(fact.confidence_label), "{}: {limit}", guide.id);
+        }
+        let expert_review = guide
+            .stages
+            .iter()
+            .flat_map(|s| &s.steps)
+            .any(|s| s.special_label == Some("专家评审"));
+        if expert_review && !fact.unconfirmed {
+            assert!(limit.contains("不含专家评审的时间"), "{}: {limit}", guide.id);
+        }
+    }
+}
+
+// ------------------------------------------------------------------------ 5. headlines
+
+/// The all-in-one guide has two clocks run one after the other: both are shown, neither
+/// alone as "the" limit, and they are not added.
+#[test]
+fn the_all_in_one_guide_shows_both_clocks() {
+    let html = page("guides/dental-outpatient/index.html");
+    let summary = between(&html, "class=\"summary-box\"", "</section>");
+    let limit = text(dd_after(summary, "法定办结时限"));
+    assert!(limit.contains("设置审批：30 日"), "{limit}");
+    assert!(limit.contains("执业登记：45 日"), "{limit}");
+    assert!(limit.contains("不能相加"), "{limit}");
+    assert!(!limit.contains("75"), "{limit}");
+    let index = page("index.html");
+    let card = between(&index, "guides/dental-outpatient/index.html\">", "</dl>");
+    let limit = text(dd_after(card, "法定时限"));
+    assert!(limit.starts_with("设置审批 30 日；执业登记 45 日"), "{limit}");
+}
+
+/// The bundle's note says the limits cannot be added: the page adds none. It shows each
+/// item's limit in order instead.
+#[test]
+fn the_bundle_adds_no_limits() {
+    let site = site();
+    let bundle = &site.bundles[0];
+    let html = page(&format!("bundles/{}/index.html", bundle.id));
+    let summary = between(&html, "class=\"summary-box\"", "</section>");
+    assert!(!text(summary).contains("时限合计"), "{}", text(summary));
+    let calendar_sum: u32 = site
+        .guides
+        .iter()
+        .filter(|g| bundle.steps.iter().any(|s| s.id == g.id))
+        .filter(|g| !g.time_limit.statutory_working)
+        .filter_map(|g| g.time_limit.statutory_days)
+        .sum();
+    assert!(calendar_sum >= 75, "30 + 45 calendar days at least");
+    assert!(
+        !text(&html).contains(&format!("{calendar_sum} 日")),
+        "the sum {calendar_sum} 日 appears on the page"
+    );
+    let limits = text(dd_after(summary, "法定时限"));
+    let mut at = 0;
+    for step in &bundle.steps {
+        let line = format!("第 {} 项 {}：{}", step.number, step.title, step.statutory.text);
+        let found = limits[at..]
+            .find(&line)
+            .unwrap_or_else(|| panic!("{line} not in order in {limits}"));
+        at += found + line.len();
+    }
+    assert!(limits.contains("不能相加"), "{limits}");
+}
+
+/// The finder counts procedures only: not the bundle, not the guide that covers two of them.
+/// Checked on finder.json, which the script counts with `item.permit`.
+#[test]
+fn the_finder_counts_procedures_only() {
+    let finder: serde_json::Value = serde_json::from_str(&page("finder.json")).expect("finder.json is JSON");
+    let answers: BTreeMap<&str, Vec<&str>> = finder["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|q| q["answers"].as_array().unwrap())
+        .map(|a| {
+            let adds = a["adds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            (a["id"].as_str().unwrap(), adds)
+        })
+        .collect();
+    let wanted: Vec<&str> = answers["kind-1"].iter().chain(&answers["xray-1"]).copied().collect();
+    let items: Vec<&serde_json::Value> = finder["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| wanted.contains(&i["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        items.len(),
+        7,
+        "the answers select the bundle, the overview and 5 procedures"
+    );
+    let permits: Vec<&str> = items
+        .iter()
+        .filter(|i| i["permit"] == serde_json::Value::Bool(true))
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        permits,
+        [
+            "dental-setup-approval",
+            "business-licence",
+            "radiation-safety-licence",
+            "radiology-licence",
+            "dental-practice-registration"
+        ]
+    );
+    let script = page("assets/finder.js");
+    assert!(script.contains("item.permit"), "the script counts permits");
+}
+
+// ------------------------------------------------------------------------ facts
+
+/// The sample forms describe the room the compliant plan draws: the same gross area and a
+/// panoramic X-ray room (a callout warns that these must agree).
+#[test]
+fn the_sample_forms_agree_with_the_compliant_plan() {
+    let site = site();
+    let guide = site.guides.iter().find(|g| g.id == "dental-outpatient").unwrap();
+    let plan = guide
+        .plans
+        .iter()
+        .find(|p| p.plan.example == permitroom::schema::ExampleKind::Correct)
+        .unwrap();
+    let area = format!("{}", plan.plan.gross_area_m2.round());
+    // The compliant plan's 6 chairs (领域简报 §3 worked example); the plan's own count is checked
+    // against its rules by the plans module.
+    let chairs = 6;
+    for material in ["setup-application", "practice-registration-form"] {
+        let svg = page(&format!("materials/{material}/sample-1.svg"));
+        assert!(
+            svg.contains(&format!(">{area} m²<")),
+            "{material}: gross area {area} m²"
+        );
+        assert!(svg.contains(&format!(">{chairs} 台<")), "{material}: {chairs} chairs");
+        assert!(svg.contains("全景"), "{material}: the plan's X-ray room is panoramic");
+        assert!(!svg.contains("口内牙片机"), "{material}: not the intraoral unit");
+    }
+}
+
+/// A dental clinic is another kind of institution (≥ 1 chair, filed), not "1–3 chairs", and
+/// the finder does not send it to the business licence first.
+#[test]
+fn the_finder_does_not_bound_a_clinic_or_send_it_to_the_business_licence() {
+    let site = site();
+    let finder = site.finder.unwrap();
+    let kind = finder.questions.iter().find(|q| q.id == "kind").unwrap();
+    let clinic = kind.answers.iter().find(|a| a.label.contains("口腔诊所")).unwrap();
+    assert!(!clinic.label.contains('3'), "{}", clinic.label);
+    assert!(clinic.adds.is_empty(), "{:?}", clinic.adds);
+}
