@@ -135,6 +135,21 @@ test('the finder lists what to apply for, in order', async () => {
   await ctx.close();
 });
 
+test('the finder sends a restaurant to its licences, not to the dental ones', async () => {
+  const { page, ctx } = await open('finder.html');
+  // The first question is what is being opened; a restaurant is the third answer.
+  assert.match(await page.locator('label[for="kind-3"]').textContent(), /餐馆/);
+  await page.check('#kind-3');
+  await page.check('#xray-2');
+  const items = await page.locator('#finder-result li a').allTextContents();
+  assert.ok(!items.some((t) => /口腔|医疗机构|放射/.test(t)), items.join(' | '));
+  const index = (w) => items.findIndex((t) => t.includes(w));
+  assert.ok(index('营业执照') >= 0 && index('食品经营许可') > index('营业执照'), items.join(' | '));
+  assert.ok(index('开办小餐馆') >= 0, items.join(' | '));
+  assert.match(await page.locator('#finder-status').textContent(), /需要办理 2 个事项/);
+  await ctx.close();
+});
+
 const pageTypes = {
   index: 'index.html',
   guide: 'guides/dental-outpatient/index.html',
