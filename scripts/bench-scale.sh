@@ -16,6 +16,7 @@ for g in guides/*/; do
   for i in $(seq "$n"); do cp -r "$g" "$work/site/guides/$id-$i"; done
 done
 guides=$(ls "$work/site/guides" | wc -l)
+/usr/bin/time -f "check: %e s wall, %U s user, %M KiB peak RSS" ./target/debug/permitroom check --root "$work/site" 2>&1 | grep -E '^check|error' | tail -3
 /usr/bin/time -f "build: %e s wall, %M KiB peak RSS" ./target/debug/permitroom build --root "$work/site" --out "$work/out" "$@" 2>&1 | grep -E '^build|error' | tail -3
 idx="$work/out/search"
 shards=$(ls "$idx/shards" | wc -l)

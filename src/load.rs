@@ -225,9 +225,9 @@ impl SourceTree {
     pub fn files_under<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         let prefix = format!("{dir}/");
         self.files
-            .keys()
-            .filter(move |p| p.starts_with(&prefix))
-            .map(String::as_str)
+            .range(prefix.clone()..)
+            .map(|(p, _)| p.as_str())
+            .take_while(move |p| p.starts_with(&prefix))
     }
 
     pub fn paths(&self) -> impl Iterator<Item = &str> {

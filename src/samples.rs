@@ -370,7 +370,12 @@ fn reference_problem(raw: &str) -> Option<String> {
             return None;
         }
     }
-    let shown: String = raw.trim().chars().take(60).collect();
+    // Long `data:` URLs are cut short in the message; the place is underlined anyway.
+    let trimmed = raw.trim();
+    let mut shown: String = trimmed.chars().take(160).collect();
+    if shown.len() < trimmed.len() {
+        shown.push('…');
+    }
     Some(if url.starts_with("javascript:") || url.starts_with("vbscript:") {
         format!("the SVG links to script (`{shown}`)")
     } else if url.starts_with("data:") {
@@ -658,6 +663,9 @@ mod tests {
             );
         }
         assert_eq!(problems(r#"<image href="data:image/png;base64,iVBORw0KGgo="/>"#), []);
+        let long = format!(r#"<image href="data:text/html,{}"/>"#, "x".repeat(300));
+        let message = &problems(&long)[0].1;
+        assert!(message.ends_with(&format!("{}…`)", "x".repeat(160 - 15))), "{message}");
         let pi = svg_problems("<?xml-stylesheet href=\"x.css\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>");
         assert_eq!(pi.len(), 1, "{pi:?}");
         assert_eq!(pi[0].offset, 0);

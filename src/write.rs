@@ -218,10 +218,31 @@ fn remove_stale_staging(out: &Path) -> Result<(), OutputError> {
         let path = entry.path();
         let is_dir = entry.file_type().map_err(at(&path))?.is_dir();
         if is_staging && is_dir && replaceable(&path)? {
-            fs::remove_dir_all(&path).map_err(at(&path))?;
+            remove_output_dir(&path).map_err(at(&path))?;
         }
     }
     Ok(())
+}
+
+/// Deletes a folder that carries the marker, the marker last: a build killed while deleting
+/// leaves a folder the next build still recognises as its own and removes.
+fn remove_output_dir(dir: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER_FILE {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    match fs::remove_file(dir.join(MARKER_FILE)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    fs::remove_dir(dir)
 }
 
 fn parent_of(out: &Path) -> PathBuf {
@@ -241,6 +262,7 @@ pub struct Staging {
     files: usize,
     committed: bool,
     /// Held until the staging is committed or dropped; the OS releases it if the process dies.
+    /// (Declared last: dropped after the staging folder is removed.)
     _lock: fs::File,
 }
 
@@ -321,7 +343,7 @@ impl Staging {
                 self.committed = true;
                 // `self.dir` now holds the previous output. Should removing it fail, the next
                 // build removes it as a stale staging folder.
-                let _ = fs::remove_dir_all(&self.dir);
+                let _ = remove_output_dir(&self.dir);
             }
         }
         Ok(())
@@ -358,7 +380,7 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.dir);
+            let _ = remove_output_dir(&self.dir);
         }
     }
 }

@@ -4,7 +4,7 @@
 //! code. Images (floor plans, the QR code) are virtual SVG files at fixed paths, so file ids,
 //! which Typst interns for the life of the process, are reused from document to document.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
@@ -51,9 +51,35 @@ pub fn bundled_fonts() -> Vec<Font> {
         .collect()
 }
 
-/// True when one of `fonts` can draw `c`.
+/// True when one of `fonts` can draw `c`. A linear scan of each font's coverage: for many
+/// look-ups build a [`Coverage`] once.
 pub fn covers(fonts: &[Font], c: char) -> bool {
     fonts.iter().any(|f| f.info().coverage.contains(c as u32))
+}
+
+/// The characters some font of a set can draw, as a bitset over all of Unicode (136 KiB),
+/// built once so that each look-up is one bit test.
+pub struct Coverage {
+    bits: Vec<u64>,
+}
+
+impl Coverage {
+    pub fn of(fonts: &[Font]) -> Coverage {
+        let mut bits = vec![0u64; (char::MAX as usize + 1).div_ceil(64)];
+        for font in fonts {
+            for c in font.info().coverage.iter() {
+                if let Some(word) = bits.get_mut(c as usize / 64) {
+                    *word |= 1 << (c % 64);
+                }
+            }
+        }
+        Coverage { bits }
+    }
+
+    pub fn covers(&self, c: char) -> bool {
+        let c = c as usize;
+        self.bits[c / 64] & (1 << (c % 64)) != 0
+    }
 }
 
 impl PdfEngine {
@@ -390,66 +416,365 @@ pub fn bundle_pdf(
 /// Warnings for characters the bundled font cannot draw: Typst would print them as blank
 /// space without a word. Each names the character and where it was first written.
 pub fn glyph_warnings(site: &Site, tree: &SourceTree, fonts: &[Font]) -> Diagnostics {
-    let mut diagnostics = Diagnostics::default();
-    for guide in &site.guides {
-        let Ok(value) = serde_json::to_value(guide) else {
-            continue;
-        };
-        let mut missing = BTreeSet::new();
-        collect_missing(&value, fonts, &mut missing);
-        let dir = guide.file.trim_end_matches("guide.toml");
-        for c in missing {
-            let place = tree
-                .paths()
-                .filter(|p| p.starts_with(dir) || p.starts_with("materials/"))
-                .find_map(|p| {
-                    tree.text(p)
-                        .and_then(|t| t.find(c))
-                        .map(|offset| (p.to_owned(), offset))
-                });
-            let (file, span) = match place {
-                Some((p, offset)) => (p, Some(offset..offset + c.len_utf8())),
-                None => (guide.file.clone(), None),
-            };
-            diagnostics.push(
-                Diagnostic::warning(
-                    file,
-                    span,
-                    format!(
-                        "the bundled font has no glyph for `{c}` (U+{:04X}); it would print as a blank",
-                        c as u32
-                    ),
-                )
-                .with_label("this character")
-                .with_hint("use a common character instead, or extend the font subset (scripts/subset-fonts.sh)"),
-            );
-        }
-    }
-    diagnostics
+    use rayon::prelude::*;
+    let coverage = Coverage::of(fonts);
+    // Per guide, in parallel; the results are concatenated in guide order.
+    let per_guide: Vec<Vec<Diagnostic>> = site
+        .guides
+        .par_iter()
+        .map(|guide| {
+            let missing = printed_chars::missing(guide, &coverage);
+            let dir = guide.file.trim_end_matches("guide.toml").trim_end_matches('/');
+            missing
+                .into_iter()
+                .map(|c| {
+                    let place = tree
+                        .files_under(dir)
+                        .chain(tree.files_under("materials"))
+                        .find_map(|p| {
+                            tree.text(p)
+                                .and_then(|t| t.find(c))
+                                .map(|offset| (p.to_owned(), offset))
+                        });
+                    let (file, span) = match place {
+                        Some((p, offset)) => (p, Some(offset..offset + c.len_utf8())),
+                        None => (guide.file.clone(), None),
+                    };
+                    Diagnostic::warning(
+                        file,
+                        span,
+                        format!(
+                            "the bundled font has no glyph for `{c}` (U+{:04X}); it would print as a blank",
+                            c as u32
+                        ),
+                    )
+                    .with_label("this character")
+                    .with_hint("use a common character instead, or extend the font subset (scripts/subset-fonts.sh)")
+                })
+                .collect()
+        })
+        .collect();
+    per_guide.into_iter().flatten().collect()
 }
 
-fn collect_missing(value: &serde_json::Value, fonts: &[Font], missing: &mut BTreeSet<char>) {
-    match value {
-        serde_json::Value::String(s) => {
-            // HTML renderings repeat the text with markup; the plain forms are enough.
-            if s.starts_with('<') {
-                return;
-            }
-            for c in s.chars() {
-                if !c.is_whitespace() && !c.is_control() && !covers(fonts, c) {
-                    missing.insert(c);
-                }
+/// The distinct characters a PDF template could print from a serialisable value: those of
+/// every string value (and unit variant name) it holds, as the JSON the templates read would
+/// hold them, but without building that JSON. Map keys and field names are not printed; nor
+/// are strings starting with `<`: HTML renderings repeat the plain text with markup.
+mod printed_chars {
+    use std::collections::BTreeSet;
+    use std::fmt;
+
+    use serde::ser::{self, Serialize};
+
+    use super::Coverage;
+
+    /// The printed characters of `value` that `coverage` lacks (whitespace and control
+    /// characters aside: they print as space or not at all). Each character costs one bit
+    /// test; only the missing ones are collected.
+    pub fn missing<T: Serialize>(value: &T, coverage: &Coverage) -> BTreeSet<char> {
+        let mut collector = Collector {
+            coverage,
+            missing: BTreeSet::new(),
+        };
+        // The collector itself never fails; a value's own `Serialize` could, and then what was
+        // seen so far is still worth reporting.
+        let _ = value.serialize(&mut collector);
+        collector.missing
+    }
+
+    struct Collector<'c> {
+        coverage: &'c Coverage,
+        missing: BTreeSet<char>,
+    }
+
+    impl Collector<'_> {
+        fn check(&mut self, c: char) {
+            if !self.coverage.covers(c) && !c.is_whitespace() && !c.is_control() {
+                self.missing.insert(c);
             }
         }
-        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_missing(v, fonts, missing)),
-        serde_json::Value::Object(map) => map.values().for_each(|v| collect_missing(v, fonts, missing)),
-        _ => {}
+    }
+
+    #[derive(Debug)]
+    pub struct Error(String);
+
+    impl fmt::Display for Error {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+
+    impl std::error::Error for Error {}
+
+    impl ser::Error for Error {
+        fn custom<M: fmt::Display>(message: M) -> Self {
+            Error(message.to_string())
+        }
+    }
+
+    type Done = Result<(), Error>;
+
+    impl<'a, 'c> ser::Serializer for &'a mut Collector<'c> {
+        type Ok = ();
+        type Error = Error;
+        type SerializeSeq = Self;
+        type SerializeTuple = Self;
+        type SerializeTupleStruct = Self;
+        type SerializeTupleVariant = Self;
+        type SerializeMap = Self;
+        type SerializeStruct = Self;
+        type SerializeStructVariant = Self;
+
+        fn serialize_str(self, v: &str) -> Done {
+            if !v.starts_with('<') {
+                v.chars().for_each(|c| self.check(c));
+            }
+            Ok(())
+        }
+        fn serialize_char(self, v: char) -> Done {
+            self.check(v);
+            Ok(())
+        }
+        fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Done {
+            self.serialize_str(variant)
+        }
+        fn serialize_bool(self, _: bool) -> Done {
+            Ok(())
+        }
+        fn serialize_i8(self, _: i8) -> Done {
+            Ok(())
+        }
+        fn serialize_i16(self, _: i16) -> Done {
+            Ok(())
+        }
+        fn serialize_i32(self, _: i32) -> Done {
+            Ok(())
+        }
+        fn serialize_i64(self, _: i64) -> Done {
+            Ok(())
+        }
+        fn serialize_i128(self, _: i128) -> Done {
+            Ok(())
+        }
+        fn serialize_u8(self, _: u8) -> Done {
+            Ok(())
+        }
+        fn serialize_u16(self, _: u16) -> Done {
+            Ok(())
+        }
+        fn serialize_u32(self, _: u32) -> Done {
+            Ok(())
+        }
+        fn serialize_u64(self, _: u64) -> Done {
+            Ok(())
+        }
+        fn serialize_u128(self, _: u128) -> Done {
+            Ok(())
+        }
+        fn serialize_f32(self, _: f32) -> Done {
+            Ok(())
+        }
+        fn serialize_f64(self, _: f64) -> Done {
+            Ok(())
+        }
+        fn serialize_bytes(self, _: &[u8]) -> Done {
+            Ok(())
+        }
+        fn serialize_none(self) -> Done {
+            Ok(())
+        }
+        fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Done {
+            value.serialize(self)
+        }
+        fn serialize_unit(self) -> Done {
+            Ok(())
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> Done {
+            Ok(())
+        }
+        fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> Done {
+            value.serialize(self)
+        }
+        fn serialize_newtype_variant<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            value: &T,
+        ) -> Done {
+            value.serialize(self)
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self, Error> {
+            Ok(self)
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self, Error> {
+            Ok(self)
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self, Error> {
+            Ok(self)
+        }
+        fn serialize_tuple_variant(self, _: &'static str, _: u32, _: &'static str, _: usize) -> Result<Self, Error> {
+            Ok(self)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self, Error> {
+            Ok(self)
+        }
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Error> {
+            Ok(self)
+        }
+        fn serialize_struct_variant(self, _: &'static str, _: u32, _: &'static str, _: usize) -> Result<Self, Error> {
+            Ok(self)
+        }
+    }
+
+    impl ser::SerializeSeq for &mut Collector<'_> {
+        type Ok = ();
+        type Error = Error;
+        fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Done {
+            value.serialize(&mut **self)
+        }
+        fn end(self) -> Done {
+            Ok(())
+        }
+    }
+
+    impl ser::SerializeTuple for &mut Collector<'_> {
+        type Ok = ();
+        type Error = Error;
+        fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Done {
+            value.serialize(&mut **self)
+        }
+        fn end(self) -> Done {
+            Ok(())
+        }
+    }
+
+    impl ser::SerializeTupleStruct for &mut Collector<'_> {
+        type Ok = ();
+        type Error = Error;
+        fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Done {
+            value.serialize(&mut **self)
+        }
+        fn end(self) -> Done {
+            Ok(())
+        }
+    }
+
+    impl ser::SerializeTupleVariant for &mut Collector<'_> {
+        type Ok = ();
+        type Error = Error;
+        fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Done {
+            value.serialize(&mut **self)
+        }
+        fn end(self) -> Done {
+            Ok(())
+        }
+    }
+
+    impl ser::SerializeMap for &mut Collector<'_> {
+        type Ok = ();
+        type Error = Error;
+        fn serialize_key<T: ?Sized + Serialize>(&mut self, _: &T) -> Done {
+            Ok(())
+        }
+        fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Done {
+            value.serialize(&mut **self)
+        }
+        fn end(self) -> Done {
+            Ok(())
+        }
+    }
+
+    impl ser::SerializeStruct for &mut Collector<'_> {
+        type Ok = ();
+        type Error = Error;
+        fn serialize_field<T: ?Sized + Serialize>(&mut self, _: &'static str, value: &T) -> Done {
+            value.serialize(&mut **self)
+        }
+        fn end(self) -> Done {
+            Ok(())
+        }
+    }
+
+    impl ser::SerializeStructVariant for &mut Collector<'_> {
+        type Ok = ();
+        type Error = Error;
+        fn serialize_field<T: ?Sized + Serialize>(&mut self, _: &'static str, value: &T) -> Done {
+            value.serialize(&mut **self)
+        }
+        fn end(self) -> Done {
+            Ok(())
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
+
+    /// The characters the pass checks are those of the JSON the templates read: every string
+    /// value, not keys, not HTML.
+    #[test]
+    fn missing_chars_are_those_of_the_string_values_of_the_json() {
+        fn from_json(value: &serde_json::Value, seen: &mut BTreeSet<char>) {
+            match value {
+                serde_json::Value::String(s) if !s.starts_with('<') => seen.extend(s.chars()),
+                serde_json::Value::Array(items) => items.iter().for_each(|v| from_json(v, seen)),
+                serde_json::Value::Object(map) => map.values().for_each(|v| from_json(v, seen)),
+                _ => {}
+            }
+        }
+        #[derive(Serialize)]
+        enum Kind {
+            Unit,
+            Wrapped(String),
+        }
+        #[derive(Serialize)]
+        struct Sample {
+            名字: String,
+            html: String,
+            n: Vec<u8>,
+            map: BTreeMap<String, Option<String>>,
+            kinds: Vec<Kind>,
+            c: char,
+        }
+        // Characters the bundled font lacks (CJK Extension B), in every kind of place.
+        let sample = Sample {
+            名字: "甲𠀀乙".into(),
+            html: "<p>𠀁</p>".into(),
+            n: vec![1, 2],
+            map: [("𠀂".to_owned(), Some("值𠀃 x".to_owned())), ("空".to_owned(), None)]
+                .into_iter()
+                .collect(),
+            kinds: vec![Kind::Unit, Kind::Wrapped("𠀄".into())],
+            c: '𠀅',
+        };
+        let coverage = Coverage::of(&bundled_fonts());
+        let mut expected = BTreeSet::new();
+        from_json(&serde_json::to_value(&sample).unwrap(), &mut expected);
+        expected.retain(|&c| !coverage.covers(c) && !c.is_whitespace());
+        assert_eq!(printed_chars::missing(&sample, &coverage), expected);
+        assert_eq!(expected, ['𠀀', '𠀃', '𠀄', '𠀅'].into_iter().collect());
+    }
+
+    #[test]
+    fn the_coverage_set_agrees_with_the_fonts() {
+        let fonts = bundled_fonts();
+        let coverage = Coverage::of(&fonts);
+        for c in ['a', '口', '腔', '𠀾', '\u{10FFFF}', '€', '①', '㎡'] {
+            assert_eq!(coverage.covers(c), covers(&fonts, c), "{c}");
+        }
+        assert!(coverage.covers('口') && !coverage.covers('𠀾'));
+        let drawn = fonts[0].info().coverage.iter().count();
+        let set = (0..=char::MAX as u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| coverage.covers(c))
+            .count();
+        assert!(set >= drawn && drawn > 7000, "{set} {drawn}");
+    }
 
     #[test]
     fn dates_from_source_date_epoch() {
