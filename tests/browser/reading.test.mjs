@@ -153,3 +153,76 @@ test('every table header lines up with its column, with and without JavaScript, 
   assert.deepEqual(problems, []);
 });
 
+// ---------------------------------------------------------------------------------------
+// 10. Stages and sections collapse; each opens on its own; without JavaScript all is there.
+
+test('collapsed, the dental guide is a small fraction of its length at 375 px, and every stage opens on its own', async () => {
+  const { page, ctx, errors } = await open(env, guide, { width: 375, height: 800 });
+  const height = () => page.evaluate(() => document.documentElement.scrollHeight);
+  const collapsed = await height();
+  if (shots) { await page.screenshot({ path: path.join(shots, 'guide-collapsed-375.png'), fullPage: true }); }
+  const stages = page.locator('.stage .collapse-button');
+  const n = await stages.count();
+  assert.equal(n, 5);
+  for (let i = 0; i < n; i++) {
+    const button = stages.nth(i);
+    const name = await button.evaluate((b) => b.textContent);
+    assert.match(name, new RegExp(`第 ${i + 1} 阶段`), 'the stage number is in the button name');
+    assert.equal(await button.getAttribute('aria-expanded'), 'false');
+    await button.click();
+    assert.equal(await button.getAttribute('aria-expanded'), 'true');
+    const open = await page.evaluate(() => [...document.querySelectorAll('.stage')].map((s) => s.querySelector('.steps').checkVisibility()));
+    assert.deepEqual(open, open.map((_, j) => j === i), `only stage ${i + 1} is open`);
+    await button.click();
+    assert.equal(await button.getAttribute('aria-expanded'), 'false');
+  }
+  // Show all, then axe on the open page.
+  await page.locator('.show-all-button').first().click();
+  const expanded = await height();
+  console.log(`dental guide at 375 px: ${collapsed} px collapsed, ${expanded} px expanded (${(collapsed / expanded * 100).toFixed(1)} %)`);
+  assert.ok(collapsed < expanded * 0.2, `collapsed ${collapsed} px is not a small fraction of ${expanded} px`);
+  assert.equal(await page.locator('.collapsible-body[hidden]').count(), 0, 'show all opens everything');
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((x) => x.target.join(' ')).slice(0, 3).join(', ')}`), []);
+  if (shots) { await page.screenshot({ path: path.join(shots, 'guide-expanded-375.png'), fullPage: true }); }
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('without JavaScript every stage and section is open and the page is as long as fully expanded', async () => {
+  const withJs = await open(env, guide, { width: 375, height: 800 });
+  await withJs.page.locator('.show-all-button').first().click();
+  const expanded = await withJs.page.evaluate(() => document.documentElement.scrollHeight);
+  await withJs.ctx.close();
+  const { page, ctx } = await open(env, guide, { width: 375, height: 800, js: false });
+  const hidden = await page.evaluate(() => [...document.querySelectorAll('main .step, main table, main .prose, main .plan')].filter((e) => !e.checkVisibility()).length);
+  assert.equal(hidden, 0);
+  const plain = await page.evaluate(() => document.documentElement.scrollHeight);
+  // The open page with JavaScript adds only buttons and checkboxes.
+  assert.equal(await page.locator('main [hidden]:not(#my-checklist)').count(), 0, 'nothing but the checklist box (which needs JavaScript) is hidden');
+  // Open with JavaScript, the page only adds buttons and checkboxes to this.
+  assert.ok(plain > expanded * 0.9 && plain <= expanded, `${plain} px without JS, ${expanded} px expanded`);
+  await ctx.close();
+});
+
+test('a link to a step inside a collapsed stage opens that stage', async () => {
+  const { page, ctx } = await open(env, guide + '#step-expert-review');
+  assert.ok(await page.locator('#step-expert-review').isVisible());
+  assert.equal(await page.locator('#stage-review-and-licence .collapse-button').getAttribute('aria-expanded'), 'true');
+  assert.equal(await page.locator('#stage-site-selection .collapse-button').getAttribute('aria-expanded'), 'false');
+  await page.evaluate(() => { window.location.hash = 'materials'; });
+  await page.waitForFunction(() => document.querySelector('#materials .collapse-button').getAttribute('aria-expanded') === 'true');
+  assert.ok(await page.locator('table.materials').isVisible());
+  await ctx.close();
+});
+
+test('screenshots of the guide, the bundle and a sample form at 375 and 1280 px', { skip: !shots }, async () => {
+  for (const [name, url] of [['guide', guide], ['bundle', bundle], ['sample', 'materials/setup-application/index.html']]) {
+    for (const width of [375, 1280]) {
+      const { page, ctx } = await open(env, url, { width });
+      await page.screenshot({ path: path.join(shots, `read-${name}-${width}.png`), fullPage: true });
+      await ctx.close();
+    }
+  }
+});
