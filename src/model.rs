@@ -220,6 +220,17 @@ pub struct MaterialUseView {
     pub sample_count: usize,
     /// The procedure that issues this document, if any.
     pub produced_by: Option<GuideLink>,
+    /// The step at which it is handed in, when the guide says so.
+    pub step: Option<StepLink>,
+}
+
+/// A step of the same guide, as a material's place of submission.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StepLink {
+    pub id: String,
+    /// "2.2": stage and step number.
+    pub number: String,
+    pub title: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -154,6 +154,29 @@ test('every table header lines up with its column, with and without JavaScript, 
 });
 
 // ---------------------------------------------------------------------------------------
+// 6. Every guide and bundle page links its handout and its 简版, and the files exist.
+
+test('every guide and bundle page links its PDF handout and its one-page 简版', async () => {
+  const pages = allPages().filter((u) => u.startsWith('guides/') && u !== 'guides/index.html' || u.startsWith('bundles/'));
+  assert.ok(pages.length >= 2);
+  for (const url of pages) {
+    const { page, ctx } = await open(env, url);
+    const links = await page.locator('main a[href$=".pdf"]').evaluateAll((as) => as.map((a) => ({ href: a.href, text: a.textContent })));
+    const handout = links.find((l) => l.text.includes('PDF') && !l.text.includes('简版'));
+    const short = links.find((l) => l.text.includes('简版'));
+    assert.ok(handout, `${url} links its handout: ${JSON.stringify(links)}`);
+    assert.ok(short, `${url} links its 简版: ${JSON.stringify(links)}`);
+    for (const l of [handout, short]) {
+      const res = await page.request.get(l.href);
+      assert.equal(res.status(), 200, l.href);
+      assert.equal((await res.body()).subarray(0, 5).toString(), '%PDF-', l.href);
+    }
+    assert.notEqual(handout.href, short.href);
+    await ctx.close();
+  }
+});
+
+// ---------------------------------------------------------------------------------------
 // 10. Stages and sections collapse; each opens on its own; without JavaScript all is there.
 
 test('collapsed, the dental guide is a small fraction of its length at 375 px, and every stage opens on its own', async () => {

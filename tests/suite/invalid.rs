@@ -113,6 +113,7 @@ cases! {
     cycle_in_outputs_and_inputs => "produce-cycle",
     svg_sample_with_script => "svg-script",
     missing_value_without_u => "missing-value",
+    material_at_an_unknown_step => "material-unknown-step",
 }
 
 #[test]
