@@ -262,6 +262,8 @@ pub struct MaterialUseView {
     pub one_of_label: Option<&'static str>,
     /// The other members of its either-or group.
     pub alternatives: Vec<AlternativeRef>,
+    /// The step at which it is handed in, when the guide says so.
+    pub step: Option<StepLink>,
 }
 
 /// Another material of the same either-or group, by its number in the guide's list.
@@ -270,6 +272,15 @@ pub struct AlternativeRef {
     pub number: usize,
     pub id: String,
     pub name: String,
+}
+
+/// A step of the same guide, as a material's place of submission.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StepLink {
+    pub id: String,
+    /// "2.2": stage and step number.
+    pub number: String,
+    pub title: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -337,6 +337,8 @@ fn resolve_guide(
     // Materials.
     let mut seen_materials = BTreeSet::new();
     let mut materials = Vec::new();
+    // (index in `materials`, the step it names), resolved once the steps are.
+    let mut material_steps = Vec::new();
     for use_ in &g.materials {
         let id = use_.material.get_ref().as_str();
         let Some((_, material)) = library.get(id) else {
@@ -392,7 +394,11 @@ fn resolve_guide(
             one_of: use_.one_of.as_ref().map(|g| g.get_ref().to_string()),
             one_of_label: None,
             alternatives: Vec::new(),
+            step: None,
         });
+        if let Some(step) = &use_.step {
+            material_steps.push((materials.len() - 1, step));
+        }
     }
     either_or_groups(file, &g.materials, &mut materials, diagnostics);
 
@@ -491,6 +497,28 @@ fn resolve_guide(
             },
             steps,
         });
+    }
+    for (index, step) in material_steps {
+        let id = step.get_ref().as_str();
+        let found = stages.iter().flat_map(|s| &s.steps).find(|t| t.id == id);
+        match found {
+            Some(t) => {
+                materials[index].step = Some(StepLink {
+                    id: t.id.clone(),
+                    number: t.number.clone(),
+                    title: t.title.clone(),
+                });
+            }
+            None => {
+                let d = Diagnostic::error(file, Some(step.span()), format!("no step `{id}` in this guide"))
+                    .with_label("unknown step");
+                let steps = stages.iter().flat_map(|s| &s.steps).map(|t| t.id.as_str());
+                diagnostics.push(match nearest(id, steps) {
+                    Some(best) => d.with_hint(format!("did you mean `{best}`?")),
+                    None => d.with_hint("`step` names the `id` of one of this guide's [[stages.steps]]"),
+                });
+            }
+        }
     }
     if stages.is_empty() {
         diagnostics.push(

@@ -455,6 +455,10 @@ pub struct MaterialUse {
     pub note: Option<Spanned<String>>,
     #[serde(default)]
     pub reused: bool,
+    /// The step of this guide at which the material is handed in (a step `id`), when the
+    /// guide covers several procedures; the one-page short version groups materials by it.
+    #[schemars(with = "Option<Slug>")]
+    pub step: Option<Spanned<Slug>>,
 }
 
 fn yes() -> bool {

@@ -1,5 +1,11 @@
 // "My checklist": tick materials and steps on a guide or bundle page; ticks stay in this
 // browser (localStorage) and never leave it.
+//
+// Progress follows the guide's stage logic, read from the page's data attributes:
+// a step carries data-stage (its stage number), data-logic ("and": every step is needed,
+// "or": one of them is) and data-optional ("true": never needed). A stage is done when all
+// its needed "and" steps, or one of its needed "or" steps, are ticked; optional steps never
+// hold a stage back.
 (function () {
   'use strict';
   var box = document.getElementById('my-checklist');
@@ -10,29 +16,62 @@
   var stored = {};
   try { stored = JSON.parse(window.localStorage.getItem(key) || '{}') || {}; } catch (e) { stored = {}; }
   function save() { try { window.localStorage.setItem(key, JSON.stringify(stored)); } catch (e) { /* private mode */ } }
+  function ticked(el) { return !!stored[el.getAttribute('data-check')]; }
+
+  // Stages in page order, each with its steps, logic and the heading that shows its state.
+  var stages = [];
+  var byNumber = {};
+  items.filter(function (el) { return el.getAttribute('data-kind') === 'step'; }).forEach(function (el) {
+    var n = el.getAttribute('data-stage');
+    if (!byNumber[n]) {
+      var container = el.closest('.stage') || el;
+      byNumber[n] = { number: n, logic: 'and', steps: [], heading: container.querySelector('h3') };
+      stages.push(byNumber[n]);
+    }
+    if (el.getAttribute('data-logic') === 'or') { byNumber[n].logic = 'or'; }
+    byNumber[n].steps.push(el);
+  });
+  function stageState(stage) {
+    var needed = stage.steps.filter(function (el) { return el.getAttribute('data-optional') !== 'true'; });
+    var done = needed.filter(ticked).length;
+    var complete = needed.length === 0 || (stage.logic === 'or' ? done > 0 : done === needed.length);
+    return { complete: complete, done: done, needed: needed.length };
+  }
+  // One status line per stage (when the page has stages of several steps), shown on screen
+  // and in print.
+  stages.forEach(function (stage) {
+    if (!stage.heading || stage.steps.length < 2) { return; }
+    var status = document.createElement('span');
+    status.className = 'stage-status';
+    // Inside the stage's collapse button when there is one, so its name carries the state.
+    var host = stage.heading.querySelector('.collapse-button') || stage.heading;
+    host.insertBefore(status, host.querySelector('.collapse-icon'));
+    stage.status = status;
+  });
 
   var progress = document.getElementById('checklist-progress');
   function update() {
     var materials = items.filter(function (el) { return el.getAttribute('data-kind') === 'material'; });
-    var done = materials.filter(function (el) { return stored[el.getAttribute('data-check')]; }).length;
-    var stages = {};
-    items.filter(function (el) { return el.getAttribute('data-kind') === 'step'; }).forEach(function (el) {
-      var s = el.getAttribute('data-stage');
-      stages[s] = stages[s] || { total: 0, done: 0, optional: 0 };
-      stages[s].total += 1;
-      if (stored[el.getAttribute('data-check')]) { stages[s].done += 1; }
+    var done = materials.filter(ticked).length;
+    var current = null;
+    stages.forEach(function (stage) {
+      var state = stageState(stage);
+      if (!state.complete && current === null) { current = stage.number; }
+      if (stage.status) {
+        stage.status.textContent = state.complete ? '已完成'
+          : stage.logic === 'or' ? '未完成（任选其一）' : '已完成 ' + state.done + '/' + state.needed + ' 步';
+        stage.status.classList.toggle('stage-status-done', state.complete);
+      }
     });
-    var names = Object.keys(stages).sort(function (a, b) { return a - b; });
-    var current = names.filter(function (s) { return stages[s].done < stages[s].total; })[0];
     var parts = [];
-    if (names.length) {
-      parts.push(current ? '进行到第 ' + current + ' 阶段，共 ' + names.length + ' 阶段' : '全部 ' + names.length + ' 个阶段已完成');
+    if (stages.length) {
+      parts.push(current !== null ? '进行到第 ' + current + ' 阶段，共 ' + stages.length + ' 阶段' : '全部 ' + stages.length + ' 个阶段已完成');
     }
     if (materials.length) { parts.push('已备齐 ' + done + '/' + materials.length + ' 份材料'); }
     progress.textContent = parts.join('；');
   }
 
-  items.forEach(function (el) {
+  function checkbox(el) {
     var id = el.getAttribute('data-check');
     var input = document.createElement('input');
     input.type = 'checkbox';
@@ -47,7 +86,34 @@
       update();
     });
     el.classList.toggle('ticked', input.checked);
-    el.insertBefore(input, el.firstChild);
+    return input;
+  }
+
+  // Table rows get their box in a cell of a new first column, with its own header cell, so
+  // every other header stays over its column.
+  var tables = [];
+  items.forEach(function (el) {
+    var input = checkbox(el);
+    if (el.tagName === 'TR') {
+      var cell = document.createElement('td');
+      cell.className = 'tick-cell';
+      cell.appendChild(input);
+      el.insertBefore(cell, el.firstChild);
+      var table = el.closest('table');
+      if (tables.indexOf(table) < 0) { tables.push(table); }
+    } else {
+      el.insertBefore(input, el.firstChild);
+    }
+  });
+  tables.forEach(function (table) {
+    Array.prototype.slice.call(table.rows).forEach(function (row) {
+      if (row.querySelector(':scope > .tick-cell')) { return; }
+      var head = row.parentNode.tagName === 'THEAD';
+      var cell = document.createElement(head ? 'th' : 'td');
+      cell.className = 'tick-cell';
+      if (head) { cell.scope = 'col'; cell.textContent = '备齐'; }
+      row.insertBefore(cell, row.firstChild);
+    });
   });
 
   document.getElementById('checklist-reset').addEventListener('click', function () {

@@ -26,6 +26,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("site.js", include_str!("../../templates/site.js")),
     ("search.js", include_str!("../../templates/search.js")),
     ("checklist.js", include_str!("../../templates/checklist.js")),
+    ("collapse.js", include_str!("../../templates/collapse.js")),
     ("404.html", include_str!("../../templates/404.html")),
     ("style.css", include_str!("../../templates/style.css")),
     ("favicon.svg", include_str!("../../templates/favicon.svg")),

@@ -27,6 +27,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("short.typ", include_str!("../../templates/short.typ")),
     ("common.typ", include_str!("../../templates/common.typ")),
     ("bundle.typ", include_str!("../../templates/bundle.typ")),
+    ("bundle-short.typ", include_str!("../../templates/bundle-short.typ")),
 ];
 
 fn file_id(path: &str) -> FileId {
@@ -371,7 +372,7 @@ pub fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfO
     Ok(out)
 }
 
-/// The PDF of one bundle.
+/// The PDFs of one bundle: its checklist and its one-page short version.
 pub fn bundle_pdf(
     site: &Site,
     bundle: &Bundle,
@@ -407,9 +408,12 @@ pub fn bundle_pdf(
         .max()
         .unwrap_or("1970-01-01");
     let date = document_date(updated, options.source_date_epoch);
-    let pdf = compile(engine, "/bundle.typ", files, &format!("bundle-{}", bundle.id), date).map_err(fail)?;
     let mut out = Output::default();
-    out.insert(format!("bundles/{}/{}.pdf", bundle.id, bundle.id), pdf);
+    for (template, suffix) in [("/bundle.typ", ""), ("/bundle-short.typ", "-short")] {
+        let ident = format!("bundle-{}{suffix}", bundle.id);
+        let pdf = compile(engine, template, files.clone(), &ident, date).map_err(fail)?;
+        out.insert(format!("bundles/{}/{}{suffix}.pdf", bundle.id, bundle.id), pdf);
+    }
     Ok(out)
 }
 

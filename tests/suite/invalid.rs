@@ -134,6 +134,7 @@ cases! {
     either_or_group_of_one => "one-of-alone",
     clocks_and_a_single_statutory_limit => "clocks-and-days",
     covers_an_unknown_guide => "covers-unknown",
+    material_at_an_unknown_step => "material-unknown-step",
 }
 
 #[test]

@@ -109,8 +109,159 @@ fn short_versions_fit_on_one_page() {
         let pdf = bundled_output().join(format!("guides/{0}/{0}-short.pdf", guide.id));
         assert_eq!(page_count(&pdf), 1, "{}", pdf.display());
         let text = text_of(&pdf);
-        for heading in ["带什么", "去哪里", "多久", "多少钱"] {
+        for heading in ["带什么", "关键数字", "怎么办", "去哪里"] {
             assert!(text.contains(heading), "{heading} missing from {}", pdf.display());
+        }
+    }
+}
+
+/// The page size and the box around every word of a one-page PDF, in points.
+fn word_boxes(pdf: &Path) -> ((f64, f64), Vec<[f64; 4]>) {
+    let run = tool("pdftotext", &["-bbox", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let attr = |tag: &str, name: &str| -> f64 {
+        let at = tag
+            .find(&format!("{name}=\""))
+            .unwrap_or_else(|| panic!("{name} in {tag}"))
+            + name.len()
+            + 2;
+        tag[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let page = run.stdout.split("<page ").nth(1).expect("a page");
+    let size = (attr(page, "width"), attr(page, "height"));
+    let words = run
+        .stdout
+        .split("<word ")
+        .skip(1)
+        .map(|w| [attr(w, "xMin"), attr(w, "yMin"), attr(w, "xMax"), attr(w, "yMax")])
+        .collect();
+    (size, words)
+}
+
+/// Every short version (简版) uses the whole A4 page: text from the top to the bottom, and in
+/// both halves of the width.
+#[test]
+fn short_versions_use_the_whole_page() {
+    let site = permitroom::check(&repo_root()).unwrap().site.unwrap();
+    let mut pdfs: Vec<PathBuf> = site
+        .guides
+        .iter()
+        .map(|g| bundled_output().join(format!("guides/{0}/{0}-short.pdf", g.id)))
+        .collect();
+    pdfs.extend(
+        site.bundles
+            .iter()
+            .map(|b| bundled_output().join(format!("bundles/{0}/{0}-short.pdf", b.id))),
+    );
+    for pdf in pdfs {
+        assert_eq!(page_count(&pdf), 1, "{}", pdf.display());
+        let ((w, h), words) = word_boxes(&pdf);
+        let top = words.iter().map(|b| b[1]).fold(f64::MAX, f64::min);
+        let bottom = words.iter().map(|b| b[3]).fold(0.0, f64::max);
+        assert!(
+            top < 0.05 * h && bottom > 0.95 * h,
+            "text spans {top:.0}–{bottom:.0} of {h:.0} pt: {}",
+            pdf.display()
+        );
+        // The right half carries text below the title block, not only the QR code.
+        let right = words.iter().filter(|b| b[0] > 0.55 * w && b[1] > 0.3 * h).count();
+        assert!(
+            right >= 10,
+            "{right} words in the lower right half of {}",
+            pdf.display()
+        );
+    }
+}
+
+/// The dental all-in-one guide's 简版 lists its 13 materials under the two procedures they go
+/// to (setup approval, then practice registration), and shows the key numbers with their tags.
+#[test]
+fn the_dental_short_version_groups_materials_by_procedure_and_tags_key_numbers() {
+    let guide = guides().into_iter().find(|g| g.id == "dental-outpatient").unwrap();
+    let text = text_of(&bundled_output().join("guides/dental-outpatient/dental-outpatient-short.pdf"));
+    let name = |id: &str| compact(&guide.materials.iter().find(|m| m.id == id).unwrap().name);
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing from the 简版: {text}"))
+    };
+    let setup = at("步骤2.2申请设置审批");
+    let registration = at("步骤5.1提交执业登记申请");
+    let end = at("怎么办");
+    assert!(setup < registration && registration < end);
+    for id in [
+        "setup-application",
+        "feasibility-study",
+        "site-selection-report",
+        "building-floor-plan",
+        "legal-rep-id",
+    ] {
+        let p = at(&name(id));
+        assert!(setup < p && p < registration, "{id} is handed in at the setup approval");
+    }
+    for id in [
+        "practice-registration-form",
+        "setup-approval",
+        "premises-proof",
+        "capital-verification",
+        "institution-rules",
+        "head-credentials",
+        "drug-list",
+        "staff-roster",
+    ] {
+        // Names may also occur in step titles: the first occurrence after the group title.
+        let p = registration + text[registration..].find(&name(id)).unwrap();
+        assert!(
+            registration < p && p < end,
+            "{id} is handed in at the practice registration"
+        );
+    }
+    assert!(text.contains("（5项）") && text.contains("（8项）"), "group sizes");
+    // Key numbers, each followed by its confidence tag.
+    for (fact, tag) in [
+        ("牙科治疗椅不少于4台。", "二手来源"),
+        ("建筑面积每台牙椅不少于30平方米", "二手来源"),
+        ("每间诊室的使用面积每台牙椅不少于6平方米", "二手来源"),
+        ("法定办结时限", "已核实原文"),
+    ] {
+        let p = at(fact);
+        let rest = &text[p..];
+        let next_tag = ["已核实原文", "二手来源", "地方规定"]
+            .iter()
+            .filter_map(|t| rest.find(t).map(|q| (q, *t)))
+            .min()
+            .map(|(_, t)| t);
+        assert_eq!(next_tag, Some(tag), "{fact}");
+    }
+    assert!(text.contains("收费待本地确认"));
+}
+
+#[test]
+fn every_guide_and_bundle_page_links_its_handout_and_short_version() {
+    let site = permitroom::check(&repo_root()).unwrap().site.unwrap();
+    let mut pages: Vec<(String, String, String)> = site
+        .guides
+        .iter()
+        .map(|g| {
+            (
+                format!("guides/{}/", g.id),
+                format!("{}-handout.pdf", g.id),
+                format!("{}-short.pdf", g.id),
+            )
+        })
+        .collect();
+    pages.extend(site.bundles.iter().map(|b| {
+        (
+            format!("bundles/{}/", b.id),
+            format!("{}.pdf", b.id),
+            format!("{}-short.pdf", b.id),
+        )
+    }));
+    for (dir, handout, short) in pages {
+        let html = std::fs::read_to_string(bundled_output().join(&dir).join("index.html")).unwrap();
+        for pdf in [&handout, &short] {
+            assert!(html.contains(&format!("href=\"{pdf}\"")), "{dir} links {pdf}");
+            let bytes = std::fs::read(bundled_output().join(&dir).join(pdf)).unwrap();
+            assert!(bytes.starts_with(b"%PDF-"), "{dir}{pdf}");
         }
     }
 }
