@@ -54,6 +54,40 @@ pub struct Prose {
     pub doc: Vec<Block>,
 }
 
+impl Prose {
+    /// The plain text of every heading, in order (nested in lists and quotes too).
+    pub fn headings(&self) -> Vec<String> {
+        fn inline_text(xs: &[Inline], out: &mut String) {
+            for x in xs {
+                match x {
+                    Inline::Text { v } | Inline::Code { v } => out.push_str(v),
+                    Inline::Strong { c } | Inline::Emph { c } | Inline::Strike { c } | Inline::Link { c, .. } => {
+                        inline_text(c, out)
+                    }
+                    Inline::Break => out.push(' '),
+                }
+            }
+        }
+        fn walk(blocks: &[Block], out: &mut Vec<String>) {
+            for b in blocks {
+                match b {
+                    Block::Heading { c, .. } => {
+                        let mut text = String::new();
+                        inline_text(c, &mut text);
+                        out.push(text);
+                    }
+                    Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
+                    Block::Quote { c } => walk(c, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.doc, &mut out);
+        out
+    }
+}
+
 enum Frame {
     Blocks(Vec<Block>),
     Inlines(Vec<Inline>),

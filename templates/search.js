@@ -1,14 +1,18 @@
-// permitroom search: substring search over a character-bigram index (see src/render/search.rs).
-// Results are built from DOM nodes and text only; nothing from the index or the query is ever
-// parsed as HTML.
+// permitroom search: substring search over a character-bigram index and a single-character
+// index (see src/render/search.rs). Every match is counted; results rank title hits, then
+// heading hits, then text hits (each: procedures and bundles, materials, steps, questions;
+// an earlier match first), and are shown a page at a time. Results are built from DOM
+// nodes and text only; nothing from the index or the query is ever parsed as HTML.
 (function () {
   'use strict';
   var root = document.documentElement.getAttribute('data-root') || '';
   var input = document.getElementById('search-q');
   var list = document.getElementById('search-results');
   var status = document.getElementById('search-status');
+  var more = document.getElementById('search-more');
   if (!input || !list || !status) { return; }
-
+  var PAGE = 20;
+  
   function fnv1a(text) {
     var bytes = new TextEncoder().encode(text);
     var hash = 0x811c9dc5;
@@ -21,17 +25,16 @@
   function normalise(text) {
     return Array.from(text.toLowerCase()).map(function (c) { return /[\p{L}\p{N}]/u.test(c) ? c : ' '; });
   }
+  function distinct(xs) { var seen = {}; return xs.filter(function (x) { if (seen[x]) { return false; } seen[x] = true; return true; }); }
   function bigrams(text) {
-    var cs = normalise(text), seen = {}, out = [];
+    var cs = normalise(text), out = [];
     for (var i = 0; i + 1 < cs.length; i++) {
-      if (cs[i] !== ' ' && cs[i + 1] !== ' ') {
-        var g = cs[i] + cs[i + 1];
-        if (!seen[g]) { seen[g] = true; out.push(g); }
-      }
+      if (cs[i] !== ' ' && cs[i + 1] !== ' ') { out.push(cs[i] + cs[i + 1]); }
     }
-    return out;
+    return distinct(out);
   }
-  var LIMIT = 30;
+  function unigrams(text) { return distinct(normalise(text).filter(function (c) { return c !== ' '; })); }
+
   var cache = {};
   function load(path) {
     if (!cache[path]) {
@@ -42,89 +45,162 @@
     }
     return cache[path];
   }
+  // The chunk files holding `ids`, as one map id -> entry.
+  function byId(dir, size, ids) {
+    var chunks = distinct(ids.map(function (id) { return Math.floor(id / size); }));
+    return Promise.all(chunks.map(function (c) { return load('search/' + dir + '/' + c + '.json'); })).then(function (files) {
+      var map = {};
+      chunks.forEach(function (c, i) { files[i].forEach(function (entry, j) { map[c * size + j] = entry; }); });
+      return map;
+    });
+  }
 
+  // Every document containing `query`, ranked, or null when the query has nothing to look up.
+  // A gram's postings are three lists: title hits and heading hits as `id, place` pairs,
+  // then text hits as ids. Ids run by kind (meta.kind_starts), so a kind is known from an id.
   function search(query) {
+    var needle = query.toLowerCase();
     var grams = bigrams(query);
+    var useChars = grams.length === 0;
+    var keys = useChars ? unigrams(query) : grams;
+    if (!keys.length) { return Promise.resolve(null); }
+    // A query that is exactly one bigram or one character: its postings are the answer.
+    var exact = keys.length === 1 && needle === keys[0];
     return load('search/meta.json').then(function (meta) {
-      return Promise.all(grams.map(function (g) { return load('search/shards/' + (fnv1a(g) % meta.shards) + '.json'); }))
-        .then(function (shards) {
-          var candidates = null;
-          grams.forEach(function (g, i) {
-            var ids = shards[i][g] || [];
-            candidates = candidates === null ? ids.slice() : candidates.filter(function (x) { return ids.indexOf(x) >= 0; });
+      var kindOf = function (id) { var k = 0; while (k + 1 < meta.kind_starts.length && meta.kind_starts[k + 1] <= id) { k += 1; } return k; };
+      var dir = useChars ? 'chars' : 'shards';
+      var shards = useChars ? meta.char_shards : meta.shards;
+      return Promise.all(keys.map(function (k) {
+        return load('search/' + dir + '/' + (fnv1a(k) % shards) + '.json').then(function (s) { return s[k] || [[], [], []]; });
+      })).then(function (lists) {
+        var found = [];
+        function rank() {
+          found.sort(function (a, b) {
+            return a.tier - b.tier || (a.tier < 2 ? kindOf(a.id) - kindOf(b.id) || a.at - b.at : 0) || a.id - b.id;
           });
-          candidates = candidates || [];
-          // Fetch document chunks in order, a few at a time, until enough hits are verified:
-          // a common query never downloads the whole site.
-          var chunkIds = [];
-          candidates.forEach(function (id) { var c = Math.floor(id / meta.chunk); if (chunkIds.indexOf(c) < 0) { chunkIds.push(c); } });
-          var needle = query.toLowerCase(), results = [], next = 0;
-          function more() {
-            if (results.length >= LIMIT || next >= chunkIds.length) { return Promise.resolve(results); }
-            var batch = chunkIds.slice(next, next + 4);
-            next += batch.length;
-            return Promise.all(batch.map(function (c) { return load('search/docs/' + c + '.json'); })).then(function (chunks) {
-              candidates.forEach(function (id) {
-                var at = batch.indexOf(Math.floor(id / meta.chunk));
-                if (at < 0) { return; }
-                var doc = chunks[at][id % meta.chunk];
-                var hay = doc.title + ' ' + doc.text;
-                var pos = hay.toLowerCase().indexOf(needle);
-                if (pos >= 0) { results.push({ doc: doc, hay: hay, at: pos, inTitle: pos < doc.title.length }); }
-              });
-              return more();
+          return { found: found, meta: meta };
+        }
+        var pairs = function (l) { var ids = []; for (var i = 0; i < l.length; i += 2) { ids.push(l[i]); } return ids; };
+        if (exact) {
+          var t = lists[0];
+          [0, 1].forEach(function (tier) {
+            for (var i = 0; i < t[tier].length; i += 2) { found.push({ id: t[tier][i], tier: tier, at: t[tier][i + 1] }); }
+          });
+          t[2].forEach(function (id) { found.push({ id: id, tier: 2, at: 0 }); });
+          return rank();
+        }
+        // Candidates hold every gram; their heads, then their text, tell where the query is.
+        var all = lists.map(function (l) { return pairs(l[0]).concat(pairs(l[1]), l[2]); });
+        var ids = all.reduce(function (acc, l) { var set = new Set(l); return acc.filter(function (x) { return set.has(x); }); });
+        return byId('heads', meta.head_chunk, ids).then(function (heads) {
+          var unsure = [];
+          ids.forEach(function (id) {
+            var h = heads[id];
+            var at = h.title.toLowerCase().indexOf(needle);
+            if (at >= 0) { found.push({ id: id, head: h, tier: 0, at: at }); return; }
+            for (var i = 0; i < h.headings.length; i++) {
+              at = h.headings[i].toLowerCase().indexOf(needle);
+              if (at >= 0) { found.push({ id: id, head: h, tier: 1, at: at }); return; }
+            }
+            unsure.push(id);
+          });
+          return byId('docs', meta.text_chunk, unsure).then(function (texts) {
+            unsure.forEach(function (id) {
+              if (texts[id].toLowerCase().indexOf(needle) >= 0) { found.push({ id: id, head: heads[id], tier: 2, at: 0 }); }
             });
-          }
-          return more().then(function (found) {
-            found.sort(function (a, b) { return (b.inTitle ? 1 : 0) - (a.inTitle ? 1 : 0); });
-            return { results: found.slice(0, LIMIT), more: found.length >= LIMIT && next < chunkIds.length };
+            return rank();
           });
         });
+      });
     });
   }
 
-  function snippet(hay, at, length) {
-    var start = Math.max(0, at - 24), end = Math.min(hay.length, at + length + 48);
+  // `text` with the first `needle` in it marked, cut to about `width` characters around it.
+  function marked(el, text, needle, width) {
+    var at = text.toLowerCase().indexOf(needle);
+    if (at < 0) {
+      el.appendChild(document.createTextNode(text.slice(0, width) + (text.length > width ? '…' : '')));
+      return;
+    }
+    var start = width ? Math.max(0, at - 24) : 0;
+    var end = width ? Math.min(text.length, at + needle.length + width - 24) : text.length;
+    el.appendChild(document.createTextNode((start > 0 ? '…' : '') + text.slice(start, at)));
+    var mark = document.createElement('mark');
+    mark.textContent = text.slice(at, at + needle.length);
+    el.appendChild(mark);
+    el.appendChild(document.createTextNode(text.slice(at + needle.length, end) + (end < text.length ? '…' : '')));
+  }
+
+  function item(r, text, needle) {
+    var li = document.createElement('li');
+    var h = document.createElement('h2');
+    h.className = 'result-title';
+    var a = document.createElement('a');
+    a.href = root + r.head.url;
+    if (r.tier === 0) { marked(a, r.head.title, needle, 0); } else { a.textContent = r.head.title; }
+    h.appendChild(a);
+    li.appendChild(h);
+    var kind = document.createElement('span');
+    kind.className = 'result-kind';
+    kind.textContent = r.head.kind + (r.head.parent ? ' · ' + r.head.parent : '');
+    li.appendChild(kind);
     var p = document.createElement('p');
     p.className = 'snippet';
-    p.appendChild(document.createTextNode((start > 0 ? '…' : '') + hay.slice(start, at)));
-    var mark = document.createElement('mark');
-    mark.textContent = hay.slice(at, at + length);
-    p.appendChild(mark);
-    p.appendChild(document.createTextNode(hay.slice(at + length, end) + (end < hay.length ? '…' : '')));
-    return p;
+    var heading = r.head.headings.find(function (x) { return x.toLowerCase().indexOf(needle) >= 0; });
+    if (r.tier === 1 && heading !== undefined && text.toLowerCase().indexOf(needle) < 0) {
+      marked(p, heading, needle, 0);
+    } else {
+      marked(p, text, needle, 96);
+    }
+    li.appendChild(p);
+    return li;
   }
 
-  function show(query, found) {
-    var results = found.results;
-    list.replaceChildren();
-    results.forEach(function (r) {
-      var li = document.createElement('li');
-      var a = document.createElement('a');
-      a.href = root + r.doc.url;
-      a.textContent = r.doc.title;
-      var kind = document.createElement('span');
-      kind.className = 'result-kind';
-      kind.textContent = r.doc.kind + (r.doc.parent ? ' · ' + r.doc.parent : '');
-      var h = document.createElement('h2');
-      h.className = 'result-title';
-      h.appendChild(a);
-      li.appendChild(h);
-      li.appendChild(kind);
-      li.appendChild(snippet(r.hay, r.at, query.length));
-      list.appendChild(li);
+  function run(query) {
+    var needle = query.toLowerCase();
+    status.textContent = '正在搜索…';
+    search(query).then(function (result) {
+      if (!result) { status.textContent = '请输入要查找的文字或数字。'; return; }
+      var found = result.found, shown = 0;
+      function say() {
+        status.textContent = found.length
+          ? '找到 ' + found.length + ' 条与“' + query + '”相关的结果' + (shown < found.length ? '，显示前 ' + shown + ' 条' : '')
+          : '没有找到与“' + query + '”相关的结果，请换个说法试试。';
+        if (more) {
+          more.hidden = shown >= found.length;
+          more.textContent = '再显示 ' + Math.min(PAGE, found.length - shown) + ' 条（还有 ' + (found.length - shown) + ' 条）';
+        }
+      }
+      function page() {
+        var next = found.slice(shown, shown + PAGE);
+        var ids = next.map(function (r) { return r.id; });
+        return Promise.all([
+          byId('docs', result.meta.text_chunk, ids),
+          byId('heads', result.meta.head_chunk, ids.filter(function (id, i) { return !next[i].head; })),
+        ]).then(function (files) {
+          next.forEach(function (r) {
+            r.head = r.head || files[1][r.id];
+            list.appendChild(item(r, files[0][r.id], needle));
+          });
+          shown += next.length;
+          say();
+        });
+      }
+      list.replaceChildren();
+      if (more) {
+        more.onclick = function () {
+          var first = shown;
+          page().then(function () { var a = list.children[first] && list.children[first].querySelector('a'); if (a) { a.focus(); } });
+        };
+      }
+      return page();
+    }).catch(function () {
+      status.textContent = '搜索索引加载失败，请浏览全部事项。';
     });
-    status.textContent = results.length
-      ? '找到 ' + results.length + (found.more ? '+' : '') + ' 条与“' + query + '”相关的结果' + (found.more ? '（显示前 ' + LIMIT + ' 条，请输入更具体的词）' : '')
-      : '没有找到与“' + query + '”相关的结果，请换个说法试试。';
   }
 
   var query = (new URLSearchParams(window.location.search).get('q') || '').trim();
   input.value = query;
   if (!query) { status.textContent = '请输入要查找的事项、材料或步骤。'; return; }
-  if (bigrams(query).length === 0) { status.textContent = '请至少输入两个字。'; return; }
-  status.textContent = '正在搜索…';
-  search(query).then(function (results) { show(query, results); }, function () {
-    status.textContent = '搜索索引加载失败，请浏览全部事项。';
-  });
+  run(query);
 })();

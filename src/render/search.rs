@@ -1,14 +1,27 @@
 //! The search index, built at build time for a static site. Chinese readers expect any
 //! substring to match ("消毒" finds "器械清洗消毒室"), which word segmentation does not give,
 //! so the index maps every character **bigram** of a document's text to the documents that
-//! contain it.
+//! contain it, and every single character too (a one-character query, 牙, is a real query).
 //!
 //! Design for size: a reader downloads only what one query needs.
 //! - `search/meta.json`: shard and chunk counts (tiny).
-//! - `search/shards/<n>.json`: postings of the bigrams whose hash falls in shard n. A query
-//!   of k distinct bigrams fetches at most k shards.
-//! - `search/docs/<n>.json`: documents (title, URL, kind, text) in chunks of `CHUNK` ids; only
-//!   the chunks holding candidates are fetched, to verify the substring and cut the snippet.
+//! - `search/shards/<n>.json`: postings of the bigrams whose hash falls in shard n, each as
+//!   three lists: documents with it in the title, in a heading (both as `id, place` pairs),
+//!   only in the text. A query of k distinct bigrams fetches at most k shards.
+//! - `search/chars/<n>.json`: postings of single characters, sharded and split the same
+//!   way; only a query without any bigram (one character, or characters apart) reads them.
+//! - `search/heads/<n>.json`: per document its title, URL, kind, parent and headings, in
+//!   chunks of `HEAD_CHUNK` ids.
+//! - `search/docs/<n>.json`: the documents' text, in chunks of `TEXT_CHUNK` ids, fetched to
+//!   verify a longer query in the text and to cut the snippets of the results shown.
+//!
+//! A query of one bigram (two letters, 口腔) or one character (牙) is answered exactly by its
+//! postings, count and rank included, so beyond one shard it downloads only the heads and
+//! text of the page of results shown; a longer query's
+//! candidates are verified in their heads and text. Results rank title hits first, then
+//! heading hits, then text hits; within each, procedures and bundles, then materials, steps
+//! and questions ([`KINDS`], which is also the order of ids), an earlier match first, then
+//! index order.
 //!
 //! Shards are sized to about `POSTINGS_PER_SHARD` postings, so one shard stays near the same
 //! size however many guides the site has; the number of shards grows instead.
@@ -20,8 +33,10 @@ use serde::Serialize;
 use super::Output;
 use crate::model::Site;
 
-/// Documents per chunk file.
-pub const CHUNK: usize = 64;
+/// Documents per heads chunk (titles and headings are short).
+pub const HEAD_CHUNK: usize = 256;
+/// Documents per text chunk.
+pub const TEXT_CHUNK: usize = 32;
 /// Target postings per shard (about 4 bytes each in JSON).
 pub const POSTINGS_PER_SHARD: usize = 12_000;
 
@@ -35,13 +50,21 @@ pub struct SearchDoc {
     pub kind: &'static str,
     /// The guide or bundle it belongs to (empty for guides and bundles themselves).
     pub parent: String,
+    /// Headings inside the document (a guide's stages, a step's subheadings), which rank
+    /// between title hits and text hits.
+    pub headings: Vec<String>,
+    #[serde(skip)]
     pub text: String,
 }
 
 #[derive(Serialize)]
 struct Meta {
+    /// The first id of each kind of [`KINDS`].
+    kind_starts: Vec<usize>,
     shards: usize,
-    chunk: usize,
+    char_shards: usize,
+    head_chunk: usize,
+    text_chunk: usize,
     docs: usize,
 }
 
@@ -64,7 +87,16 @@ pub fn bigrams(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// FNV-1a over the bigram's UTF-8 bytes: the same function runs in `search.js`.
+/// The distinct letters, digits and CJK characters of a text.
+pub fn unigrams(text: &str) -> BTreeSet<String> {
+    normalise(text)
+        .into_iter()
+        .filter(|c| *c != ' ')
+        .map(String::from)
+        .collect()
+}
+
+/// FNV-1a over the gram's UTF-8 bytes: the same function runs in `search.js`.
 pub fn shard_of(bigram: &str, shards: usize) -> usize {
     let mut hash: u32 = 0x811c_9dc5;
     for byte in bigram.bytes() {
@@ -74,28 +106,44 @@ pub fn shard_of(bigram: &str, shards: usize) -> usize {
     (hash as usize) % shards
 }
 
-/// Every searchable document of the site, in a fixed order.
+/// The kinds of documents, in the order the index holds them (and results rank them).
+pub const KINDS: [&str; 5] = ["事项", "一件事", "材料", "步骤", "常见问题"];
+
+/// Every searchable document of the site, in a fixed order: by kind (as [`KINDS`]), then
+/// in site order. Because ids follow kind, results of the same rank sort by id alone.
 pub fn documents(site: &Site) -> Vec<SearchDoc> {
+    let mut docs = unsorted_documents(site);
+    docs.sort_by_key(|d| KINDS.iter().position(|k| *k == d.kind).unwrap_or(KINDS.len()));
+    docs
+}
+
+fn unsorted_documents(site: &Site) -> Vec<SearchDoc> {
     let mut docs = Vec::new();
     for guide in &site.guides {
         let base = format!("guides/{}/index.html", guide.id);
         let mut text = vec![guide.summary.clone(), guide.department.clone(), guide.kind.clone()];
         text.extend(guide.code.clone());
         text.extend(guide.overview.as_ref().map(|o| o.text.clone()));
+        let mut headings: Vec<String> = guide.stages.iter().map(|s| s.title.clone()).collect();
+        headings.extend(guide.overview.iter().flat_map(|o| o.headings()));
         docs.push(SearchDoc {
             title: guide.title.clone(),
             url: base.clone(),
             kind: "事项",
             parent: String::new(),
+            headings,
             text: text.join(" "),
         });
         for stage in &guide.stages {
             for step in &stage.steps {
+                let mut headings = step.body.headings();
+                headings.extend(step.video.iter().map(|v| v.title.clone()));
                 docs.push(SearchDoc {
                     title: format!("{} · {}", stage.title, step.title),
                     url: format!("{base}#step-{}", step.id),
                     kind: "步骤",
                     parent: guide.title.clone(),
+                    headings,
                     text: step.body.text.clone(),
                 });
             }
@@ -106,6 +154,7 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
                 url: format!("{base}#faq-{}", i + 1),
                 kind: "常见问题",
                 parent: guide.title.clone(),
+                headings: faq.answer.headings(),
                 text: faq.answer.text.clone(),
             });
         }
@@ -115,11 +164,14 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
         text.extend(material.description.as_ref().map(|d| d.text.clone()));
         text.extend(material.requirements.iter().cloned());
         text.extend(material.common_mistakes.iter().cloned());
+        let mut headings: Vec<String> = material.samples.iter().map(|s| s.title.clone()).collect();
+        headings.extend(material.description.iter().flat_map(|d| d.headings()));
         docs.push(SearchDoc {
             title: material.name.clone(),
             url: format!("materials/{}/index.html", material.id),
             kind: "材料",
             parent: String::new(),
+            headings,
             text: text.join(" "),
         });
     }
@@ -129,44 +181,92 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
             url: format!("bundles/{}/index.html", bundle.id),
             kind: "一件事",
             parent: String::new(),
+            headings: bundle.steps.iter().map(|s| s.title.clone()).collect(),
             text: bundle.summary.clone(),
         });
     }
     docs
 }
 
-/// The index files for `docs`.
-pub fn index_files(docs: &[SearchDoc]) -> Output {
-    // bigram -> ids of the documents (title and text) containing it
-    let mut postings: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+/// The documents holding each gram, in three lists: those with it in the title, those with
+/// it in a heading (not the title), those with it only in the text. The first two hold pairs
+/// `id, place`: where the gram first occurs in the lower-cased title or heading, in UTF-16
+/// units as JavaScript counts, so a one-gram query ranks without downloading any title.
+type Postings = BTreeMap<String, [Vec<usize>; 3]>;
+
+/// Where `gram` first occurs in `text` (lower-cased), in UTF-16 units.
+fn place(text: &str, gram: &str) -> Option<usize> {
+    let lower = text.to_lowercase();
+    let at = lower.find(gram)?;
+    Some(lower[..at].encode_utf16().count())
+}
+
+/// Postings of `grams` over `docs`, split into shards of about `POSTINGS_PER_SHARD`.
+fn sharded(docs: &[SearchDoc], grams: impl Fn(&str) -> BTreeSet<String>) -> Vec<Postings> {
+    let mut postings = Postings::new();
     for (id, doc) in docs.iter().enumerate() {
-        for bigram in bigrams(&format!("{} {}", doc.title, doc.text)) {
-            postings.entry(bigram).or_default().push(id);
+        let title = grams(&doc.title);
+        let headings: Vec<BTreeSet<String>> = doc.headings.iter().map(|h| grams(h)).collect();
+        let text = grams(&doc.text);
+        let all: BTreeSet<&String> = title.iter().chain(headings.iter().flatten()).chain(&text).collect();
+        for gram in all {
+            let lists = postings.entry(gram.clone()).or_default();
+            if title.contains(gram) {
+                lists[0].extend([id, place(&doc.title, gram).unwrap_or(0)]);
+            } else if let Some(h) = headings.iter().position(|h| h.contains(gram)) {
+                lists[1].extend([id, place(&doc.headings[h], gram).unwrap_or(0)]);
+            } else {
+                lists[2].push(id);
+            }
         }
     }
-    let total: usize = postings.values().map(Vec::len).sum();
+    let total: usize = postings.values().flatten().map(Vec::len).sum();
     let shards = total.div_ceil(POSTINGS_PER_SHARD).max(1).next_power_of_two();
-    let mut shard_maps: Vec<BTreeMap<&str, &Vec<usize>>> = vec![BTreeMap::new(); shards];
-    for (bigram, ids) in &postings {
-        shard_maps[shard_of(bigram, shards)].insert(bigram, ids);
+    let mut maps = vec![BTreeMap::new(); shards];
+    for (gram, ids) in postings {
+        maps[shard_of(&gram, shards)].insert(gram, ids);
     }
+    maps
+}
+
+/// The index files for `docs`.
+pub fn index_files(docs: &[SearchDoc]) -> Output {
+    let bigram_shards = sharded(docs, bigrams);
+    let char_shards = sharded(docs, unigrams);
     let mut out = Output::default();
+    // Documents come sorted by kind: kind k starts after all documents of earlier kinds.
+    let rank = |d: &SearchDoc| KINDS.iter().position(|k| *k == d.kind).unwrap_or(KINDS.len());
+    let kind_starts = (0..KINDS.len())
+        .map(|k| docs.iter().filter(|d| rank(d) < k).count())
+        .collect();
     let meta = Meta {
-        shards,
-        chunk: CHUNK,
+        kind_starts,
+        shards: bigram_shards.len(),
+        char_shards: char_shards.len(),
+        head_chunk: HEAD_CHUNK,
+        text_chunk: TEXT_CHUNK,
         docs: docs.len(),
     };
     out.insert("search/meta.json", serde_json::to_vec(&meta).unwrap_or_default());
-    for (n, map) in shard_maps.iter().enumerate() {
+    for (dir, maps) in [("shards", &bigram_shards), ("chars", &char_shards)] {
+        for (n, map) in maps.iter().enumerate() {
+            out.insert(
+                format!("search/{dir}/{n}.json"),
+                serde_json::to_vec(map).unwrap_or_default(),
+            );
+        }
+    }
+    for (n, chunk) in docs.chunks(HEAD_CHUNK).enumerate() {
         out.insert(
-            format!("search/shards/{n}.json"),
-            serde_json::to_vec(map).unwrap_or_default(),
+            format!("search/heads/{n}.json"),
+            serde_json::to_vec(chunk).unwrap_or_default(),
         );
     }
-    for (n, chunk) in docs.chunks(CHUNK).enumerate() {
+    for (n, chunk) in docs.chunks(TEXT_CHUNK).enumerate() {
+        let texts: Vec<&str> = chunk.iter().map(|d| d.text.as_str()).collect();
         out.insert(
             format!("search/docs/{n}.json"),
-            serde_json::to_vec(chunk).unwrap_or_default(),
+            serde_json::to_vec(&texts).unwrap_or_default(),
         );
     }
     out
@@ -182,6 +282,7 @@ mod tests {
             url: "x.html".into(),
             kind: "事项",
             parent: String::new(),
+            headings: Vec::new(),
             text: text.into(),
         }
     }
@@ -206,8 +307,44 @@ mod tests {
         for (query, expected) in [("消毒", 0), ("段简", 0), ("诊疗", 1)] {
             let shard: serde_json::Value =
                 serde_json::from_slice(&out.files[&format!("search/shards/{}.json", shard_of(query, shards))]).unwrap();
-            assert_eq!(shard[query][0].as_u64(), Some(expected), "{query}");
+            // Title hits are `id, place` pairs; text hits ids.
+            let lists = shard[query].as_array().unwrap();
+            let id = lists[0].get(0).or(lists[2].get(0)).and_then(|v| v.as_u64());
+            assert_eq!(id, Some(expected), "{query}");
         }
+    }
+
+    #[test]
+    fn single_characters_have_their_own_postings_and_texts_are_apart_from_heads() {
+        let mut docs = vec![doc("候诊区", "与诊疗区分隔"), doc("牙椅", "每台牙椅；X 光")];
+        docs[1].kind = "材料";
+        docs[1].headings = vec!["牙科手机".into()];
+        let out = index_files(&docs);
+        let meta: serde_json::Value = serde_json::from_slice(&out.files["search/meta.json"]).unwrap();
+        let shards = meta["char_shards"].as_u64().unwrap() as usize;
+        let chars = |c: &str| -> serde_json::Value {
+            let shard: serde_json::Value =
+                serde_json::from_slice(&out.files[&format!("search/chars/{}.json", shard_of(c, shards))]).unwrap();
+            shard[c].clone()
+        };
+        // [title hits as id, place; heading hits as id, place; text hits].
+        assert_eq!(chars("牙"), serde_json::json!([[1, 0], [], []]));
+        assert_eq!(chars("椅"), serde_json::json!([[1, 1], [], []]));
+        assert_eq!(
+            chars("区"),
+            serde_json::json!([[0, 2], [], []]),
+            "a title hit is listed once"
+        );
+        // A character standing alone ("X") is indexed although it starts no bigram.
+        assert_eq!(chars("x"), serde_json::json!([[], [], [1]]));
+        assert_eq!(chars("科"), serde_json::json!([[], [1, 1], []]), "headings are indexed");
+        // No bundle: the materials start where the bundles would.
+        assert_eq!(meta["kind_starts"], serde_json::json!([0, 1, 1, 2, 2]));
+        let heads: serde_json::Value = serde_json::from_slice(&out.files["search/heads/0.json"]).unwrap();
+        assert_eq!(heads[1]["headings"][0], "牙科手机");
+        assert!(heads[1].get("text").is_none(), "heads carry no text");
+        let texts: serde_json::Value = serde_json::from_slice(&out.files["search/docs/0.json"]).unwrap();
+        assert_eq!(texts, serde_json::json!(["与诊疗区分隔", "每台牙椅；X 光"]));
     }
 
     #[test]

@@ -154,6 +154,87 @@ test('every table header lines up with its column, with and without JavaScript, 
 });
 
 // ---------------------------------------------------------------------------------------
+// 8. Search: honest counts, all results reachable, title > heading > body, single characters.
+
+/// The built search documents, read straight from the output (not through the index).
+function documents() {
+  const meta = JSON.parse(fs.readFileSync(path.join(site, 'search/meta.json'), 'utf8'));
+  const read = (dir, size) => {
+    const all = [];
+    for (let n = 0; n * size < meta.docs; n++) { all.push(...JSON.parse(fs.readFileSync(path.join(site, `search/${dir}/${n}.json`), 'utf8'))); }
+    return all;
+  };
+  const heads = read('heads', meta.head_chunk);
+  const texts = read('docs', meta.text_chunk);
+  assert.equal(heads.length, meta.docs);
+  assert.equal(texts.length, meta.docs);
+  return heads.map((h, i) => ({ ...h, text: texts[i] }));
+}
+
+/// Where `query` occurs in a document: [0 title | 1 a heading | 2 the text, position in
+/// that title or heading], or null.
+function hit(doc, query) {
+  const q = query.toLowerCase();
+  const inTitle = doc.title.toLowerCase().indexOf(q);
+  if (inTitle >= 0) { return [0, inTitle]; }
+  for (const h of doc.headings) { const at = h.toLowerCase().indexOf(q); if (at >= 0) { return [1, at]; } }
+  if (doc.text.toLowerCase().includes(q)) { return [2, 0]; }
+  return null;
+}
+
+async function allResults(page) {
+  for (;;) {
+    const more = page.locator('#search-more');
+    if (!(await more.isVisible())) { break; }
+    await more.click();
+  }
+  return page.locator('#search-results .result-title a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+}
+
+for (const query of ['口腔', '牙', '材料', '消毒', '菌室要', 'WS 506', 'X 线', '许可', 'ws']) {
+  test(`search for “${query}” counts every match and lists them all, title hits first`, async () => {
+    const docs = documents();
+    // Title hits, then heading hits, then text hits; within each procedures and bundles,
+    // materials, steps, questions; an earlier match first; then index order.
+    const kinds = ['事项', '一件事', '材料', '步骤', '常见问题'];
+    const expected = docs.map((d, i) => ({ d, i, h: hit(d, query) })).filter((x) => x.h)
+      .sort((a, b) => a.h[0] - b.h[0] || kinds.indexOf(a.d.kind) - kinds.indexOf(b.d.kind) || a.h[1] - b.h[1] || a.i - b.i)
+      .map((x) => x.d.url);
+    assert.ok(docs.every((d) => kinds.includes(d.kind)));
+    assert.ok(expected.length > 0, `${query} occurs somewhere`);
+    const { page, ctx, errors, responses } = await open(env, 'search.html?q=' + encodeURIComponent(query));
+    await page.waitForSelector('#search-results li');
+    const status = await page.locator('#search-status').textContent();
+    assert.match(status, new RegExp(`找到 ${expected.length} 条`), status);
+    assert.doesNotMatch(status, /\+/);
+    const fetched = async () => { let n = 0; for (const r of responses.filter((r) => r.url().includes('/search/'))) { n += (await r.body()).length; } return n; };
+    const firstPage = await fetched();
+    const urls = await allResults(page);
+    assert.deepEqual(urls.map((u) => u.replace(/^\.?\//, '')), expected);
+    assert.match(await page.locator('#search-status').textContent(), new RegExp(`找到 ${expected.length} 条`));
+    console.log(`search “${query}”: ${expected.length} results; ${firstPage} bytes of index fetched for the first page, ${await fetched()} after showing all`);
+    assert.deepEqual(errors, []);
+    if (shots && query === '口腔') { await page.screenshot({ path: path.join(shots, 'search-all-1280.png'), fullPage: true }); }
+    await ctx.close();
+  });
+}
+
+test('for 口腔 a title that starts with it ranks first, not the first document in the index', async () => {
+  const { page, ctx } = await open(env, 'search.html?q=' + encodeURIComponent('口腔'));
+  await page.waitForSelector('#search-results li');
+  const first = await page.locator('#search-results .result-title').first().textContent();
+  assert.ok(first.startsWith('口腔'), `first result “${first}” is a title that starts with 口腔`);
+  await ctx.close();
+});
+
+test('a single character is searched, not refused', async () => {
+  const { page, ctx } = await open(env, 'search.html?q=' + encodeURIComponent('牙'));
+  await page.waitForSelector('#search-results li');
+  assert.doesNotMatch(await page.locator('#search-status').textContent(), /至少/);
+  await ctx.close();
+});
+
+// ---------------------------------------------------------------------------------------
 // 6. Every guide and bundle page links its handout and its 简版, and the files exist.
 
 test('every guide and bundle page links its PDF handout and its one-page 简版', async () => {
