@@ -1,7 +1,7 @@
 //! The search index, built at build time for a static site. Chinese readers expect any
 //! substring to match ("消毒" finds "器械清洗消毒室"), which word segmentation does not give,
 //! so the index maps every character **bigram** of a document's text to the documents that
-//! contain it, and every single character too (a one-character query, 牙, is a real query).
+//! contain it, and every single character too (a one-character query, 药, is a real query).
 //!
 //! Design for size: a reader downloads only what one query needs.
 //! - `search/meta.json`: shard and chunk counts (tiny).
@@ -15,7 +15,7 @@
 //! - `search/docs/<n>.json`: the documents' text, in chunks of `TEXT_CHUNK` ids, fetched to
 //!   verify a longer query in the text and to cut the snippets of the results shown.
 //!
-//! A query of one bigram (two letters, 口腔) or one character (牙) is answered exactly by its
+//! A query of one bigram (two letters, 食品) or one character (药) is answered exactly by its
 //! postings, count and rank included, so beyond one shard it downloads only the heads and
 //! text of the page of results shown; a longer query's
 //! candidates are verified in their heads and text. Results rank title hits first, then
@@ -316,9 +316,9 @@ mod tests {
 
     #[test]
     fn single_characters_have_their_own_postings_and_texts_are_apart_from_heads() {
-        let mut docs = vec![doc("候诊区", "与诊疗区分隔"), doc("牙椅", "每台牙椅；X 光")];
+        let mut docs = vec![doc("候诊区", "与诊疗区分隔"), doc("灶台", "每个灶台；X 光")];
         docs[1].kind = "材料";
-        docs[1].headings = vec!["牙科手机".into()];
+        docs[1].headings = vec!["厨具清洁".into()];
         let out = index_files(&docs);
         let meta: serde_json::Value = serde_json::from_slice(&out.files["search/meta.json"]).unwrap();
         let shards = meta["char_shards"].as_u64().unwrap() as usize;
@@ -328,8 +328,8 @@ mod tests {
             shard[c].clone()
         };
         // [title hits as id, place; heading hits as id, place; text hits].
-        assert_eq!(chars("牙"), serde_json::json!([[1, 0], [], []]));
-        assert_eq!(chars("椅"), serde_json::json!([[1, 1], [], []]));
+        assert_eq!(chars("灶"), serde_json::json!([[1, 0], [], []]));
+        assert_eq!(chars("台"), serde_json::json!([[1, 1], [], []]));
         assert_eq!(
             chars("区"),
             serde_json::json!([[0, 2], [], []]),
@@ -337,14 +337,14 @@ mod tests {
         );
         // A character standing alone ("X") is indexed although it starts no bigram.
         assert_eq!(chars("x"), serde_json::json!([[], [], [1]]));
-        assert_eq!(chars("科"), serde_json::json!([[], [1, 1], []]), "headings are indexed");
+        assert_eq!(chars("具"), serde_json::json!([[], [1, 1], []]), "headings are indexed");
         // No bundle: the materials start where the bundles would.
         assert_eq!(meta["kind_starts"], serde_json::json!([0, 1, 1, 2, 2]));
         let heads: serde_json::Value = serde_json::from_slice(&out.files["search/heads/0.json"]).unwrap();
-        assert_eq!(heads[1]["headings"][0], "牙科手机");
+        assert_eq!(heads[1]["headings"][0], "厨具清洁");
         assert!(heads[1].get("text").is_none(), "heads carry no text");
         let texts: serde_json::Value = serde_json::from_slice(&out.files["search/docs/0.json"]).unwrap();
-        assert_eq!(texts, serde_json::json!(["与诊疗区分隔", "每台牙椅；X 光"]));
+        assert_eq!(texts, serde_json::json!(["与诊疗区分隔", "每个灶台；X 光"]));
     }
 
     #[test]
