@@ -134,6 +134,14 @@ pub fn resolve_samples(
                 continue;
             }
         };
+        // On a drawn form, a marker goes beside the value its callout points at, not over it.
+        let layout = sample
+            .form
+            .as_ref()
+            .and_then(|f| tree.resolve(file, f.get_ref()).ok())
+            .and_then(|path| parsed.forms.get(&path))
+            .map(|form| samples::form_svg(form).layout);
+        let mut placed = Vec::new();
         let mut callouts = Vec::new();
         for (j, callout) in sample.callouts.iter().enumerate() {
             let [x, y] = *callout.at.get_ref();
@@ -154,6 +162,8 @@ pub fn resolve_samples(
                 );
                 continue;
             }
+            let [x, y] = layout.as_ref().map_or([x, y], |l| l.marker_beside([x, y], &placed));
+            placed.push([x, y]);
             callouts.push(Callout {
                 number: j + 1,
                 text: callout.text.clone(),

@@ -32,14 +32,19 @@ fn n(v: f64) -> String {
     }
 }
 
-/// A line of text that shrinks to fit `width` (down to `min` size).
-fn fitted_text(s: &mut String, x: f64, y: f64, text: &str, size: f64, width: f64, attrs: &str) {
+/// How filled-in values are drawn: blue, and marked as values (callout markers keep off them).
+const VALUE_ATTRS: &str = r##" class="value" fill="#0b3d91""##;
+
+/// A line of text that shrinks to fit `width` (down to `min` size). Returns where it ends
+/// (for start-anchored text).
+fn fitted_text(s: &mut String, x: f64, y: f64, text: &str, size: f64, width: f64, attrs: &str) -> f64 {
     let needed = text_width(text, size);
     let size = if needed > width {
         (size * width / needed).max(2.2)
     } else {
         size
     };
+    let end = x + text_width(text, size);
     let _ = writeln!(
         s,
         r#"<text x="{}" y="{}" font-size="{}"{attrs}>{}</text>"#,
@@ -48,12 +53,86 @@ fn fitted_text(s: &mut String, x: f64, y: f64, text: &str, size: f64, width: f64
         n(size),
         escape(text)
     );
+    end
 }
 
 /// The drawn form and how far down its content reached (mm).
 pub struct DrawnForm {
     pub svg: String,
     pub content_bottom: f64,
+    /// Where its parts are, for placing callout markers.
+    pub layout: FormLayout,
+}
+
+/// Radius of a callout marker on the page (mm): the web overlay draws 1.8 % of the page
+/// width, the PDF 2.6 mm; placement uses the larger.
+pub const MARKER_R: f64 = PAGE_W * 0.018;
+/// Free space kept between a marker and text (mm).
+const MARKER_GAP: f64 = 1.0;
+
+/// One part of a drawn form a callout can point at: a field (label and value cells), a
+/// table cell, a section heading or a signature box; with where its text ends.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Slot {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+    /// Where the text that must stay readable ends (mm from the left).
+    text_end: f64,
+    signature: bool,
+}
+
+/// The parts of a drawn form, in drawing order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FormLayout {
+    slots: Vec<Slot>,
+}
+
+impl FormLayout {
+    /// Where to draw the marker of a callout its author put at `at`: beside the value of the
+    /// field (or the text of the cell, heading or signature box) that `at` points into, never
+    /// over it. Right after the text when the cell has room, otherwise in the page margin on
+    /// the same row; apart from the markers already `placed`. A point outside every part
+    /// stays where it is.
+    pub fn marker_beside(&self, at: [f64; 2], placed: &[[f64; 2]]) -> [f64; 2] {
+        let [x, y] = at;
+        let Some(slot) = self
+            .slots
+            .iter()
+            .find(|s| (s.x0..=s.x1).contains(&x) && (s.y0..=s.y1).contains(&y))
+        else {
+            return at;
+        };
+        let r = MARKER_R;
+        let free = |p: [f64; 2]| placed.iter().all(|q| (p[0] - q[0]).hypot(p[1] - q[1]) >= 2.0 * r + 0.5);
+        if slot.signature {
+            // The top right corner, clear of the label (top left) and the seal (centre).
+            let p = [slot.x1 - r - 1.5, slot.y0 + r + 1.5];
+            if free(p) {
+                return p;
+            }
+        }
+        let cy = (slot.y0 + slot.y1) / 2.0;
+        // After the text, inside the cell.
+        let mut cx = slot.text_end + MARKER_GAP + r;
+        while cx + r <= slot.x1 - 0.5 && !slot.signature {
+            if free([cx, cy]) {
+                return [cx, cy];
+            }
+            cx += 2.0 * r + 0.5;
+        }
+        // In the margin beside the row: the right one for a part that reaches the right edge
+        // (it is next to the end of the text), otherwise the left one.
+        let left = [LEFT / 2.0, cy];
+        let right = [(RIGHT + PAGE_W) / 2.0, cy];
+        let (near, far) = if slot.x1 >= RIGHT - 0.01 {
+            (right, left)
+        } else {
+            (left, right)
+        };
+        if free(near) || !free(far) { near } else { far }
+    }
 }
 
 /// Draws a form on an A4 page, following the layout documented in
@@ -81,6 +160,7 @@ pub fn form_svg(form: &FormToml) -> DrawnForm {
             escape(sub)
         );
     }
+    let mut layout = FormLayout::default();
     let mut y = TOP;
     let cell = |s: &mut String, x: f64, y: f64, w: f64, fill: &str| {
         let _ = writeln!(
@@ -99,7 +179,7 @@ pub fn form_svg(form: &FormToml) -> DrawnForm {
             n(y),
             n(RIGHT - LEFT)
         );
-        fitted_text(
+        let end = fitted_text(
             &mut s,
             LEFT + 2.0,
             y + 5.6,
@@ -108,6 +188,14 @@ pub fn form_svg(form: &FormToml) -> DrawnForm {
             RIGHT - LEFT - 4.0,
             r##" font-weight="bold" fill="#111""##,
         );
+        layout.slots.push(Slot {
+            x0: LEFT,
+            y0: y,
+            x1: RIGHT,
+            y1: y + HEADING,
+            text_end: end,
+            signature: false,
+        });
         y += HEADING;
         // Label/value fields: a wide field takes a row, two others share one.
         let mut i = 0;
@@ -134,15 +222,23 @@ pub fn form_svg(form: &FormToml) -> DrawnForm {
                     label_w - 3.0,
                     r##" fill="#333""##,
                 );
-                fitted_text(
+                let end = fitted_text(
                     &mut s,
                     x0 + label_w + 1.5,
                     y + 6.0,
                     &field.value,
                     3.4,
                     x1 - x0 - label_w - 3.0,
-                    r##" fill="#0b3d91""##,
+                    VALUE_ATTRS,
                 );
+                layout.slots.push(Slot {
+                    x0: *x0,
+                    y0: y,
+                    x1: *x1,
+                    y1: y + ROW,
+                    text_end: end,
+                    signature: false,
+                });
             }
             i += if pair { 2 } else { 1 };
             y += ROW;
@@ -154,7 +250,7 @@ pub fn form_svg(form: &FormToml) -> DrawnForm {
             for (c, heading) in section.columns.iter().enumerate() {
                 let x = LEFT + w * c as f64;
                 cell(&mut s, x, y, w, "#f6f7f9");
-                fitted_text(
+                let end = fitted_text(
                     &mut s,
                     x + 1.2,
                     y + 6.0,
@@ -163,15 +259,32 @@ pub fn form_svg(form: &FormToml) -> DrawnForm {
                     w - 2.4,
                     r##" font-weight="bold" fill="#333""##,
                 );
+                layout.slots.push(Slot {
+                    x0: x,
+                    y0: y,
+                    x1: x + w,
+                    y1: y + ROW,
+                    text_end: end,
+                    signature: false,
+                });
             }
             y += ROW;
             for row in &section.rows {
                 for c in 0..section.columns.len() {
                     let x = LEFT + w * c as f64;
                     cell(&mut s, x, y, w, "#ffffff");
-                    if let Some(value) = row.get(c) {
-                        fitted_text(&mut s, x + 1.2, y + 6.0, value, 3.2, w - 2.4, r##" fill="#0b3d91""##);
-                    }
+                    let end = match row.get(c) {
+                        Some(value) => fitted_text(&mut s, x + 1.2, y + 6.0, value, 3.2, w - 2.4, VALUE_ATTRS),
+                        None => x,
+                    };
+                    layout.slots.push(Slot {
+                        x0: x,
+                        y0: y,
+                        x1: x + w,
+                        y1: y + ROW,
+                        text_end: end,
+                        signature: false,
+                    });
                 }
                 y += ROW;
             }
@@ -200,6 +313,14 @@ pub fn form_svg(form: &FormToml) -> DrawnForm {
                 w - 4.0,
                 r##" fill="#333""##,
             );
+            layout.slots.push(Slot {
+                x0: x,
+                y0: SIGN_TOP,
+                x1: x + w,
+                y1: SIGN_BOTTOM,
+                text_end: x + w,
+                signature: true,
+            });
             let cx = x + w / 2.0;
             let cy = (SIGN_TOP + SIGN_BOTTOM) / 2.0 + 2.5;
             match sign.kind {
@@ -225,7 +346,7 @@ pub fn form_svg(form: &FormToml) -> DrawnForm {
                         &sign.value,
                         2.6,
                         r * 1.7,
-                        r##" fill="#c8102e" text-anchor="middle" opacity="0.85""##,
+                        r##" class="value" fill="#c8102e" text-anchor="middle" opacity="0.85""##,
                     );
                 }
                 SignatureKind::Signature => {
@@ -236,7 +357,7 @@ pub fn form_svg(form: &FormToml) -> DrawnForm {
                         &sign.value,
                         6.0,
                         w - 6.0,
-                        r##" fill="#0b3d91" text-anchor="middle" font-style="italic""##,
+                        r##" class="value" fill="#0b3d91" text-anchor="middle" font-style="italic""##,
                     );
                     let _ = writeln!(
                         s,
@@ -255,7 +376,7 @@ pub fn form_svg(form: &FormToml) -> DrawnForm {
                         &sign.value,
                         3.6,
                         w - 6.0,
-                        r##" fill="#0b3d91" text-anchor="middle""##,
+                        r##" class="value" fill="#0b3d91" text-anchor="middle""##,
                     );
                 }
             }
@@ -273,7 +394,11 @@ pub fn form_svg(form: &FormToml) -> DrawnForm {
         );
     }
     s.push_str("</svg>\n");
-    DrawnForm { svg: s, content_bottom }
+    DrawnForm {
+        svg: s,
+        content_bottom,
+        layout,
+    }
 }
 
 /// An image format a sample may use.
@@ -718,6 +843,41 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert!(found[0].1.starts_with("the SVG is not well-formed XML"), "{found:?}");
         assert!(found[0].0 > 0 && found[0].0 < 12, "{found:?}");
+    }
+
+    #[test]
+    fn markers_sit_beside_the_values_they_point_at() {
+        let form: FormToml = toml::from_str(
+            r#"
+title = "申请书"
+[[sections]]
+heading = "一"
+[[sections.fields]]
+label = "名称"
+value = "短"
+wide = true
+[[sections.fields]]
+label = "地址"
+value = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四"
+wide = true
+"#,
+        )
+        .unwrap();
+        let layout = form_svg(&form).layout;
+        // Row 1 (y 48–57): the value "短" starts at 51.5 and is 3.4 mm wide.
+        let [x, y] = layout.marker_beside([52.0, 52.0], &[]);
+        assert!(x - MARKER_R >= 51.5 + 3.4, "beside the value, not on it: {x}");
+        assert_eq!(y, 52.5, "on the row's middle");
+        // Row 2 (y 57–66): the value fills its cell, so the marker goes to the right margin.
+        let [x, y] = layout.marker_beside([60.0, 60.0], &[]);
+        assert!(x - MARKER_R >= RIGHT && x + MARKER_R <= PAGE_W, "{x}");
+        assert_eq!(y, 61.5);
+        // A second callout at the same place keeps clear of the first.
+        let first = layout.marker_beside([60.0, 60.0], &[]);
+        let [x2, y2] = layout.marker_beside([60.0, 60.0], &[first]);
+        assert!((x2 - first[0]).hypot(y2 - first[1]) >= 2.0 * MARKER_R, "{x2},{y2}");
+        // Outside every part of the form, a marker stays where it was put.
+        assert_eq!(layout.marker_beside([100.0, 200.0], &[]), [100.0, 200.0]);
     }
 
     #[test]

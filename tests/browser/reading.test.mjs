@@ -258,6 +258,103 @@ test('every guide and bundle page links its PDF handout and its one-page 简版'
 });
 
 // ---------------------------------------------------------------------------------------
+// 9. Sample markers beside the values; the plan at phone width; print contrast.
+
+test('no callout marker covers the value of a drawn form', async () => {
+  let samples = 0;
+  const problems = [];
+  for (const url of allPages().filter((u) => u.startsWith('materials/'))) {
+    const { page, ctx } = await open(env, url);
+    const figures = await page.evaluate(() => [...document.querySelectorAll('.sample-page')].map((p) => ({
+      src: p.querySelector('img').getAttribute('src'),
+      markers: [...p.querySelectorAll('.sample-overlay circle')].map((c) => ({ x: +c.getAttribute('cx'), y: +c.getAttribute('cy'), r: +c.getAttribute('r') })),
+    })));
+    for (const fig of figures.filter((f) => f.src.endsWith('.svg'))) {
+      // The drawn form itself, opened as a document: the boxes of its value texts, in mm.
+      const svg = await ctx.newPage();
+      await svg.goto(new URL(fig.src, env.base + url).href);
+      const values = await svg.evaluate(() => [...document.querySelectorAll('text.value')].map((t) => {
+        const b = t.getBBox();
+        return { x: b.x, y: b.y, w: b.width, h: b.height, text: t.textContent };
+      }));
+      await svg.close();
+      if (!values.length) { continue; }
+      samples += 1;
+      for (const [i, m] of fig.markers.entries()) {
+        for (const v of values) {
+          if (m.x + m.r > v.x && m.x - m.r < v.x + v.w && m.y + m.r > v.y && m.y - m.r < v.y + v.h) {
+            problems.push(`${url} ${fig.src}: marker ${i + 1} covers “${v.text}”`);
+          }
+        }
+        for (const [j, o] of fig.markers.entries()) {
+          if (j > i && Math.hypot(m.x - o.x, m.y - o.y) < m.r + o.r) { problems.push(`${url}: markers ${i + 1} and ${j + 1} overlap`); }
+        }
+      }
+    }
+    await ctx.close();
+  }
+  assert.ok(samples >= 3, `${samples} drawn forms checked`);
+  assert.deepEqual(problems, []);
+});
+
+test('at 375 px the floor plan is shown full width, with a link to the full-size drawing', async () => {
+  const { page, ctx } = await open(env, guide, { width: 375 });
+  await expandAll(page);
+  const plans = await page.evaluate(() => [...document.querySelectorAll('.plan')].map((p) => ({
+    width: p.querySelector('figure img').getBoundingClientRect().width,
+    zoom: [...p.querySelectorAll('a')].filter((a) => a.getAttribute('href').endsWith('.svg') && a.textContent.includes('放大')).length,
+  })));
+  assert.ok(plans.length >= 2);
+  for (const p of plans) {
+    assert.ok(p.width >= 374, `plan image is ${p.width}px wide on a 375px screen`);
+    assert.ok(p.zoom >= 1, 'a visible link opens the drawing at full size');
+  }
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `page is ${overflow}px wider than the screen`);
+  if (shots) { await page.locator('.plan').first().screenshot({ path: path.join(shots, 'plan-375.png') }); }
+  await ctx.close();
+});
+
+/// Text whose colour is too close to what it is printed on: its own background when
+/// backgrounds are printed, white paper when they are not.
+async function lowContrastInPrint(page) {
+  return page.evaluate(() => {
+    const rgb = (s) => { const m = s.match(/[\d.]+/g).map(Number); return { r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1 }; };
+    const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+    const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+    const bg = (el) => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.a > 0.5) { return c; } } return { r: 255, g: 255, b: 255, a: 1 }; };
+    const white = { r: 255, g: 255, b: 255, a: 1 };
+    const out = [];
+    for (const el of document.querySelectorAll('main *, header *')) {
+      if (el.closest('svg') || !el.getClientRects().length) { continue; }
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!own) { continue; }
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden' || style.display === 'none') { continue; }
+      const fg = rgb(style.color);
+      const withBg = ratio(fg, bg(el));
+      const onPaper = ratio(fg, white);
+      if (withBg < 4.5 || onPaper < 4.5) {
+        out.push(`${el.tagName.toLowerCase()}.${el.className}: “${el.textContent.trim().slice(0, 10)}” ${style.color} on ${getComputedStyle(el).backgroundColor}: ${withBg.toFixed(1)} with backgrounds, ${onPaper.toFixed(1)} on paper`);
+      }
+    }
+    return [...new Set(out)];
+  });
+}
+
+for (const url of [guide, bundle, 'materials/setup-application/index.html']) {
+  test(`printed, every text keeps its contrast with and without backgrounds: ${url}`, async () => {
+    const { page, ctx } = await open(env, url);
+    await expandAll(page);
+    await page.emulateMedia({ media: 'print' });
+    assert.deepEqual(await lowContrastInPrint(page), []);
+    await page.evaluate(() => document.body.classList.add('print-checklist'));
+    assert.deepEqual(await lowContrastInPrint(page), []);
+    await ctx.close();
+  });
+}
+
+// ---------------------------------------------------------------------------------------
 // 10. Stages and sections collapse; each opens on its own; without JavaScript all is there.
 
 test('collapsed, the dental guide is a small fraction of its length at 375 px, and every stage opens on its own', async () => {
