@@ -491,9 +491,11 @@ fn resolve_guide(
                 StageLogic::And => "and",
                 StageLogic::Or => "or",
             },
-            logic_label: match stage.logic {
-                StageLogic::And => "以下步骤均需完成",
-                StageLogic::Or => "以下步骤任选其一即可",
+            logic_label: match (stage.logic, stage.steps.iter().any(|t| t.optional)) {
+                (StageLogic::And, false) => "以下步骤均需完成",
+                (StageLogic::And, true) => "以下步骤均需完成（标明“可选”的除外）",
+                (StageLogic::Or, false) => "以下步骤任选其一即可",
+                (StageLogic::Or, true) => "以下步骤任选其一即可（标明“可选”的不算）",
             },
             steps,
         });

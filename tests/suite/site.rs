@@ -155,3 +155,20 @@ fn help_names_the_commands_and_exit_codes() {
     }
     assert_eq!(permitroom(&["frobnicate"]).code, 2);
 }
+
+/// "以下步骤均需完成" over a stage with an optional step would tell the applicant to do it too.
+#[test]
+fn a_stage_with_an_optional_step_says_it_is_not_needed() {
+    let site = permitroom::check(&repo_root()).unwrap().site.unwrap();
+    let guide = site.guides.iter().find(|g| g.id == "dental-outpatient").unwrap();
+    let stage = |id: &str| guide.stages.iter().find(|s| s.id == id).unwrap();
+    // 选址: 参观样板间 (optional) and two needed steps.
+    assert!(stage("site-selection").steps.iter().any(|t| t.optional));
+    assert_eq!(
+        stage("site-selection").logic_label,
+        "以下步骤均需完成（标明“可选”的除外）"
+    );
+    assert!(stage("design").steps.iter().all(|t| !t.optional));
+    assert_eq!(stage("design").logic_label, "以下步骤均需完成");
+    assert_eq!(stage("fit-out").logic_label, "以下步骤任选其一即可");
+}
