@@ -952,23 +952,30 @@ pub fn evaluate(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> 
     }
 }
 
-/// Words for why a rule about flows fails: which step runs back, which passage is shared,
-/// where flows cross. Empty for rules whose numbers say it all.
-pub fn explain(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> Vec<String> {
-    fn walk<'e>(e: &'e Expr, out: &mut Vec<&'e Quantity>) {
-        match e {
-            Expr::Quantity(q) => out.push(q),
-            Expr::Call(_, args) => args.iter().for_each(|a| walk(a, out)),
-            Expr::Binary(_, a, b) => {
-                walk(a, out);
-                walk(b, out);
-            }
-            Expr::Number(_) => {}
+fn walk<'e>(e: &'e Expr, out: &mut Vec<&'e Quantity>) {
+    match e {
+        Expr::Quantity(q) => out.push(q),
+        Expr::Call(_, args) => args.iter().for_each(|a| walk(a, out)),
+        Expr::Binary(_, a, b) => {
+            walk(a, out);
+            walk(b, out);
         }
+        Expr::Number(_) => {}
     }
+}
+
+/// The quantities a rule speaks of, left side first.
+fn quantities(check: &Check) -> Vec<&Quantity> {
     let mut qs = Vec::new();
     walk(&check.left, &mut qs);
     walk(&check.right, &mut qs);
+    qs
+}
+
+/// Words for why a rule about flows fails: which step runs back, which passage is shared,
+/// where flows cross. Empty for rules whose numbers say it all.
+pub fn explain(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> Vec<String> {
+    let qs = quantities(check);
     let zone = |i: usize| {
         plan.rooms[i]
             .zone
@@ -1033,20 +1040,7 @@ pub fn explain(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> V
 /// The same reasons in the words an applicant reads on the page: room labels, zone and flow
 /// names from the vocabulary.
 pub fn explain_for_readers(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> Vec<String> {
-    fn walk<'e>(e: &'e Expr, out: &mut Vec<&'e Quantity>) {
-        match e {
-            Expr::Quantity(q) => out.push(q),
-            Expr::Call(_, args) => args.iter().for_each(|a| walk(a, out)),
-            Expr::Binary(_, a, b) => {
-                walk(a, out);
-                walk(b, out);
-            }
-            Expr::Number(_) => {}
-        }
-    }
-    let mut qs = Vec::new();
-    walk(&check.left, &mut qs);
-    walk(&check.right, &mut qs);
+    let qs = quantities(check);
     let flow = |k: &str| vocabulary.flows.get(k).map_or(k.to_owned(), |f| f.label.clone());
     let room = |i: usize| {
         let r = &plan.rooms[i];
@@ -1108,17 +1102,6 @@ pub fn involved(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> 
         }
     };
     let visit = |e: &Expr, rooms: &mut std::collections::BTreeSet<usize>, points: &mut Vec<Point>| {
-        fn walk<'e>(e: &'e Expr, out: &mut Vec<&'e Quantity>) {
-            match e {
-                Expr::Quantity(q) => out.push(q),
-                Expr::Call(_, args) => args.iter().for_each(|a| walk(a, out)),
-                Expr::Binary(_, a, b) => {
-                    walk(a, out);
-                    walk(b, out);
-                }
-                Expr::Number(_) => {}
-            }
-        }
         let mut qs = Vec::new();
         walk(e, &mut qs);
         for q in qs {
