@@ -175,23 +175,6 @@ pub struct MaterialUsage {
     pub one_of_label: Option<&'static str>,
 }
 
-impl MaterialUsage {
-    /// How `guide` uses a material of its list.
-    pub fn of(guide: &Guide, usage: &MaterialUseView) -> MaterialUsage {
-        MaterialUsage {
-            guide: guide.id.clone(),
-            guide_title: guide.title.clone(),
-            form_label: usage.form_label,
-            copies: usage.copies.clone(),
-            reused: usage.reused,
-            reuse_confirmed: usage.reuse_confirmed,
-            required: usage.required,
-            condition: usage.condition.clone(),
-            one_of_label: usage.one_of_label,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Guide {
     pub id: String,
@@ -540,8 +523,15 @@ pub struct ChecklistItem {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ChecklistUse {
-    #[serde(flatten)]
-    pub usage: MaterialUsage,
+    pub guide: String,
+    pub guide_title: String,
+    pub form_label: &'static str,
+    pub copies: Fact,
+    pub reused: bool,
+    pub reuse_confirmed: bool,
+    pub required: bool,
+    pub condition: Option<String>,
+    pub one_of_label: Option<&'static str>,
     /// Alternatives of the same group that this order cannot use yet.
     pub instead_of: Vec<String>,
 }
