@@ -189,8 +189,11 @@
       list.replaceChildren();
       if (more) {
         more.onclick = function () {
+          // A second tap while a page is loading must not load the same page twice.
+          if (more.disabled) { return; }
+          more.disabled = true;
           var first = shown;
-          page().then(function () { var a = list.children[first] && list.children[first].querySelector('a'); if (a) { a.focus(); } });
+          page().finally(function () { more.disabled = false; }).then(function () { var a = list.children[first] && list.children[first].querySelector('a'); if (a) { a.focus(); } });
         };
       }
       return page();

@@ -186,7 +186,11 @@ async function allResults(page) {
   for (;;) {
     const more = page.locator('#search-more');
     if (!(await more.isVisible())) { break; }
+    const before = await page.locator('#search-results li').count();
     await more.click();
+    // The next page arrives asynchronously: wait for it before looking at the button again,
+    // or a click lands on a button that the arriving page is about to hide.
+    await page.waitForFunction((n) => document.querySelectorAll('#search-results li').length > n, before);
   }
   return page.locator('#search-results .result-title a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
 }
@@ -224,6 +228,18 @@ test('for 口腔 a title that starts with it ranks first, not the first document
   await page.waitForSelector('#search-results li');
   const first = await page.locator('#search-results .result-title').first().textContent();
   assert.ok(first.startsWith('口腔'), `first result “${first}” is a title that starts with 口腔`);
+  await ctx.close();
+});
+
+test('tapping 再显示 twice while a page loads shows each result once', async () => {
+  const { page, ctx } = await open(env, 'search.html?q=' + encodeURIComponent('牙'));
+  await page.waitForSelector('#search-results li');
+  const more = page.locator('#search-more');
+  assert.ok(await more.isVisible(), 'more than one page of results for 牙');
+  await more.evaluate((b) => { b.click(); b.click(); });
+  await page.waitForFunction(() => !document.getElementById('search-more').disabled);
+  const urls = await page.locator('#search-results .result-title a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.equal(new Set(urls).size, urls.length, `duplicates in ${urls.join(' ')}`);
   await ctx.close();
 });
 
