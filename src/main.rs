@@ -88,6 +88,17 @@ fn main() -> ExitCode {
         Command::Check { root } => check(&root),
         Command::New { guide_id, root } => new_guide(&root, &guide_id),
         Command::Schema { root, out } => {
+            // The schemas live inside the site, where .taplo.toml can point at them.
+            let inside = std::path::Path::new(&out)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir));
+            if !inside || out.trim_matches(['.', '/']).is_empty() {
+                eprintln!(
+                    "error: --out {out:?} must be a folder inside the site folder, written relative to it (e.g. `schemas`)"
+                );
+                return ExitCode::from(EXIT_USAGE_OR_IO);
+            }
+            let out = out.trim_start_matches("./").trim_end_matches('/').to_string();
             // The site's vocabularies and symbols become the plan schemas' enums; a folder that
             // is no site yet gets the generic schemas.
             let words = match permitroom::load::load_site(&root) {

@@ -74,6 +74,40 @@ fn committed_schemas_are_what_the_types_generate() {
 }
 
 #[test]
+fn schema_out_outside_the_site_is_refused_and_writes_nothing() {
+    let dir = temp_dir("schemas-out");
+    let elsewhere = temp_dir("schemas-elsewhere");
+    for out in [elsewhere.to_str().unwrap(), "../escaped", ".", "a/../../b"] {
+        let run = permitroom(&["schema", "--root", dir.to_str().unwrap(), "--out", out]);
+        assert_eq!(run.code, 2, "--out {out}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("must be a folder inside the site folder"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "nothing written into the site"
+    );
+    assert_eq!(
+        std::fs::read_dir(&elsewhere).unwrap().count(),
+        0,
+        "nothing written elsewhere"
+    );
+    // A relative folder is fine and .taplo.toml points into it without a doubled `./`.
+    let run = permitroom(&["schema", "--root", dir.to_str().unwrap(), "--out", "./editor/schemas/"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let taplo = std::fs::read_to_string(dir.join(".taplo.toml")).unwrap();
+    assert!(
+        taplo.contains("path = \"./editor/schemas/guide.schema.json\""),
+        "{taplo}"
+    );
+    assert!(dir.join("editor/schemas/guide.schema.json").is_file());
+}
+
+#[test]
 fn the_schemas_accept_every_bundled_source_file() {
     let root = repo_root();
     let mut checked = 0;
