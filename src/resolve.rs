@@ -1030,10 +1030,15 @@ pub fn todo_warnings(tree: &SourceTree) -> Diagnostics {
         .chain(tree.files_under("vocabularies"))
     {
         let Some(text) = tree.text(path) else { continue };
+        let what = match path.split('/').next() {
+            Some("materials") => "TODO left in the material",
+            Some("vocabularies") => "TODO left in the vocabulary",
+            _ => "TODO left in the guide",
+        };
         for (offset, _) in text.match_indices("TODO") {
             let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
             diagnostics.push(
-                Diagnostic::warning(path, Some(offset..line_end), "TODO left in the guide")
+                Diagnostic::warning(path, Some(offset..line_end), what)
                     .with_hint("replace the placeholder with the real content before publishing"),
             );
         }

@@ -116,6 +116,18 @@ fn new_scaffold_builds_and_lists_its_todos_as_warnings() {
         run.stderr
     );
     assert!(run.stderr.matches("warning: TODO").count() >= 10, "{}", run.stderr);
+    // Each warning names the kind of file it sits in.
+    for line in run.stderr.lines().filter(|l| l.contains("warning: TODO")) {
+        let expected = if line.starts_with("materials/") {
+            "TODO left in the material"
+        } else if line.starts_with("vocabularies/") {
+            "TODO left in the vocabulary"
+        } else {
+            "TODO left in the guide"
+        };
+        assert!(line.ends_with(expected), "{line}");
+    }
+    assert!(run.stderr.contains("TODO left in the material"), "{}", run.stderr);
     build(&site, &site.join("output"));
     assert!(site.join("output/guides/food-shop/index.html").is_file());
     let again = permitroom(&["new", "food-shop", "--root", site.to_str().unwrap()]);
