@@ -3,7 +3,7 @@
 //! every figure, and headline figures that never add what cannot be added. Each test reads
 //! the built pages (or the checked model) for the meaning, not for the presence of a word.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -436,4 +436,87 @@ fn the_finder_does_not_bound_a_clinic_or_send_it_to_the_business_licence() {
     let clinic = kind.answers.iter().find(|a| a.label.contains("口腔诊所")).unwrap();
     assert!(!clinic.label.contains('3'), "{}", clinic.label);
     assert!(clinic.adds.is_empty(), "{:?}", clinic.adds);
+}
+
+/// The search index says which documents hold each pair of characters; the browser trusts
+/// it for the count it shows. Recomputed here from the published documents (heads and text),
+/// with the browser's shard function: every pair sits in the shard the browser will fetch,
+/// and lists exactly the documents that hold it, in the right list (title, heading, text).
+#[test]
+fn every_search_posting_lists_exactly_the_documents_that_hold_it() {
+    let out = site_output().join("search");
+    let json =
+        |path: &str| -> serde_json::Value { serde_json::from_slice(&std::fs::read(out.join(path)).unwrap()).unwrap() };
+    let meta = json("meta.json");
+    let (docs, shards) = (
+        meta["docs"].as_u64().unwrap() as usize,
+        meta["shards"].as_u64().unwrap() as usize,
+    );
+    assert!(shards >= 2, "the bundled site is big enough for two shards: {shards}");
+    let chunked = |dir: &str, size: &str| -> Vec<serde_json::Value> {
+        let size = meta[size].as_u64().unwrap() as usize;
+        (0..docs.div_ceil(size))
+            .flat_map(|n| json(&format!("{dir}/{n}.json")).as_array().unwrap().clone())
+            .collect()
+    };
+    let (heads, texts) = (chunked("heads", "head_chunk"), chunked("docs", "text_chunk"));
+    // Pairs of letters, digits or CJK characters, lower-cased, never across other characters.
+    let pairs = |text: &str| -> BTreeSet<String> {
+        let chars: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+        chars
+            .windows(2)
+            .filter(|w| w.iter().all(|c| c.is_alphanumeric()))
+            .map(|w| w.iter().collect())
+            .collect()
+    };
+    // Where each document holds each pair: 0 title, 1 a heading, 2 only the text.
+    let mut expected: BTreeMap<String, [BTreeSet<usize>; 3]> = BTreeMap::new();
+    for (id, (head, text)) in heads.iter().zip(&texts).enumerate() {
+        let title = pairs(head["title"].as_str().unwrap());
+        let headings: BTreeSet<String> = head["headings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|h| pairs(h.as_str().unwrap()))
+            .collect();
+        let body = pairs(text.as_str().unwrap());
+        for pair in title.iter().chain(&headings).chain(&body) {
+            let list = if title.contains(pair) {
+                0
+            } else if headings.contains(pair) {
+                1
+            } else {
+                2
+            };
+            expected.entry(pair.clone()).or_default()[list].insert(id);
+        }
+    }
+    let mut indexed: BTreeMap<String, [BTreeSet<usize>; 3]> = BTreeMap::new();
+    for n in 0..shards {
+        for (pair, lists) in json(&format!("shards/{n}.json")).as_object().unwrap() {
+            assert_eq!(
+                permitroom::render::search::shard_of(pair, shards),
+                n,
+                "`{pair}` is in shard {n}, where the browser does not look"
+            );
+            let ids = |i: usize, step: usize| -> BTreeSet<usize> {
+                lists[i]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .step_by(step)
+                    .map(|v| v.as_u64().unwrap() as usize)
+                    .collect()
+            };
+            indexed.insert(pair.clone(), [ids(0, 2), ids(1, 2), ids(2, 1)]);
+        }
+    }
+    assert_eq!(
+        indexed.len(),
+        expected.len(),
+        "as many pairs indexed as the documents hold"
+    );
+    for (pair, lists) in &expected {
+        assert_eq!(indexed.get(pair), Some(lists), "postings of `{pair}`");
+    }
 }
