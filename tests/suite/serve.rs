@@ -80,7 +80,13 @@ fn events(port: u16) -> mpsc::Receiver<(String, String)> {
     std::thread::spawn(move || {
         let (mut event, mut data) = (String::new(), String::new());
         for line in BufReader::new(stream).lines().map_while(Result::ok) {
-            if let Some(e) = line.strip_prefix("event: ") {
+            if line.starts_with("retry: ") {
+                // The server registers a client before it answers, so from here on every
+                // change reaches this stream.
+                if tx.send(("connected".to_owned(), String::new())).is_err() {
+                    return;
+                }
+            } else if let Some(e) = line.strip_prefix("event: ") {
                 event = e.to_owned();
             } else if let Some(d) = line.strip_prefix("data: ") {
                 data = d.to_owned();
@@ -94,8 +100,7 @@ fn events(port: u16) -> mpsc::Receiver<(String, String)> {
             }
         }
     });
-    // Let the server register the client before anything changes.
-    std::thread::sleep(Duration::from_millis(300));
+    wait_for(&rx, "connected");
     rx
 }
 
