@@ -23,35 +23,45 @@ const EXIT_USAGE_OR_IO: u8 = 2;
     after_help = "Exit codes: 0 success, 1 errors in the sources, 2 usage or I/O error.\nThe source format: docs/en/reference.md (中文：docs/zh/reference.md)."
 )]
 struct Cli {
+    /// The site folder (holds site.toml); `init` creates it
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    /// Print only errors (no warnings, no summary line)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more: each stage's time (-v), and what the libraries log (-vv; RUST_LOG refines)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How much the command prints besides errors.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Loudness {
+    Quiet,
+    Normal,
+    Verbose,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (replaced only when the build succeeds)
     Build {
-        /// The site folder (holds site.toml)
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
         /// Where to write the site (default: <root>/output)
         #[arg(long)]
         out: Option<PathBuf>,
         /// Skip the PDF handouts (faster when only the web pages matter)
         #[arg(long)]
         no_pdf: bool,
+        /// Publish under this address instead of site.toml's `base_url` (QR codes, page links)
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
     /// Check the sources and print every problem, without writing anything
-    Check {
-        /// The site folder (holds site.toml)
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-    },
+    Check,
     /// Live preview: serve the site on 127.0.0.1, rebuild on save, reload open pages
     Serve {
-        /// The site folder (holds site.toml)
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
         /// The port to listen on (0 picks a free one)
         #[arg(long, default_value_t = 8000)]
         port: u16,
@@ -61,33 +71,55 @@ enum Command {
         /// Do not rebuild the PDF handouts while previewing
         #[arg(long)]
         no_pdf: bool,
+        /// Open the preview in the default web browser once it is served
+        #[arg(long)]
+        open: bool,
     },
     /// Write JSON Schemas of every source file kind (for editor completion) and .taplo.toml
     Schema {
-        /// The site folder: .taplo.toml is written here
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
         /// Where to write the schemas, relative to the site folder
         #[arg(long, default_value = "schemas")]
         out: String,
+    },
+    /// Create a new site in --root: site.toml and a first guide that build cleanly (TODOs show as warnings)
+    Init {
+        /// The first guide's id: lower-case ASCII letters, digits and `-`
+        #[arg(long, default_value = "first-permit")]
+        guide: String,
     },
     /// Create a new guide from a scaffold that builds cleanly (its TODOs show as warnings)
     New {
         /// The guide's id: lower-case ASCII letters, digits and `-` (e.g. `food-shop-licence`)
         guide_id: String,
-        /// The site folder (holds site.toml)
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let loudness = match (cli.quiet, cli.verbose) {
+        (true, _) => Loudness::Quiet,
+        (false, 0) => Loudness::Normal,
+        _ => Loudness::Verbose,
+    };
+    // What usvg, notify and Typst log: warnings always, everything with -vv; RUST_LOG refines.
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0 | 1) => "warn",
+        _ => "debug",
+    };
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(level))
+        .format_timestamp(None)
+        .init();
+    let root = cli.root;
     match cli.command {
-        Command::Build { root, out, no_pdf } => build(&root, out.unwrap_or_else(|| root.join("output")), no_pdf),
-        Command::Check { root } => check(&root),
-        Command::New { guide_id, root } => new_guide(&root, &guide_id),
-        Command::Schema { root, out } => {
+        Command::Build { out, no_pdf, base_url } => {
+            let out = out.unwrap_or_else(|| root.join("output"));
+            build(&root, out, no_pdf, base_url.as_deref(), loudness)
+        }
+        Command::Check => check(&root, loudness),
+        Command::Init { guide } => init_site(&root, &guide),
+        Command::New { guide_id } => new_guide(&root, &guide_id),
+        Command::Schema { out } => {
             // The schemas live inside the site, where .taplo.toml can point at them.
             let inside = std::path::Path::new(&out)
                 .components()
@@ -124,16 +156,17 @@ fn main() -> ExitCode {
             }
         }
         Command::Serve {
-            root,
             port,
             bind_all,
             no_pdf,
+            open,
         } => {
             let options = permitroom::serve::ServeOptions {
                 root,
                 port,
                 bind_all,
                 skip_pdfs: no_pdf,
+                open_browser: open,
             };
             match permitroom::serve::serve(options) {
                 Ok(()) => ExitCode::from(EXIT_OK),
@@ -146,10 +179,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn load_and_check(root: &std::path::Path) -> Result<permitroom::Checked, ExitCode> {
+fn load_and_check(root: &std::path::Path, loudness: Loudness) -> Result<permitroom::Checked, ExitCode> {
+    let started = std::time::Instant::now();
     match permitroom::check(root) {
         Ok(checked) => {
-            eprint!("{}", diagnostics::render_all(&checked.diagnostics, &checked.tree));
+            print_diagnostics(&checked.diagnostics, &checked.tree, loudness);
+            if loudness == Loudness::Verbose {
+                eprintln!("checked the sources in {:.2?}", started.elapsed());
+            }
             Ok(checked)
         }
         Err(e) => {
@@ -159,8 +196,22 @@ fn load_and_check(root: &std::path::Path) -> Result<permitroom::Checked, ExitCod
     }
 }
 
-fn check(root: &std::path::Path) -> ExitCode {
-    let checked = match load_and_check(root) {
+/// Prints diagnostics; `--quiet` keeps only the errors.
+fn print_diagnostics(all: &diagnostics::Diagnostics, tree: &permitroom::load::SourceTree, loudness: Loudness) {
+    if loudness == Loudness::Quiet {
+        let errors: diagnostics::Diagnostics = all
+            .iter()
+            .filter(|d| d.severity == diagnostics::Severity::Error)
+            .cloned()
+            .collect();
+        eprint!("{}", diagnostics::render_all(&errors, tree));
+    } else {
+        eprint!("{}", diagnostics::render_all(all, tree));
+    }
+}
+
+fn check(root: &std::path::Path, loudness: Loudness) -> ExitCode {
+    let checked = match load_and_check(root, loudness) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -168,7 +219,32 @@ fn check(root: &std::path::Path) -> ExitCode {
         return ExitCode::from(EXIT_CONTENT);
     }
     let site = checked.site.as_ref().map_or(0, |s| s.guides.len());
-    eprintln!("checked {site} guide(s): no errors");
+    if loudness > Loudness::Quiet {
+        eprintln!("checked {site} guide(s): no errors");
+    }
+    ExitCode::from(EXIT_OK)
+}
+
+fn init_site(root: &std::path::Path, guide: &str) -> ExitCode {
+    let id = match permitroom::schema::Slug::parse(guide) {
+        Ok(id) => id,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE_OR_IO);
+        }
+    };
+    let files = permitroom::scaffold::new_site_files(&id);
+    if let Err(e) = permitroom::write::create_files(root, &files) {
+        eprintln!("error: cannot create the site: {e}");
+        return ExitCode::from(EXIT_USAGE_OR_IO);
+    }
+    for (path, _) in &files {
+        eprintln!("created {}", root.join(path).display());
+    }
+    eprintln!(
+        "next: `permitroom serve --root {0}` to preview, `permitroom check --root {0}` to list what is left TODO",
+        root.display()
+    );
     ExitCode::from(EXIT_OK)
 }
 
@@ -192,20 +268,35 @@ fn new_guide(root: &std::path::Path, id: &str) -> ExitCode {
     ExitCode::from(EXIT_OK)
 }
 
-fn build(root: &std::path::Path, out: PathBuf, skip_pdfs: bool) -> ExitCode {
+fn build(
+    root: &std::path::Path,
+    out: PathBuf,
+    skip_pdfs: bool,
+    base_url: Option<&str>,
+    loudness: Loudness,
+) -> ExitCode {
     let started = std::time::Instant::now();
     // Refused before anything is read or written: a mistyped --out must not cost a build.
     if let Err(e) = permitroom::write::check_target(&out, root) {
         eprintln!("error: {e}");
         return ExitCode::from(EXIT_USAGE_OR_IO);
     }
-    let checked = match load_and_check(root) {
+    if let Some(url) = base_url
+        && !((url.starts_with("https://") || url.starts_with("http://")) && url.ends_with('/'))
+    {
+        eprintln!("error: --base-url {url:?} must be an absolute http(s) URL ending with `/`");
+        return ExitCode::from(EXIT_USAGE_OR_IO);
+    }
+    let mut checked = match load_and_check(root, loudness) {
         Ok(c) => c,
         Err(code) => return code,
     };
     if checked.diagnostics.has_errors() {
         eprintln!("build failed: {} was left as it was", out.display());
         return ExitCode::from(EXIT_CONTENT);
+    }
+    if let (Some(url), Some(site)) = (base_url, checked.site.as_mut()) {
+        site.config.base_url = url.to_string();
     }
     let options = permitroom::BuildOptions {
         render: RenderOptions::default(),
@@ -225,7 +316,7 @@ fn build(root: &std::path::Path, out: PathBuf, skip_pdfs: bool) -> ExitCode {
     match permitroom::render_in_parts(&checked, &options, &mut |part| staging.add(&part)) {
         Ok(()) => {}
         Err(permitroom::BuildError::Content(d)) => {
-            eprint!("{}", diagnostics::render_all(&d, &checked.tree));
+            print_diagnostics(&d, &checked.tree, loudness);
             eprintln!("build failed: {} was left as it was", out.display());
             return ExitCode::from(EXIT_CONTENT);
         }
@@ -239,10 +330,12 @@ fn build(root: &std::path::Path, out: PathBuf, skip_pdfs: bool) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::from(EXIT_USAGE_OR_IO);
     }
-    eprintln!(
-        "built {files} file(s) into {} in {:.2?}",
-        out.display(),
-        started.elapsed()
-    );
+    if loudness > Loudness::Quiet {
+        eprintln!(
+            "built {files} file(s) into {} in {:.2?}",
+            out.display(),
+            started.elapsed()
+        );
+    }
     ExitCode::from(EXIT_OK)
 }

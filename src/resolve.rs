@@ -1028,11 +1028,13 @@ pub fn todo_warnings(tree: &SourceTree) -> Diagnostics {
         .files_under("guides")
         .chain(tree.files_under("materials"))
         .chain(tree.files_under("vocabularies"))
+        .chain(std::iter::once(crate::load::SITE_CONFIG))
     {
         let Some(text) = tree.text(path) else { continue };
         let what = match path.split('/').next() {
             Some("materials") => "TODO left in the material",
             Some("vocabularies") => "TODO left in the vocabulary",
+            _ if path == crate::load::SITE_CONFIG => "TODO left in the site settings",
             _ => "TODO left in the guide",
         };
         for (offset, _) in text.match_indices("TODO") {

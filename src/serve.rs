@@ -66,6 +66,8 @@ pub struct ServeOptions {
     pub bind_all: bool,
     /// Skip PDFs (faster; the tests use it).
     pub skip_pdfs: bool,
+    /// Open the preview in the default browser once it is served.
+    pub open_browser: bool,
 }
 
 /// The state shared by the server threads.
@@ -238,6 +240,11 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
         }
     }
     eprintln!("serving http://127.0.0.1:{port}/ (Ctrl-C to stop)");
+    if options.open_browser
+        && let Err(e) = open::that_detached(format!("http://127.0.0.1:{port}/"))
+    {
+        eprintln!("warning: cannot open a web browser: {e}");
+    }
 
     // PDFs after the pages, on a worker thread that always renders the newest site.
     let (pdf_tx, pdf_rx) = mpsc::channel::<(u64, crate::model::Site, Option<BTreeSet<String>>)>();

@@ -173,11 +173,121 @@ fn help_names_the_commands_and_exit_codes() {
         "build",
         "check",
         "new",
+        "init",
+        "--quiet",
+        "--verbose",
         "Exit codes: 0 success, 1 errors in the sources, 2 usage or I/O error",
     ] {
         assert!(run.stdout.contains(word), "{word}: {}", run.stdout);
     }
     assert_eq!(permitroom(&["frobnicate"]).code, 2);
+}
+
+#[test]
+fn init_makes_a_site_that_checks_builds_and_lists_its_todos() {
+    let site = temp_dir("init").join("new-room");
+    let root = site.to_str().unwrap();
+    let run = permitroom(&["init", "--root", root, "--guide", "shop-licence"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for file in [
+        "site.toml",
+        ".gitignore",
+        "guides/shop-licence/guide.toml",
+        "vocabularies/shop-licence.toml",
+    ] {
+        assert!(site.join(file).is_file(), "{file}");
+    }
+    // The global --root may come before the command, too.
+    let run = permitroom(&["--root", root, "check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("site.toml:4:10: warning: TODO left in the site settings"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("warning: TODO left in the guide"), "{}", run.stderr);
+    build(&site, &site.join("output"));
+    assert!(site.join("output/guides/shop-licence/index.html").is_file());
+    // Never over an existing site: nothing changes.
+    let before = read_tree(&site.join("guides"));
+    let again = permitroom(&["init", "--root", root]);
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(again.stderr.contains("site.toml already exists"), "{}", again.stderr);
+    assert_eq!(read_tree(&site.join("guides")), before);
+}
+
+#[test]
+fn quiet_prints_only_errors_and_verbose_prints_the_stage_times() {
+    let site = temp_dir("loudness");
+    std::fs::copy(fixtures().join("base/site.toml"), site.join("site.toml")).unwrap();
+    let root = site.to_str().unwrap();
+    assert_eq!(permitroom(&["new", "shop", "--root", root]).code, 0);
+    let normal = permitroom(&["check", "--root", root]);
+    assert!(
+        normal.stderr.contains("warning: TODO") && normal.stderr.contains("no errors"),
+        "{}",
+        normal.stderr
+    );
+    let quiet = permitroom(&["-q", "check", "--root", root]);
+    assert_eq!(
+        (quiet.code, quiet.stderr.as_str()),
+        (0, ""),
+        "warnings and the summary are left out"
+    );
+    let verbose = permitroom(&["check", "--root", root, "-v"]);
+    assert!(verbose.stderr.contains("checked the sources in"), "{}", verbose.stderr);
+    // Errors still show when quiet.
+    edit(
+        &site,
+        "guides/shop/guide.toml",
+        "[[stages]]",
+        "[[stages]]\nnot_a_field = 1",
+    );
+    let quiet = permitroom(&["check", "-q", "--root", root]);
+    assert_eq!(quiet.code, 1);
+    assert!(
+        quiet.stderr.contains("error:") && !quiet.stderr.contains("warning:"),
+        "{}",
+        quiet.stderr
+    );
+}
+
+#[test]
+fn base_url_on_the_command_line_is_where_the_handouts_point() {
+    let out = temp_dir("base-url").join("out");
+    let run = permitroom(&[
+        "build",
+        "--root",
+        fixtures().join("base").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--base-url",
+        "https://staging.example.org/room/",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = out.join("guides/alpha/alpha-handout.pdf");
+    let text = tool("pdftotext", &["-raw", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"]).stdout;
+    let text: String = text.split_whitespace().collect();
+    assert!(
+        text.contains("https://staging.example.org/room/guides/alpha/"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("https://example.cn/room/"),
+        "site.toml's address is replaced"
+    );
+    let bad = permitroom(&[
+        "build",
+        "--root",
+        fixtures().join("base").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--base-url",
+        "staging.example.org",
+    ]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("must be an absolute http(s) URL"), "{}", bad.stderr);
 }
 
 /// "以下步骤均需完成" over a stage with an optional step would tell the applicant to do it too.
