@@ -245,6 +245,14 @@ fn an_image_declaring_a_huge_size_is_an_error_not_an_abort() {
         "{}",
         run.stderr
     );
+    // And where a source refers to it: the `image = "…"` line of the material.
+    assert!(
+        run.stderr.contains(
+            "materials/base.toml:36:9: error: `samples/huge.png` is an image of 100000 × 100000 pixels, larger than the limit of 20000 pixels a side"
+        ),
+        "{}",
+        run.stderr
+    );
 }
 
 /// 10,000 nested quotes overflowed the stack (abort); 32 nested lists made the PDF template

@@ -138,6 +138,8 @@ cases! {
     link_to_a_missing_page => "link-missing-page",
     link_to_a_missing_anchor => "link-missing-anchor",
     link_to_a_missing_file => "link-missing-file",
+    sample_image_with_a_bad_header => "sample-image-bad-header",
+    sample_image_missing => "sample-image-missing",
 }
 
 #[test]
