@@ -16,6 +16,17 @@ type MaterialSamples = (Vec<Sample>, Option<String>, Vec<(String, Vec<u8>)>);
 
 /// The samples and blank form of one material: the views, the blank's file name, and the
 /// files to publish beside the material's page.
+/// `file:line:col` of a byte offset, for naming a place in another diagnostic.
+fn place(tree: &SourceTree, file: &str, offset: usize) -> String {
+    match tree.text(file) {
+        Some(text) => {
+            let (line, col) = crate::diagnostics::line_col(text, offset);
+            format!("{file}:{line}:{col}")
+        }
+        None => file.to_owned(),
+    }
+}
+
 pub fn resolve_samples(
     tree: &SourceTree,
     parsed: &ParsedSite,
@@ -45,7 +56,12 @@ pub fn resolve_samples(
                         let text = String::from_utf8_lossy(bytes);
                         let problems = samples::svg_diagnostics(&path, &text);
                         if !problems.is_empty() {
-                            problems.into_iter().for_each(|d| diagnostics.push(d));
+                            // Each problem is located in the SVG; each also names the line
+                            // that uses the file as a sample.
+                            let used_at = place(tree, file, image.span().start);
+                            for d in problems {
+                                diagnostics.push(d.with_hint(format!("used as a sample image at {used_at}")));
+                            }
                             continue;
                         }
                         samples::svg_size(&text)
@@ -55,11 +71,15 @@ pub fn resolve_samples(
                         .map(|s| (s.width as f64, s.height as f64)),
                 };
                 let Some((w, h)) = size.filter(|(w, h)| *w > 0.0 && *h > 0.0) else {
-                    diagnostics.push(Diagnostic::error(
-                        &path,
-                        None,
-                        "cannot read the size of this image; is the file complete?",
-                    ));
+                    diagnostics.push(
+                        Diagnostic::error(
+                            file,
+                            Some(image.span()),
+                            format!("cannot read the size of the image `{path}`: it is not a complete {} file", kind.name()),
+                        )
+                        .with_label("this image")
+                        .with_hint("open the image to see that it is whole and of the kind its name says; save it again as PNG, JPEG or SVG"),
+                    );
                     continue;
                 };
                 let Some(alt) = sample.alt.clone() else {

@@ -7,7 +7,8 @@
 //! 1. [`load::load_site`]: the site folder → [`load::SourceTree`] (the only disk reads)
 //! 2. [`parse::parse_site`]: source text → [`parse::ParsedSite`] (typed, located)
 //! 3. [`resolve::resolve_site`]: → [`model::Site`] (cross-references, plans, rules checked)
-//! 4. [`render_in_parts`]: → [`render::Output`] (HTML, SVG, PNG; pure)
+//! 4. [`render_in_parts`]: → [`render::Output`] (HTML, SVG, PNG; pure); [`links`] checks every
+//!    internal link and anchor of the pages (in `check` too)
 //! 5. [`write::Staging`]: → the output folder, swapped in atomically (the only writes)
 
 #![forbid(unsafe_code)]
@@ -15,6 +16,7 @@
 pub mod diagnostics;
 pub mod floor_plan;
 pub mod journey;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -53,6 +55,10 @@ pub fn check_tree(tree: SourceTree, mut diagnostics: Diagnostics) -> Checked {
     diagnostics.extend(resolve::todo_warnings(&tree));
     if let Some(site) = &site {
         diagnostics.extend(render::pdf::glyph_warnings(site, &tree, &render::pdf::bundled_fonts()));
+        // Links are checked on the rendered pages, so only once the site itself is sound.
+        if !diagnostics.has_errors() {
+            diagnostics.extend(links::check_site(site, &tree));
+        }
     }
     let site = if diagnostics.has_errors() { None } else { site };
     Checked {

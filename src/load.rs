@@ -302,6 +302,7 @@ pub fn load_site(root: &Path) -> Result<(SourceTree, Diagnostics), LoadError> {
             loader.visit_file(&path);
         }
     }
+    let mut deferred: BTreeMap<String, PathBuf> = BTreeMap::new();
     for dir in SOURCE_DIRS {
         let dir = canonical_root.join(dir);
         if dir.symlink_metadata().is_err() {
@@ -326,11 +327,92 @@ pub fn load_site(root: &Path) -> Result<(SourceTree, Diagnostics), LoadError> {
                 continue;
             }
             if !entry.file_type().is_dir() {
-                loader.visit_file(entry.path());
+                let rel = relative(&loader.root, entry.path());
+                if read_always(&rel) {
+                    loader.visit_file(entry.path());
+                } else {
+                    deferred.insert(rel, entry.into_path());
+                }
             }
         }
     }
+    // The other files are read only when a source names them: an unreadable file, a FIFO or a
+    // huge binary that nothing uses is never opened.
+    let mut referenced = std::collections::BTreeSet::new();
+    let mut all_parsed = true;
+    for (file, content) in &loader.tree.files {
+        if file.ends_with(".toml") {
+            all_parsed &= match content {
+                FileContent::Text(text) => toml_paths(file, text, &deferred, &mut referenced),
+                _ => false,
+            };
+        }
+    }
+    for (rel, path) in deferred {
+        if referenced.contains(&rel) {
+            loader.visit_file(&path);
+        } else {
+            // Only worth saying when every source could be read: a broken one may be the user.
+            if all_parsed {
+                loader.diagnostics.push(
+                    Diagnostic::warning(
+                        &rel,
+                        None,
+                        format!("`{rel}` is not referenced by any source; it is not read"),
+                    )
+                    .with_hint("remove it from the site folder, or refer to it where it belongs"),
+                );
+            }
+            loader
+                .tree
+                .files
+                .insert(rel, FileContent::Refused("a file that no TOML source refers to".into()));
+        }
+    }
     Ok((loader.tree, loader.diagnostics))
+}
+
+/// Files read by the walk itself: every TOML source (they are what refers to the rest) and the
+/// site's templates, which are used by name. The others wait for a reference.
+fn read_always(rel: &str) -> bool {
+    rel.ends_with(".toml") || rel.starts_with("templates/")
+}
+
+/// Every string value of the TOML `text` (in `file`) that names one of the `deferred` files,
+/// as a path relative to `file`. A file that does not parse names nothing (its errors are
+/// reported by the parse stage); returns whether it parsed.
+fn toml_paths(
+    file: &str,
+    text: &str,
+    deferred: &BTreeMap<String, PathBuf>,
+    out: &mut std::collections::BTreeSet<String>,
+) -> bool {
+    fn walk(
+        value: &toml::Value,
+        file: &str,
+        deferred: &BTreeMap<String, PathBuf>,
+        out: &mut std::collections::BTreeSet<String>,
+    ) {
+        match value {
+            toml::Value::String(s) => {
+                if let Ok(path) = join_inside(file, s)
+                    && deferred.contains_key(&path)
+                {
+                    out.insert(path);
+                }
+            }
+            toml::Value::Array(items) => items.iter().for_each(|v| walk(v, file, deferred, out)),
+            toml::Value::Table(table) => table.values().for_each(|v| walk(v, file, deferred, out)),
+            _ => {}
+        }
+    }
+    match text.parse::<toml::Table>() {
+        Ok(table) => {
+            table.values().for_each(|v| walk(v, file, deferred, out));
+            true
+        }
+        Err(_) => false,
+    }
 }
 
 /// `path` with symbolic links resolved, or `None` when it cannot be (for `serve`, which compares

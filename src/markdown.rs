@@ -10,6 +10,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::prose::SourceLink;
 
 /// Where a piece of Markdown came from, so problems can be located.
 #[derive(Debug, Clone)]
@@ -50,7 +51,8 @@ pub fn to_prose(
     heading_base: u8,
     diagnostics: &mut Diagnostics,
 ) -> crate::prose::Prose {
-    let events = checked_events(text, source, heading_base, diagnostics);
+    let mut links = Vec::new();
+    let events = events_and_links(text, source, heading_base, diagnostics, &mut links);
     let doc = crate::prose::tree(&events);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -58,6 +60,7 @@ pub fn to_prose(
         html,
         text: to_plain_text(text),
         doc,
+        links,
     }
 }
 
@@ -94,6 +97,17 @@ pub fn checked_events<'t>(
     source: MarkdownSource<'_>,
     heading_base: u8,
     diagnostics: &mut Diagnostics,
+) -> Vec<Event<'t>> {
+    events_and_links(text, source, heading_base, diagnostics, &mut Vec::new())
+}
+
+/// [`checked_events`], also recording every link and image destination with its place.
+fn events_and_links<'t>(
+    text: &'t str,
+    source: MarkdownSource<'_>,
+    heading_base: u8,
+    diagnostics: &mut Diagnostics,
+    links: &mut Vec<SourceLink>,
 ) -> Vec<Event<'t>> {
     let locate = |range: Range<usize>| match source.offset {
         Some(offset) => Some(offset + range.start..offset + range.end),
@@ -156,6 +170,12 @@ pub fn checked_events<'t>(
             }
             Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. }) => {
                 check_url(dest_url, source.file, locate(range.clone()), diagnostics);
+                links.push(SourceLink {
+                    url: dest_url.to_string(),
+                    file: source.file.to_owned(),
+                    span: locate(destination_range(text, range.clone(), dest_url)),
+                    image: matches!(event, Event::Start(Tag::Image { .. })),
+                });
                 events.push(event);
             }
             Event::Start(Tag::Heading {
@@ -178,6 +198,23 @@ pub fn checked_events<'t>(
         }
     }
     events
+}
+
+/// Where the destination of the link at `range` is written (`url` in `[text](url "title")`),
+/// or the whole link when it is not written there verbatim (a reference link, escapes).
+fn destination_range(text: &str, range: Range<usize>, url: &str) -> Range<usize> {
+    let link = &text[range.clone()];
+    link.find("](")
+        .map(|open| open + 2)
+        .and_then(|from| {
+            let rest = &link[from..];
+            let skip = rest.len() - rest.trim_start_matches([' ', '\t', '\n', '<']).len();
+            rest[skip..]
+                .starts_with(url)
+                .then(|| range.start + from + skip..range.start + from + skip + url.len())
+        })
+        .filter(|_| !url.is_empty())
+        .unwrap_or(range)
 }
 
 /// The scheme of a URL (`https` in `https://…`), if it has one.

@@ -52,6 +52,22 @@ pub struct Prose {
     pub html: String,
     pub text: String,
     pub doc: Vec<Block>,
+    /// Every link and image the author wrote, with its place, for the link check
+    /// ([`crate::links`]); not part of what templates see.
+    #[serde(skip)]
+    pub links: Vec<SourceLink>,
+}
+
+/// A link or image destination as an author wrote it, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLink {
+    /// The destination, as the Markdown parser read it (entities and escapes decoded).
+    pub url: String,
+    pub file: String,
+    /// The destination's place in `file` (the whole link when the exact place is unknown).
+    pub span: Option<std::ops::Range<usize>>,
+    /// An image (`![…](…)`) rather than a link.
+    pub image: bool,
 }
 
 impl Prose {

@@ -420,6 +420,15 @@ impl ImageKind {
         }
     }
 
+    /// The format's name, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            ImageKind::Png => "PNG",
+            ImageKind::Jpeg => "JPEG",
+            ImageKind::Svg => "SVG",
+        }
+    }
+
     pub fn extension(self) -> &'static str {
         match self {
             ImageKind::Png => "png",

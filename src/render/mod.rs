@@ -92,7 +92,7 @@ pub fn render_guides(
             let drawings: Vec<Drawing> = guide.plans.iter().map(|plan| plan_drawing(site, plan)).collect();
             let mut out = html::guide_pages(site, guide, &drawings, &engines.templates, options)?;
             for (plan, drawing) in guide.plans.iter().zip(&drawings) {
-                let base = format!("guides/{}/plans/{}", guide.id, plan.plan.id);
+                let base = plan_base(&guide.id, plan);
                 // A plan drawn exactly as before keeps its PNG (live preview).
                 let unchanged = previous.and_then(|p| {
                     (p.files.get(&format!("{base}.svg"))? == drawing.svg.as_bytes())
@@ -119,6 +119,29 @@ pub fn render_guides(
         })
         .collect();
     merge(per_guide)
+}
+
+/// A plan's drawing in the output, without its extension (`.svg` and `.png` are written).
+fn plan_base(guide: &str, plan: &PlanReport) -> String {
+    format!("guides/{guide}/plans/{}", plan.plan.id)
+}
+
+/// The files that the image and PDF stages make, by path, without making them: what the link
+/// check of `check` counts on besides the HTML pages (and their media), which it renders.
+pub fn planned_files(site: &Site) -> Vec<String> {
+    let mut files = Vec::new();
+    for guide in &site.guides {
+        for plan in &guide.plans {
+            let base = plan_base(&guide.id, plan);
+            files.push(format!("{base}.svg"));
+            files.push(format!("{base}.png"));
+        }
+        files.extend(pdf::guide_pdf_paths(guide));
+    }
+    for bundle in &site.bundles {
+        files.extend(pdf::bundle_pdf_paths(bundle));
+    }
+    files
 }
 
 /// The drawing of a checked plan, in the vocabulary it was checked in.

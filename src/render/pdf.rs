@@ -365,11 +365,32 @@ pub fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfO
     files.insert("/data.json".to_owned(), Bytes::new(json));
     let date = document_date(&guide.updated, options.source_date_epoch);
     let mut out = Output::default();
-    for (template, suffix) in [("/handout.typ", "handout"), ("/short.typ", "short")] {
+    for ((template, suffix), path) in GUIDE_PDFS.into_iter().zip(guide_pdf_paths(guide)) {
         let pdf = compile(engine, template, files.clone(), &format!("{}-{suffix}", guide.id), date).map_err(fail)?;
-        out.insert(format!("guides/{}/{}-{suffix}.pdf", guide.id, guide.id), pdf);
+        out.insert(path, pdf);
     }
     Ok(out)
+}
+
+/// A guide's PDFs: (Typst template, name suffix).
+const GUIDE_PDFS: [(&str, &str); 2] = [("/handout.typ", "handout"), ("/short.typ", "short")];
+/// A bundle's PDFs: (Typst template, name suffix).
+const BUNDLE_PDFS: [(&str, &str); 2] = [("/bundle.typ", ""), ("/bundle-short.typ", "-short")];
+
+/// Where a guide's PDFs go in the output (also what the link check expects without making them).
+pub fn guide_pdf_paths(guide: &Guide) -> Vec<String> {
+    GUIDE_PDFS
+        .iter()
+        .map(|(_, suffix)| format!("guides/{}/{}-{suffix}.pdf", guide.id, guide.id))
+        .collect()
+}
+
+/// Where a bundle's PDFs go in the output.
+pub fn bundle_pdf_paths(bundle: &Bundle) -> Vec<String> {
+    BUNDLE_PDFS
+        .iter()
+        .map(|(_, suffix)| format!("bundles/{}/{}{suffix}.pdf", bundle.id, bundle.id))
+        .collect()
 }
 
 /// The PDFs of one bundle: its checklist and its one-page short version.
@@ -409,10 +430,10 @@ pub fn bundle_pdf(
         .unwrap_or("1970-01-01");
     let date = document_date(updated, options.source_date_epoch);
     let mut out = Output::default();
-    for (template, suffix) in [("/bundle.typ", ""), ("/bundle-short.typ", "-short")] {
+    for ((template, suffix), path) in BUNDLE_PDFS.into_iter().zip(bundle_pdf_paths(bundle)) {
         let ident = format!("bundle-{}{suffix}", bundle.id);
         let pdf = compile(engine, template, files.clone(), &ident, date).map_err(fail)?;
-        out.insert(format!("bundles/{}/{}{suffix}.pdf", bundle.id, bundle.id), pdf);
+        out.insert(path, pdf);
     }
     Ok(out)
 }

@@ -76,7 +76,7 @@ fn a_fifo_in_the_source_tree_does_not_hang_and_is_refused_where_used() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr.contains(
-            "guides/alpha/notes.md: warning: `guides/alpha/notes.md` is a FIFO (named pipe), not a regular file; it is not read"
+            "guides/alpha/notes.md: warning: `guides/alpha/notes.md` is not referenced by any source; it is not read"
         ),
         "{}",
         run.stderr
@@ -91,6 +91,68 @@ fn a_fifo_in_the_source_tree_does_not_hang_and_is_refused_where_used() {
         "{}",
         run.stderr
     );
+}
+
+/// Files that no source names are never opened: an unreadable file, a FIFO and a 300 MiB
+/// binary in a guide's folder and in `samples/`. Before, the unreadable file failed the build
+/// ("cannot read"), the binary was an error over its size limit, and one just under the limit
+/// was read whole. Each is a warning now; the same file named by a source is read (an error
+/// where it cannot be).
+#[cfg(unix)]
+#[test]
+fn files_no_source_refers_to_are_never_opened() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let site = base_site("unreferenced");
+    let unreadable = site.join("guides/alpha/draft.md");
+    std::fs::write(&unreadable, "草稿").unwrap();
+    std::fs::set_permissions(&unreadable, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // Root reads whatever the mode says; the file is only unreadable for other users.
+    let really_unreadable = std::fs::read(&unreadable).is_err();
+    mkfifo(&site.join("samples/pipe.png"));
+    for huge in ["guides/alpha/scan.bin", "samples/archive.zip"] {
+        std::fs::File::create(site.join(huge))
+            .unwrap()
+            .set_len(300 * 1024 * 1024)
+            .unwrap();
+    }
+    let run = check_within_a_minute(&site);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for path in [
+        "guides/alpha/draft.md",
+        "guides/alpha/scan.bin",
+        "samples/archive.zip",
+        "samples/pipe.png",
+    ] {
+        let expected = format!("{path}: warning: `{path}` is not referenced by any source; it is not read");
+        assert!(
+            run.stderr.contains(&expected),
+            "expected {expected:?} in\n{}",
+            run.stderr
+        );
+    }
+    assert!(run.stderr.contains("0 error(s), 4 warning(s)"), "{}", run.stderr);
+    // Named by a source, the unreadable file is read, and is an error at that file.
+    edit(
+        &site,
+        "guides/alpha/guide.toml",
+        "overview = \"overview.md\"",
+        "overview = \"draft.md\"",
+    );
+    let run = check_within_a_minute(&site);
+    if really_unreadable {
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("guides/alpha/draft.md: error: cannot read"),
+            "{}",
+            run.stderr
+        );
+    } else {
+        assert!(
+            !run.stderr.contains("`guides/alpha/draft.md` is not referenced"),
+            "{}",
+            run.stderr
+        );
+    }
 }
 
 /// A guide folder linked from outside the site, and a link that loops, were skipped without a
@@ -241,6 +303,14 @@ fn an_image_declaring_a_huge_size_is_an_error_not_an_abort() {
     assert!(
         run.stderr.contains(
             "samples/huge.png: error: `samples/huge.png` is an image of 100000 × 100000 pixels, larger than the limit of 20000 pixels a side; it is not read"
+        ),
+        "{}",
+        run.stderr
+    );
+    // And where a source refers to it: the `image = "…"` line of the material.
+    assert!(
+        run.stderr.contains(
+            "materials/base.toml:36:9: error: `samples/huge.png` is an image of 100000 × 100000 pixels, larger than the limit of 20000 pixels a side"
         ),
         "{}",
         run.stderr

@@ -140,6 +140,11 @@ cases! {
     clocks_and_a_single_statutory_limit => "clocks-and-days",
     covers_an_unknown_guide => "covers-unknown",
     material_at_an_unknown_step => "material-unknown-step",
+    link_to_a_missing_page => "link-missing-page",
+    link_to_a_missing_anchor => "link-missing-anchor",
+    link_to_a_missing_file => "link-missing-file",
+    sample_image_with_a_bad_header => "sample-image-bad-header",
+    sample_image_missing => "sample-image-missing",
 }
 
 #[test]

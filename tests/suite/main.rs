@@ -7,6 +7,7 @@ mod common;
 mod docs;
 mod hostile;
 mod invalid;
+mod links;
 mod meaning;
 mod output;
 mod pdf;
