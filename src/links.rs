@@ -204,7 +204,7 @@ impl LinkIndex {
     }
 
     /// The file nearest to `target`, a path that is not in the output: the same path with one
-    /// part spelt differently (`guides/dental-outpatint/index.html`), else the page of the
+    /// part spelt differently (`guides/some-gude/index.html`), else the page of the
     /// nearest folder above it that has one.
     fn nearest_file(&self, page: &str, target: &str) -> Option<&str> {
         let parts: Vec<&str> = target.split('/').collect();
