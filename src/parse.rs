@@ -51,15 +51,107 @@ pub struct ParsedPlan {
 }
 
 /// Parses one TOML file into `T`, reporting a syntax or schema error at its place.
+///
+/// Every syntax error of the file is reported (a duplicate key or table with both of its
+/// places). Schema errors name the field path (`materials[2].copies`); after one, the
+/// offending entry is set aside and the file is checked again, so that the independent
+/// mistakes of one file are reported together (at most [`MAX_ERRORS_PER_FILE`]).
 pub fn parse_toml<T: DeserializeOwned>(tree: &SourceTree, file: &str, diagnostics: &mut Diagnostics) -> Option<T> {
     let text = tree.text(file)?;
-    match toml::from_str::<T>(text) {
-        Ok(value) => Some(value),
-        Err(error) => {
-            diagnostics.push(toml_error(file, &error));
-            None
+    let (mut root, syntax) = toml::de::DeTable::parse_recoverable(text);
+    if !syntax.is_empty() {
+        let mut places = None;
+        for error in syntax.iter().take(MAX_ERRORS_PER_FILE) {
+            let mut diagnostic = toml_error(file, error);
+            if error.message().starts_with("duplicate key")
+                && let Some(span) = error.span()
+            {
+                let places = places.get_or_insert_with(|| crate::toml_places::definitions(text));
+                diagnostic = duplicate_key(file, text, span, places, diagnostic);
+            }
+            diagnostics.push(diagnostic);
+        }
+        return None;
+    }
+    // (table path, key) of the entries set aside: a "missing field" in a table something was
+    // taken from is most likely that entry (misspelt or of the wrong type), not a second mistake.
+    let mut removed: Vec<(String, String)> = Vec::new();
+    let mut reported = 0;
+    loop {
+        match T::deserialize(toml::de::Deserializer::from(root.clone())) {
+            Ok(value) => return (reported == 0).then_some(value),
+            Err(error) => {
+                let path = error
+                    .span()
+                    .map(|span| crate::toml_places::path_at(root.get_ref(), &span))
+                    .unwrap_or_default();
+                if error.message().starts_with("missing field")
+                    && removed
+                        .iter()
+                        .any(|(table, _)| *table == crate::toml_places::display(&path))
+                {
+                    return None;
+                }
+                diagnostics.push(with_path(toml_error(file, &error), error.message(), &path));
+                reported += 1;
+                if reported >= MAX_ERRORS_PER_FILE {
+                    return None;
+                }
+                match crate::toml_places::remove(root.get_mut(), &path) {
+                    Some((table, key)) => removed.push((table, key)),
+                    None => return None,
+                }
+            }
         }
     }
+}
+
+/// A file with more mistakes than this reports the first ones only.
+pub const MAX_ERRORS_PER_FILE: usize = 20;
+
+/// Puts the field path of a schema error into its message.
+fn with_path(mut diagnostic: Diagnostic, message: &str, path: &[crate::toml_places::Segment]) -> Diagnostic {
+    use crate::toml_places::{Segment, display};
+    if path.is_empty() {
+        return diagnostic;
+    }
+    let full = display(path);
+    if message.starts_with("unknown field `") {
+        // The path ends with the unknown key itself.
+        let table = display(&path[..path.len() - 1]);
+        if !table.is_empty() {
+            diagnostic.message = format!("{} in `{table}`", diagnostic.message);
+        }
+    } else if message.starts_with("missing field") {
+        diagnostic.message = format!("{} in `{full}`", diagnostic.message);
+    } else if matches!(path.last(), Some(Segment::Key(_) | Segment::Index(_))) {
+        diagnostic.message = format!("`{full}`: {}", diagnostic.message);
+    }
+    diagnostic
+}
+
+/// Adds the first definition to a "duplicate key" error at `span`.
+fn duplicate_key(
+    file: &str,
+    text: &str,
+    span: std::ops::Range<usize>,
+    places: &[crate::toml_places::Definition],
+    mut diagnostic: Diagnostic,
+) -> Diagnostic {
+    let Some((first, second)) = crate::toml_places::first_definition(places, span.start) else {
+        return diagnostic;
+    };
+    let _ = text;
+    let name = crate::toml_places::display(&second.path);
+    diagnostic.message = if second.header {
+        format!("table `[{name}]` is defined twice")
+    } else {
+        format!("duplicate key `{name}`")
+    };
+    diagnostic.label = Some("defined again here".into());
+    diagnostic
+        .with_note(file, Some(first.key_span.clone()), "first defined here")
+        .with_hint("a key or table is written once per table; merge the two or remove one")
 }
 
 /// Turns a TOML/serde error into a diagnostic with a helpful hint.

@@ -3,7 +3,7 @@
 //! plans and evaluates their rules, and reports every problem it finds with its place.
 //! Guides are resolved in parallel; the result does not depend on the order.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -60,13 +60,11 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
         for material in &materials.material {
             let id = material.id.get_ref().as_str();
             if let Some((first_file, first)) = library.get(id) {
-                let (line, col) = tree
-                    .text(first_file)
-                    .map_or((0, 0), |t| crate::diagnostics::line_col(t, first.id.span().start));
                 diagnostics.push(
                     Diagnostic::error(file, Some(material.id.span()), format!("duplicate material id `{id}`"))
                         .with_label("defined again here")
-                        .with_hint(format!("first defined at {first_file}:{line}:{col}; describe a material once and reference it from every guide")),
+                        .with_hint("describe a material once and reference it from every guide")
+                        .with_note(*first_file, Some(first.id.span()), "first defined here"),
                 );
             } else {
                 library.insert(id.to_owned(), (file, material));
@@ -183,11 +181,18 @@ fn resolve_symbols(parsed: &ParsedSite, diagnostics: &mut Diagnostics) -> Symbol
         for s in &symbols.symbol {
             let id = s.id.get_ref().to_string();
             if let Some(first) = library.symbols.get(&id) {
-                diagnostics.push(Diagnostic::error(
-                    file,
-                    Some(s.id.span()),
-                    format!("symbol `{id}` is already defined in {}", first.file),
-                ));
+                let first_span = parsed
+                    .symbols
+                    .iter()
+                    .filter(|(f, _)| *f == first.file)
+                    .flat_map(|(_, t)| &t.symbol)
+                    .find(|t| t.id.get_ref().to_string() == id)
+                    .map(|t| t.id.span());
+                diagnostics.push(
+                    Diagnostic::error(file, Some(s.id.span()), format!("duplicate symbol id `{id}`"))
+                        .with_label("defined again here")
+                        .with_note(&first.file, first_span, "first defined here"),
+                );
                 continue;
             }
             library.symbols.insert(
@@ -335,7 +340,7 @@ fn resolve_guide(
         .and_then(|o| render_markdown_file(tree, file, o, 3, diagnostics));
 
     // Materials.
-    let mut seen_materials = BTreeSet::new();
+    let mut seen_materials = BTreeMap::new();
     let mut materials = Vec::new();
     // (index in `materials`, the step it names), resolved once the steps are.
     let mut material_steps = Vec::new();
@@ -355,14 +360,19 @@ fn resolve_guide(
             diagnostics.push(d);
             continue;
         };
-        if !seen_materials.insert(id.to_owned()) {
-            diagnostics.push(Diagnostic::error(
-                file,
-                Some(use_.material.span()),
-                format!("material `{id}` is listed twice in this guide"),
-            ));
+        if let Some(first) = seen_materials.get(id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    file,
+                    Some(use_.material.span()),
+                    format!("material `{id}` is listed twice in this guide"),
+                )
+                .with_label("listed again here")
+                .with_note(file, Some(Range::clone(first)), "first listed here"),
+            );
             continue;
         }
+        seen_materials.insert(id.to_owned(), use_.material.span());
         let copies = fact(
             file,
             use_.copies.as_ref(),
@@ -404,16 +414,25 @@ fn resolve_guide(
 
     // Stages and steps.
     let mut media: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut ids = BTreeSet::new();
+    // Stage and step ids share one name space (they are the page's anchors).
+    let mut ids: BTreeMap<String, Range<usize>> = BTreeMap::new();
+    let mut duplicate = |id: &Spanned<crate::schema::Slug>, diagnostics: &mut Diagnostics| {
+        let name = id.get_ref().to_string();
+        match ids.get(&name) {
+            Some(first) => diagnostics.push(
+                Diagnostic::error(file, Some(id.span()), format!("duplicate id `{name}` in this guide"))
+                    .with_label("defined again here")
+                    .with_hint("stages and steps share one set of ids: give each a name of its own")
+                    .with_note(file, Some(first.clone()), "first defined here"),
+            ),
+            None => {
+                ids.insert(name, id.span());
+            }
+        }
+    };
     let mut stages = Vec::new();
     for (si, stage) in g.stages.iter().enumerate() {
-        if !ids.insert(stage.id.get_ref().to_string()) {
-            diagnostics.push(Diagnostic::error(
-                file,
-                Some(stage.id.span()),
-                format!("duplicate id `{}` in this guide", stage.id.get_ref()),
-            ));
-        }
+        duplicate(&stage.id, diagnostics);
         if stage.steps.is_empty() {
             diagnostics.push(
                 Diagnostic::error(
@@ -426,13 +445,7 @@ fn resolve_guide(
         }
         let mut steps = Vec::new();
         for (ti, step) in stage.steps.iter().enumerate() {
-            if !ids.insert(step.id.get_ref().to_string()) {
-                diagnostics.push(Diagnostic::error(
-                    file,
-                    Some(step.id.span()),
-                    format!("duplicate id `{}` in this guide", step.id.get_ref()),
-                ));
-            }
+            duplicate(&step.id, diagnostics);
             let body = match (&step.text, &step.file) {
                 (Some(text), None) => render_toml_markdown(tree, file, text, 5, diagnostics),
                 (None, Some(path)) => render_markdown_file(tree, file, path, 5, diagnostics).unwrap_or_default(),
@@ -684,7 +697,7 @@ fn resolve_guide(
     let mut plans = Vec::new();
     if let Some(vocabulary) = vocabulary {
         let rules = floor_plan::parse_rules(guide, file_text, vocabulary, symbols, diagnostics);
-        let mut plan_ids = BTreeSet::new();
+        let mut plan_ids = BTreeMap::new();
         for parsed in &guide.plans {
             let stem = parsed
                 .file
@@ -703,14 +716,19 @@ fn resolve_guide(
                     continue;
                 }
             };
-            if !plan_ids.insert(id.clone()) {
-                diagnostics.push(Diagnostic::error(
-                    file,
-                    Some(parsed.reference.file.span()),
-                    format!("two plans named `{id}` in this guide"),
-                ));
+            if let Some(first) = plan_ids.get(&id) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        file,
+                        Some(parsed.reference.file.span()),
+                        format!("two plans named `{id}` in this guide"),
+                    )
+                    .with_label("named again here")
+                    .with_note(file, Some(Range::clone(first)), "first named here"),
+                );
                 continue;
             }
+            plan_ids.insert(id.clone(), parsed.reference.file.span());
             if let Some(measured) = floor_plan::measure::measure_plan(
                 &parsed.file,
                 &id,
