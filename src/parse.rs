@@ -29,6 +29,12 @@ pub struct ParsedSite {
     /// `(id, file, bundle)`, in file order.
     pub bundles: Vec<(Slug, String, BundleToml)>,
     pub finder: Option<crate::schema::FinderToml>,
+    /// Markdown files named by a `guide.toml` that did not parse: still checked, so that one
+    /// broken file does not hide the problems of another.
+    pub unparsed_prose: Vec<String>,
+    /// Material ids written in a materials file that did not parse: a guide naming one is not
+    /// told the material does not exist (the file's own error says what is wrong).
+    pub unparsed_material_ids: std::collections::BTreeSet<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,13 +67,23 @@ pub fn parse_toml<T: DeserializeOwned>(tree: &SourceTree, file: &str, diagnostic
     let (mut root, syntax) = toml::de::DeTable::parse_recoverable(text);
     if !syntax.is_empty() {
         let mut places = None;
+        // Tables defined twice: the keys of the second are not reported again one by one.
+        let mut twice: Vec<Vec<crate::toml_places::Segment>> = Vec::new();
         for error in syntax.iter().take(MAX_ERRORS_PER_FILE) {
             let mut diagnostic = toml_error(file, error);
             if error.message().starts_with("duplicate key")
                 && let Some(span) = error.span()
             {
                 let places = places.get_or_insert_with(|| crate::toml_places::definitions(text));
-                diagnostic = duplicate_key(file, text, span, places, diagnostic);
+                if let Some((_, second)) = crate::toml_places::first_definition(places, span.start) {
+                    if twice.iter().any(|table| second.path.starts_with(table)) {
+                        continue;
+                    }
+                    if second.header {
+                        twice.push(second.path.clone());
+                    }
+                }
+                diagnostic = duplicate_key(file, span, places, diagnostic);
             }
             diagnostics.push(diagnostic);
         }
@@ -133,7 +149,6 @@ fn with_path(mut diagnostic: Diagnostic, message: &str, path: &[crate::toml_plac
 /// Adds the first definition to a "duplicate key" error at `span`.
 fn duplicate_key(
     file: &str,
-    text: &str,
     span: std::ops::Range<usize>,
     places: &[crate::toml_places::Definition],
     mut diagnostic: Diagnostic,
@@ -141,7 +156,6 @@ fn duplicate_key(
     let Some((first, second)) = crate::toml_places::first_definition(places, span.start) else {
         return diagnostic;
     };
-    let _ = text;
     let name = crate::toml_places::display(&second.path);
     diagnostic.message = if second.header {
         format!("table `[{name}]` is defined twice")
@@ -198,8 +212,25 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
     };
 
     for file in tree.files_under("materials").filter(|f| f.ends_with(".toml")) {
-        if let Some(materials) = parse_toml(tree, file, &mut diagnostics) {
-            site.materials.push((file.to_owned(), materials));
+        match parse_toml(tree, file, &mut diagnostics) {
+            Some(materials) => site.materials.push((file.to_owned(), materials)),
+            None => {
+                let text = tree.text(file).unwrap_or_default();
+                let (root, _) = toml::de::DeTable::parse_recoverable(text);
+                site.unparsed_material_ids.extend(
+                    crate::toml_places::strings_at(root.get_ref(), &["material", "*", "id"])
+                        .into_iter()
+                        .map(toml::Spanned::into_inner),
+                );
+                // Its forms are still checked.
+                for form in crate::toml_places::strings_at(root.get_ref(), &["material", "*", "samples", "*", "form"]) {
+                    if let Some(path) = resolve_path(tree, file, &form, &mut diagnostics)
+                        && path.ends_with(".toml")
+                    {
+                        let _ = parse_toml::<FormToml>(tree, &path, &mut diagnostics);
+                    }
+                }
+            }
         }
     }
     for (file, materials) in &site.materials {
@@ -293,6 +324,7 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
         };
         let Some(toml) = parse_toml::<GuideToml>(tree, &file, &mut diagnostics) else {
             site.all_guides_parsed = false;
+            check_files_of_unparsed_guide(tree, &file, &mut site, &mut diagnostics);
             continue;
         };
         let mut plans = Vec::new();
@@ -325,6 +357,34 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
         });
     }
     (site, diagnostics)
+}
+
+/// The plans and Markdown files a `guide.toml` that did not parse names, as far as it can be
+/// read: plans are parsed (and their errors reported), Markdown files kept to be checked.
+fn check_files_of_unparsed_guide(tree: &SourceTree, file: &str, site: &mut ParsedSite, diagnostics: &mut Diagnostics) {
+    use crate::toml_places::strings_at;
+    let text = tree.text(file).unwrap_or_default();
+    let (root, _) = toml::de::DeTable::parse_recoverable(text);
+    let root = root.get_ref();
+    for written in strings_at(root, &["floor_plans", "*", "file"]) {
+        if let Some(plan_file) = resolve_path(tree, file, &written, diagnostics)
+            && plan_file.ends_with(".toml")
+        {
+            let _ = parse_toml::<PlanToml>(tree, &plan_file, diagnostics);
+        }
+    }
+    let prose = strings_at(root, &["overview"])
+        .into_iter()
+        .chain(strings_at(root, &["stages", "*", "steps", "*", "file"]))
+        .chain(strings_at(root, &["stages", "*", "steps", "*", "video", "transcript"]));
+    for written in prose {
+        if let Some(path) = resolve_path(tree, file, &written, diagnostics)
+            && path.ends_with(".md")
+            && !site.unparsed_prose.contains(&path)
+        {
+            site.unparsed_prose.push(path);
+        }
+    }
 }
 
 /// Resolves a path written in `from` (at the span of `written`), reporting why it cannot be

@@ -72,12 +72,31 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
         }
     }
 
+    for path in &parsed.unparsed_prose {
+        if let Some(text) = tree.text(path) {
+            let source = MarkdownSource {
+                file: path,
+                offset: Some(0),
+                fallback: None,
+            };
+            markdown::to_prose(text, source, 3, &mut diagnostics);
+        }
+    }
+
     let results: Vec<(Option<Guide>, Diagnostics)> = parsed
         .guides
         .par_iter()
         .map(|guide| {
             let mut d = Diagnostics::default();
-            let resolved = resolve_guide(tree, guide, &library, &symbols, &vocabularies, &mut d);
+            let resolved = resolve_guide(
+                tree,
+                guide,
+                &library,
+                &symbols,
+                &vocabularies,
+                &parsed.unparsed_material_ids,
+                &mut d,
+            );
             (resolved, d)
         })
         .collect();
@@ -211,7 +230,8 @@ fn resolve_symbols(parsed: &ParsedSite, diagnostics: &mut Diagnostics) -> Symbol
     library
 }
 
-/// Markdown held in a TOML string of `file`.
+/// Markdown held in a TOML string of `file`. A problem in it is located where it is written,
+/// also when the string has escapes (`\n`, `\u00e9`, a line-ending backslash).
 fn render_toml_markdown(
     tree: &SourceTree,
     file: &str,
@@ -219,15 +239,39 @@ fn render_toml_markdown(
     heading_base: u8,
     diagnostics: &mut Diagnostics,
 ) -> Prose {
-    let offset = tree
-        .text(file)
-        .and_then(|t| markdown::toml_string_offset(t, &text.span()));
+    let file_text = tree.text(file);
+    let offset = file_text.and_then(|t| markdown::toml_string_offset(t, &text.span()));
+    let map = match offset {
+        Some(_) => None,
+        None => file_text.and_then(|t| crate::toml_places::string_map(t, &text.span(), text.get_ref())),
+    };
+    let Some(map) = map else {
+        let source = MarkdownSource {
+            file,
+            offset,
+            fallback: Some(text.span()),
+        };
+        return markdown::to_prose(text.get_ref(), source, heading_base, diagnostics);
+    };
+    // Located in the decoded text, then moved to the bytes that wrote it.
     let source = MarkdownSource {
         file,
-        offset,
-        fallback: Some(text.span()),
+        offset: Some(0),
+        fallback: None,
     };
-    markdown::to_prose(text.get_ref(), source, heading_base, diagnostics)
+    let mut found = Diagnostics::default();
+    let prose = markdown::to_prose(text.get_ref(), source, heading_base, &mut found);
+    let place = |at: usize| map.get(at).or(map.last()).copied().unwrap_or(0);
+    for mut diagnostic in found.into_iter() {
+        if diagnostic.file == file
+            && let Some(span) = &diagnostic.span
+        {
+            let start = place(span.start);
+            diagnostic.span = Some(start..place(span.end).max(start));
+        }
+        diagnostics.push(diagnostic);
+    }
+    prose
 }
 
 /// Markdown in its own file, named from `from` at `written`.
@@ -328,6 +372,7 @@ fn resolve_guide(
     library: &BTreeMap<String, (&str, &MaterialToml)>,
     symbols: &SymbolLibrary,
     vocabularies: &BTreeMap<String, Vocabulary>,
+    unparsed_material_ids: &std::collections::BTreeSet<String>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Guide> {
     let g = &guide.toml;
@@ -347,6 +392,9 @@ fn resolve_guide(
     for use_ in &g.materials {
         let id = use_.material.get_ref().as_str();
         let Some((_, material)) = library.get(id) else {
+            if unparsed_material_ids.contains(id) {
+                continue;
+            }
             let d = Diagnostic::error(
                 file,
                 Some(use_.material.span()),
@@ -765,6 +813,7 @@ fn resolve_guide(
                 id: id.get_ref().to_string(),
                 title: m.name.clone(),
             }),
+            None if unparsed_material_ids.contains(id.get_ref().as_str()) => {}
             None => {
                 let d = Diagnostic::error(
                     file,
@@ -782,6 +831,20 @@ fn resolve_guide(
         }
     }
 
+    // Rendered before giving up on the guide, so that a mistake elsewhere in it does not hide
+    // one in these.
+    let conditions = statements(tree, file, &g.conditions, diagnostics);
+    let prohibitions = statements(tree, file, &g.prohibitions, diagnostics);
+    let faq = g
+        .faq
+        .iter()
+        .enumerate()
+        .map(|(i, q)| FaqEntry {
+            id: format!("faq-{}", i + 1),
+            question: q.question.clone(),
+            answer: render_toml_markdown(tree, file, &q.answer, 4, diagnostics),
+        })
+        .collect();
     if diagnostics.error_count() > errors_before {
         return None;
     }
@@ -814,8 +877,8 @@ fn resolve_guide(
                 confidence_label: b.confidence.label(),
             })
             .collect(),
-        conditions: statements(tree, file, &g.conditions, diagnostics),
-        prohibitions: statements(tree, file, &g.prohibitions, diagnostics),
+        conditions,
+        prohibitions,
         materials,
         time_limit: TimeLimitView {
             statutory,
@@ -871,16 +934,7 @@ fn resolve_guide(
             .collect(),
         step_count: stages.iter().map(|s: &Stage| s.steps.len()).sum(),
         stages,
-        faq: g
-            .faq
-            .iter()
-            .enumerate()
-            .map(|(i, q)| FaqEntry {
-                id: format!("faq-{}", i + 1),
-                question: q.question.clone(),
-                answer: render_toml_markdown(tree, file, &q.answer, 4, diagnostics),
-            })
-            .collect(),
+        faq,
         plans,
         produces,
         needs: Vec::new(),
@@ -1010,21 +1064,20 @@ fn resolve_video(
             .with_hint("export the subtitles as .vtt (WebVTT); .srt files need converting"),
         );
     }
+    // The transcript is checked even when another file of the video is wrong.
+    let transcript = transcript_path.as_deref().and_then(|path| {
+        let text = tree.text(path)?;
+        let source = MarkdownSource {
+            file: path,
+            offset: Some(0),
+            fallback: None,
+        };
+        Some(markdown::to_prose(text, source, 5, diagnostics))
+    });
     if diagnostics.error_count() > errors_before {
         return None;
     }
-    let (video_path, captions_path, transcript_path) = (video_path?, captions_path?, transcript_path?);
-    let transcript_text = tree.text(&transcript_path)?;
-    let transcript = markdown::to_prose(
-        transcript_text,
-        MarkdownSource {
-            file: &transcript_path,
-            offset: Some(0),
-            fallback: None,
-        },
-        5,
-        diagnostics,
-    );
+    let (video_path, captions_path, transcript) = (video_path?, captions_path?, transcript?);
     Some(Video {
         title: video.title.clone(),
         mime: if video_path.ends_with(".webm") {

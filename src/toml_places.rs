@@ -66,11 +66,7 @@ fn in_table(table: &DeTable<'_>, span: &Range<usize>, path: &mut Vec<Segment>) -
 
 fn in_value(value: &toml::Spanned<DeValue<'_>>, span: &Range<usize>, path: &mut Vec<Segment>) -> bool {
     match value.get_ref() {
-        DeValue::Table(table) => {
-            if in_table(table, span, path) {
-                return true;
-            }
-        }
+        DeValue::Table(table) if in_table(table, span, path) => return true,
         DeValue::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 path.push(Segment::Index(i));
@@ -240,10 +236,8 @@ pub fn definitions(text: &str) -> Vec<Definition> {
                 frames.push(Frame { path, array });
                 keys.clear();
             }
-            EventKind::InlineTableClose | EventKind::ArrayClose => {
-                if frames.len() > 1 {
-                    frames.pop();
-                }
+            EventKind::InlineTableClose | EventKind::ArrayClose if frames.len() > 1 => {
+                frames.pop();
             }
             EventKind::ValueSep => {
                 if let Some(Frame { array: Some(i), .. }) = frames.last_mut() {
@@ -252,11 +246,7 @@ pub fn definitions(text: &str) -> Vec<Definition> {
                 keys.clear();
             }
             EventKind::Scalar => pending = None,
-            EventKind::Newline => {
-                if header.is_none() {
-                    keys.clear();
-                }
-            }
+            EventKind::Newline if header.is_none() => keys.clear(),
             _ => {}
         }
     }
@@ -337,5 +327,149 @@ mod tests {
             panic!()
         };
         assert!(second.is_empty());
+    }
+}
+
+/// The strings at `pattern` (keys, and `*` for every element of an array), with their spans:
+/// what a file that did not match its schema still says about the files it names.
+pub fn strings_at(root: &DeTable<'_>, pattern: &[&str]) -> Vec<toml::Spanned<String>> {
+    let mut out = Vec::new();
+    let Some((first, rest)) = pattern.split_first() else {
+        return out;
+    };
+    if let Some(value) = root.get(*first) {
+        collect_strings(value, rest, &mut out);
+    }
+    out
+}
+
+fn collect_strings(value: &toml::Spanned<DeValue<'_>>, pattern: &[&str], out: &mut Vec<toml::Spanned<String>>) {
+    match (pattern.split_first(), value.get_ref()) {
+        (None, DeValue::String(s)) => out.push(toml::Spanned::new(value.span(), s.to_string())),
+        (Some((&"*", rest)), DeValue::Array(items)) => {
+            for item in items.iter() {
+                collect_strings(item, rest, out);
+            }
+        }
+        (Some((key, rest)), DeValue::Table(table)) => {
+            if let Some(value) = table.get(*key) {
+                collect_strings(value, rest, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// For a TOML string value at `span` in `file_text`, where each byte of its decoded content
+/// was written: `map[i]` is the file offset of the text that produced content byte `i` (an
+/// escape such as `\n` produces its bytes from the backslash), and `map[len]` the offset of
+/// the closing quotes. `None` when the span is not a string, or the decoding does not give
+/// `value` (then nothing better than the string's start is known).
+pub fn string_map(file_text: &str, span: &Range<usize>, value: &str) -> Option<Vec<usize>> {
+    let raw = file_text.get(span.clone())?;
+    let (quote, basic) = if raw.starts_with("\"\"\"") {
+        ("\"\"\"", true)
+    } else if raw.starts_with("'''") {
+        ("'''", false)
+    } else if raw.starts_with('"') {
+        ("\"", true)
+    } else if raw.starts_with('\'') {
+        ("'", false)
+    } else {
+        return None;
+    };
+    let body_end = raw.len().checked_sub(quote.len()).filter(|&e| e >= quote.len())?;
+    let mut i = quote.len();
+    if quote.len() == 3 {
+        // A newline right after the opening quotes is not part of the string.
+        if raw[i..].starts_with("\r\n") {
+            i += 2;
+        } else if raw[i..].starts_with('\n') {
+            i += 1;
+        }
+    }
+    let mut decoded = String::with_capacity(value.len());
+    let mut map = Vec::with_capacity(value.len() + 1);
+    let push = |decoded: &mut String, map: &mut Vec<usize>, c: char, at: usize| {
+        decoded.push(c);
+        map.extend(std::iter::repeat_n(span.start + at, c.len_utf8()));
+    };
+    while i < body_end {
+        let c = raw[i..].chars().next()?;
+        if c != '\\' || !basic {
+            push(&mut decoded, &mut map, c, i);
+            i += c.len_utf8();
+            continue;
+        }
+        let start = i;
+        let next = raw[i + 1..].chars().next()?;
+        let simple = match next {
+            'b' => Some('\u{8}'),
+            't' => Some('\t'),
+            'n' => Some('\n'),
+            'f' => Some('\u{c}'),
+            'r' => Some('\r'),
+            'e' => Some('\u{1b}'),
+            '"' => Some('"'),
+            '\\' => Some('\\'),
+            _ => None,
+        };
+        if let Some(c) = simple {
+            push(&mut decoded, &mut map, c, start);
+            i += 2;
+            continue;
+        }
+        let digits = match next {
+            'x' => 2,
+            'u' => 4,
+            'U' => 8,
+            _ => 0,
+        };
+        if digits > 0 {
+            let hex = raw.get(i + 2..i + 2 + digits)?;
+            let c = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
+            push(&mut decoded, &mut map, c, start);
+            i += 2 + digits;
+            continue;
+        }
+        // A line-ending backslash (multi-line strings): it and all white space and newlines
+        // after it are dropped.
+        let rest = &raw[i + 1..body_end];
+        let skipped = rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len();
+        if quote.len() != 3 || !rest[..skipped].contains('\n') {
+            return None;
+        }
+        i += 1 + skipped;
+    }
+    map.push(span.start + body_end);
+    (decoded == value).then_some(map)
+}
+
+#[cfg(test)]
+mod string_map_tests {
+    use super::*;
+
+    fn place_of(file: &str, value: &str, needle: &str) -> usize {
+        let span = file.find('"').unwrap()..file.trim_end().len();
+        let map = string_map(file, &span, value).expect("decodes");
+        map[value.find(needle).unwrap()]
+    }
+
+    #[test]
+    fn escapes_and_line_continuations_keep_their_places() {
+        let file = "a = \"x\\n\\u00e9<b>\"\n";
+        assert_eq!(place_of(file, "x\né<b>", "<b>"), file.find("<b>").unwrap());
+        let file = "a = \"\"\"\nfirst \\\n    second\\t<i>\"\"\"\n";
+        assert_eq!(place_of(file, "first second\t<i>", "<i>"), file.find("<i>").unwrap());
+        assert_eq!(
+            place_of(file, "first second\t<i>", "second"),
+            file.find("second").unwrap()
+        );
+    }
+
+    #[test]
+    fn a_value_that_does_not_match_is_not_mapped() {
+        let file = "a = \"x\\ty\"\n";
+        assert_eq!(string_map(file, &(4..file.len() - 1), "something else"), None);
     }
 }

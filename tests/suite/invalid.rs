@@ -135,6 +135,13 @@ cases! {
     clocks_and_a_single_statutory_limit => "clocks-and-days",
     covers_an_unknown_guide => "covers-unknown",
     material_at_an_unknown_step => "material-unknown-step",
+    every_file_reported_at_once => "every-file-at-once",
+    a_broken_guide_toml_hides_nothing => "broken-guide-hides-nothing",
+    duplicate_key_and_table_name_both_places => "duplicate-key",
+    type_errors_name_the_field_path => "type-paths",
+    html_in_an_escaped_toml_string_located => "html-in-escaped-string",
+    duplicate_symbol_names_both_files => "duplicate-symbol",
+    duplicate_step_and_room_ids_name_both_places => "duplicate-step-id",
 }
 
 #[test]
