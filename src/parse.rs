@@ -301,6 +301,19 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
         })
         .collect();
     guide_dirs.dedup();
+    // Guides and bundles share one set of ids (the finder names both).
+    for (id, bundle_file, _) in &site.bundles {
+        let dir = format!("guides/{id}");
+        if guide_dirs.contains(&dir.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(bundle_file, None, format!("the bundle `{id}` has the id of a guide"))
+                    .with_note(format!("{dir}/guide.toml"), None, "the guide with that id")
+                    .with_hint(
+                        "guides and bundles share one set of ids (the finder names both): rename the bundle's file",
+                    ),
+            );
+        }
+    }
     for dir in guide_dirs {
         let file = format!("{dir}/guide.toml");
         let name = &dir["guides/".len()..];

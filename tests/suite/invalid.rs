@@ -142,6 +142,7 @@ cases! {
     html_in_an_escaped_toml_string_located => "html-in-escaped-string",
     duplicate_symbol_names_both_files => "duplicate-symbol",
     duplicate_step_and_room_ids_name_both_places => "duplicate-step-id",
+    bundle_with_the_id_of_a_guide_names_both_files => "bundle-guide-same-id",
 }
 
 #[test]
