@@ -64,7 +64,7 @@ pub struct ParsedPlan {
 /// mistakes of one file are reported together (at most [`MAX_ERRORS_PER_FILE`]).
 pub fn parse_toml<T: DeserializeOwned>(tree: &SourceTree, file: &str, diagnostics: &mut Diagnostics) -> Option<T> {
     let text = tree.text(file)?;
-    let (mut root, syntax) = toml::de::DeTable::parse_recoverable(text);
+    let (root, syntax) = toml::de::DeTable::parse_recoverable(text);
     if !syntax.is_empty() {
         let mut places = None;
         // Tables defined twice: the keys of the second are not reported again one by one.
@@ -89,12 +89,23 @@ pub fn parse_toml<T: DeserializeOwned>(tree: &SourceTree, file: &str, diagnostic
         }
         return None;
     }
+    // The usual case, a file without mistakes, parses once and copies nothing.
+    let first = match T::deserialize(toml::de::Deserializer::from(root)) {
+        Ok(value) => return Some(value),
+        Err(error) => error,
+    };
+    let (mut root, _) = toml::de::DeTable::parse_recoverable(text);
+    let mut next = Some(first);
     // (table path, key) of the entries set aside: a "missing field" in a table something was
     // taken from is most likely that entry (misspelt or of the wrong type), not a second mistake.
     let mut removed: Vec<(String, String)> = Vec::new();
     let mut reported = 0;
     loop {
-        match T::deserialize(toml::de::Deserializer::from(root.clone())) {
+        let outcome = match next.take() {
+            Some(error) => Err(error),
+            None => T::deserialize(toml::de::Deserializer::from(root.clone())),
+        };
+        match outcome {
             Ok(value) => return (reported == 0).then_some(value),
             Err(error) => {
                 let path = error

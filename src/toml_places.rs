@@ -203,7 +203,10 @@ pub fn definitions(text: &str) -> Vec<Definition> {
                 pending = None;
             }
             EventKind::SimpleKey => {
-                let raw = toml_parser::Raw::new_unchecked(&text[span.clone()], event.encoding(), event.span());
+                let Some(written) = text.get(span.clone()) else {
+                    continue;
+                };
+                let raw = toml_parser::Raw::new_unchecked(written, event.encoding(), event.span());
                 let mut key = String::new();
                 raw.decode_key(&mut key, &mut ());
                 keys.push((key, span));
@@ -471,5 +474,54 @@ mod string_map_tests {
     fn a_value_that_does_not_match_is_not_mapped() {
         let file = "a = \"x\\ty\"\n";
         assert_eq!(string_map(file, &(4..file.len() - 1), "something else"), None);
+    }
+}
+
+#[cfg(test)]
+mod robustness_tests {
+    use super::*;
+
+    fn strings<'a>(value: &'a toml::Spanned<DeValue<'a>>, out: &mut Vec<(Range<usize>, String)>) {
+        match value.get_ref() {
+            DeValue::String(s) => out.push((value.span(), s.to_string())),
+            DeValue::Array(items) => items.iter().for_each(|i| strings(i, out)),
+            DeValue::Table(t) => t.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+
+    /// Every prefix of a file with escapes, inline tables and duplicates: nothing panics, and
+    /// every string that decodes maps each content byte inside its own span.
+    #[test]
+    fn any_prefix_of_a_file_is_handled() {
+        let text = concat!(
+            include_str!("../tests/fixtures/base/guides/alpha/guide.toml"),
+            "\n[extra]\na = \"\"\"\n拍摄\\\"门头\\\"\\u5185景，\\n\\\n    <b>x</b>\"\"\"\nb = 'lit\\n'\n",
+            "c = { d = [1, { e = \"\\t\" }], d = 2 }\n[extra]\n\"q\\u00e9\".z = '''\nraw'''\n",
+        );
+        let mut checked = 0;
+        for end in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let prefix = &text[..end];
+            let definitions = definitions(prefix);
+            let (root, errors) = DeTable::parse_recoverable(prefix);
+            for error in &errors {
+                if let Some(span) = error.span() {
+                    let _ = first_definition(&definitions, span.start);
+                    let _ = path_at(root.get_ref(), &span);
+                }
+            }
+            let mut found = Vec::new();
+            for value in root.get_ref().values() {
+                strings(value, &mut found);
+            }
+            for (span, value) in found {
+                if let Some(map) = string_map(prefix, &span, &value) {
+                    assert_eq!(map.len(), value.len() + 1);
+                    assert!(map.iter().all(|&at| span.contains(&at)), "{span:?} {map:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000, "only {checked} strings mapped");
     }
 }
