@@ -143,6 +143,7 @@ cases! {
     duplicate_symbol_names_both_files => "duplicate-symbol",
     duplicate_step_and_room_ids_name_both_places => "duplicate-step-id",
     bundle_with_the_id_of_a_guide_names_both_files => "bundle-guide-same-id",
+    vocabulary_duplicates_name_both_places => "vocabulary-duplicates",
 }
 
 #[test]
