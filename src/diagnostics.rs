@@ -34,6 +34,17 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// Ways out, each printed as a `hint:` line.
     pub hints: Vec<String>,
+    /// Other places that belong to the problem (the first definition of a duplicate), each
+    /// printed as its own `file:line:col: note: …` with its line underlined.
+    pub notes: Vec<Note>,
+}
+
+/// A second place a diagnostic points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub file: String,
+    pub span: Option<Range<usize>>,
+    pub message: String,
 }
 
 impl Diagnostic {
@@ -45,6 +56,7 @@ impl Diagnostic {
             message: message.into(),
             label: None,
             hints: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -57,6 +69,21 @@ impl Diagnostic {
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
+        self
+    }
+
+    /// Adds another place, e.g. `"first defined here"` for a duplicate.
+    pub fn with_note(
+        mut self,
+        file: impl Into<String>,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
+        self.notes.push(Note {
+            file: file.into(),
+            span,
+            message: message.into(),
+        });
         self
     }
 
@@ -124,6 +151,15 @@ impl Diagnostics {
     }
 }
 
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
 impl FromIterator<Diagnostic> for Diagnostics {
     fn from_iter<T: IntoIterator<Item = Diagnostic>>(iter: T) -> Self {
         Diagnostics {
@@ -156,14 +192,22 @@ pub fn headline(diagnostic: &Diagnostic, sources: &SourceTree) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let place = match (&diagnostic.span, sources.display_text(&diagnostic.file)) {
+    format!(
+        "{}: {severity}: {}",
+        place(&diagnostic.file, diagnostic.span.as_ref(), sources),
+        diagnostic.message
+    )
+}
+
+/// `file:line:col` of a span, or the bare file for a whole-file problem.
+pub fn place(file: &str, span: Option<&Range<usize>>, sources: &SourceTree) -> String {
+    match (span, sources.display_text(file)) {
         (Some(span), Some(text)) => {
             let (line, col) = line_col(&text, span.start);
-            format!("{}:{line}:{col}", diagnostic.file)
+            format!("{file}:{line}:{col}")
         }
-        _ => diagnostic.file.clone(),
-    };
-    format!("{place}: {severity}: {}", diagnostic.message)
+        _ => file.to_owned(),
+    }
 }
 
 /// The full text of a diagnostic: the headline, the offending line with the span underlined,
@@ -171,28 +215,64 @@ pub fn headline(diagnostic: &Diagnostic, sources: &SourceTree) -> String {
 pub fn render(diagnostic: &Diagnostic, sources: &SourceTree) -> String {
     let mut out = headline(diagnostic, sources);
     out.push('\n');
-    if let (Some(span), Some(text)) = (&diagnostic.span, sources.display_text(&diagnostic.file)) {
-        let text = text.as_ref();
-        let span = clamp_span(text, span.clone());
-        let level = match diagnostic.severity {
-            Severity::Error => Level::ERROR,
-            Severity::Warning => Level::WARNING,
-        };
-        let label = diagnostic.label.as_deref().unwrap_or("");
-        let group = Group::with_level(level)
-            .element(Snippet::source(text).annotation(AnnotationKind::Primary.span(span).label(label)));
-        let snippet = Renderer::plain().render(&[group]);
-        for line in snippet.lines() {
-            if line.trim().is_empty() && out.ends_with("|\n") {
-                continue;
-            }
-            let _ = writeln!(out, "{line}");
-        }
+    let level = match diagnostic.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let label = diagnostic.label.as_deref().unwrap_or("");
+    snippet(
+        &mut out,
+        &diagnostic.file,
+        diagnostic.span.as_ref(),
+        level,
+        label,
+        sources,
+    );
+    for note in &diagnostic.notes {
+        let _ = writeln!(
+            out,
+            "{}: note: {}",
+            place(&note.file, note.span.as_ref(), sources),
+            note.message
+        );
+        snippet(
+            &mut out,
+            &note.file,
+            note.span.as_ref(),
+            Level::NOTE,
+            &note.message,
+            sources,
+        );
     }
     for hint in &diagnostic.hints {
         let _ = writeln!(out, "  = hint: {hint}");
     }
     out
+}
+
+/// The line(s) of `span` in `file` with the span underlined and labelled.
+fn snippet(
+    out: &mut String,
+    file: &str,
+    span: Option<&Range<usize>>,
+    level: Level<'_>,
+    label: &str,
+    sources: &SourceTree,
+) {
+    let (Some(span), Some(text)) = (span, sources.display_text(file)) else {
+        return;
+    };
+    let text = text.as_ref();
+    let span = clamp_span(text, span.clone());
+    let group = Group::with_level(level)
+        .element(Snippet::source(text).annotation(AnnotationKind::Primary.span(span).label(label)));
+    let rendered = Renderer::plain().render(&[group]);
+    for line in rendered.lines() {
+        if line.trim().is_empty() && out.ends_with("|\n") {
+            continue;
+        }
+        let _ = writeln!(out, "{line}");
+    }
 }
 
 fn clamp_span(text: &str, span: Range<usize>) -> Range<usize> {

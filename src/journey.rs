@@ -821,14 +821,20 @@ pub fn resolve_finder(
         }
     };
     let mut questions = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut seen = BTreeMap::new();
     for q in &toml.questions {
-        if !seen.insert(q.id.get_ref().as_str()) {
-            diagnostics.push(Diagnostic::error(
-                file,
-                Some(q.id.span()),
-                format!("duplicate question id `{}`", q.id.get_ref()),
-            ));
+        if let Some(first) = seen.get(q.id.get_ref().as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    file,
+                    Some(q.id.span()),
+                    format!("duplicate question id `{}`", q.id.get_ref()),
+                )
+                .with_label("defined again here")
+                .with_note(file, Some(std::ops::Range::clone(first)), "first defined here"),
+            );
+        } else {
+            seen.insert(q.id.get_ref().as_str(), q.id.span());
         }
         let mut answers = Vec::new();
         for (i, a) in q.answers.iter().enumerate() {

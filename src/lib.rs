@@ -29,6 +29,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod schemas;
 pub mod serve;
+pub mod toml_places;
 pub mod write;
 
 use std::path::Path;

@@ -411,7 +411,22 @@ fn toml_paths(
             table.values().for_each(|v| walk(v, file, deferred, out));
             true
         }
-        Err(_) => false,
+        Err(_) => {
+            // A file with a syntax error still names its files, and the stages after load
+            // report what else is wrong with it: every quoted run on a line is a candidate.
+            for line in text.lines() {
+                for quote in ['"', '\''] {
+                    for candidate in line.split(quote).skip(1).step_by(2) {
+                        if let Ok(path) = join_inside(file, candidate)
+                            && deferred.contains_key(&path)
+                        {
+                            out.insert(path);
+                        }
+                    }
+                }
+            }
+            false
+        }
     }
 }
 

@@ -29,6 +29,12 @@ pub struct ParsedSite {
     /// `(id, file, bundle)`, in file order.
     pub bundles: Vec<(Slug, String, BundleToml)>,
     pub finder: Option<crate::schema::FinderToml>,
+    /// Markdown files named by a `guide.toml` that did not parse: still checked, so that one
+    /// broken file does not hide the problems of another.
+    pub unparsed_prose: Vec<String>,
+    /// Material ids written in a materials file that did not parse: a guide naming one is not
+    /// told the material does not exist (the file's own error says what is wrong).
+    pub unparsed_material_ids: std::collections::BTreeSet<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -51,15 +57,126 @@ pub struct ParsedPlan {
 }
 
 /// Parses one TOML file into `T`, reporting a syntax or schema error at its place.
+///
+/// Every syntax error of the file is reported (a duplicate key or table with both of its
+/// places). Schema errors name the field path (`materials[2].copies`); after one, the
+/// offending entry is set aside and the file is checked again, so that the independent
+/// mistakes of one file are reported together (at most [`MAX_ERRORS_PER_FILE`]).
 pub fn parse_toml<T: DeserializeOwned>(tree: &SourceTree, file: &str, diagnostics: &mut Diagnostics) -> Option<T> {
     let text = tree.text(file)?;
-    match toml::from_str::<T>(text) {
-        Ok(value) => Some(value),
-        Err(error) => {
-            diagnostics.push(toml_error(file, &error));
-            None
+    let (root, syntax) = toml::de::DeTable::parse_recoverable(text);
+    if !syntax.is_empty() {
+        let mut places = None;
+        // Tables defined twice: the keys of the second are not reported again one by one.
+        let mut twice: Vec<Vec<crate::toml_places::Segment>> = Vec::new();
+        for error in syntax.iter().take(MAX_ERRORS_PER_FILE) {
+            let mut diagnostic = toml_error(file, error);
+            if error.message().starts_with("duplicate key")
+                && let Some(span) = error.span()
+            {
+                let places = places.get_or_insert_with(|| crate::toml_places::definitions(text));
+                if let Some((_, second)) = crate::toml_places::first_definition(places, span.start) {
+                    if twice.iter().any(|table| second.path.starts_with(table)) {
+                        continue;
+                    }
+                    if second.header {
+                        twice.push(second.path.clone());
+                    }
+                }
+                diagnostic = duplicate_key(file, span, places, diagnostic);
+            }
+            diagnostics.push(diagnostic);
+        }
+        return None;
+    }
+    // The usual case, a file without mistakes, parses once and copies nothing.
+    let first = match T::deserialize(toml::de::Deserializer::from(root)) {
+        Ok(value) => return Some(value),
+        Err(error) => error,
+    };
+    let (mut root, _) = toml::de::DeTable::parse_recoverable(text);
+    let mut next = Some(first);
+    // (table path, key) of the entries set aside: a "missing field" in a table something was
+    // taken from is most likely that entry (misspelt or of the wrong type), not a second mistake.
+    let mut removed: Vec<(String, String)> = Vec::new();
+    let mut reported = 0;
+    loop {
+        let outcome = match next.take() {
+            Some(error) => Err(error),
+            None => T::deserialize(toml::de::Deserializer::from(root.clone())),
+        };
+        match outcome {
+            Ok(value) => return (reported == 0).then_some(value),
+            Err(error) => {
+                let path = error
+                    .span()
+                    .map(|span| crate::toml_places::path_at(root.get_ref(), &span))
+                    .unwrap_or_default();
+                if error.message().starts_with("missing field")
+                    && removed
+                        .iter()
+                        .any(|(table, _)| *table == crate::toml_places::display(&path))
+                {
+                    return None;
+                }
+                diagnostics.push(with_path(toml_error(file, &error), error.message(), &path));
+                reported += 1;
+                if reported >= MAX_ERRORS_PER_FILE {
+                    return None;
+                }
+                match crate::toml_places::remove(root.get_mut(), &path) {
+                    Some((table, key)) => removed.push((table, key)),
+                    None => return None,
+                }
+            }
         }
     }
+}
+
+/// A file with more mistakes than this reports the first ones only.
+pub const MAX_ERRORS_PER_FILE: usize = 20;
+
+/// Puts the field path of a schema error into its message.
+fn with_path(mut diagnostic: Diagnostic, message: &str, path: &[crate::toml_places::Segment]) -> Diagnostic {
+    use crate::toml_places::{Segment, display};
+    if path.is_empty() {
+        return diagnostic;
+    }
+    let full = display(path);
+    if message.starts_with("unknown field `") {
+        // The path ends with the unknown key itself.
+        let table = display(&path[..path.len() - 1]);
+        if !table.is_empty() {
+            diagnostic.message = format!("{} in `{table}`", diagnostic.message);
+        }
+    } else if message.starts_with("missing field") {
+        diagnostic.message = format!("{} in `{full}`", diagnostic.message);
+    } else if matches!(path.last(), Some(Segment::Key(_) | Segment::Index(_))) {
+        diagnostic.message = format!("`{full}`: {}", diagnostic.message);
+    }
+    diagnostic
+}
+
+/// Adds the first definition to a "duplicate key" error at `span`.
+fn duplicate_key(
+    file: &str,
+    span: std::ops::Range<usize>,
+    places: &[crate::toml_places::Definition],
+    mut diagnostic: Diagnostic,
+) -> Diagnostic {
+    let Some((first, second)) = crate::toml_places::first_definition(places, span.start) else {
+        return diagnostic;
+    };
+    let name = crate::toml_places::display(&second.path);
+    diagnostic.message = if second.header {
+        format!("table `[{name}]` is defined twice")
+    } else {
+        format!("duplicate key `{name}`")
+    };
+    diagnostic.label = Some("defined again here".into());
+    diagnostic
+        .with_note(file, Some(first.key_span.clone()), "first defined here")
+        .with_hint("a key or table is written once per table; merge the two or remove one")
 }
 
 /// Turns a TOML/serde error into a diagnostic with a helpful hint.
@@ -106,8 +223,25 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
     };
 
     for file in tree.files_under("materials").filter(|f| f.ends_with(".toml")) {
-        if let Some(materials) = parse_toml(tree, file, &mut diagnostics) {
-            site.materials.push((file.to_owned(), materials));
+        match parse_toml(tree, file, &mut diagnostics) {
+            Some(materials) => site.materials.push((file.to_owned(), materials)),
+            None => {
+                let text = tree.text(file).unwrap_or_default();
+                let (root, _) = toml::de::DeTable::parse_recoverable(text);
+                site.unparsed_material_ids.extend(
+                    crate::toml_places::strings_at(root.get_ref(), &["material", "*", "id"])
+                        .into_iter()
+                        .map(toml::Spanned::into_inner),
+                );
+                // Its forms are still checked.
+                for form in crate::toml_places::strings_at(root.get_ref(), &["material", "*", "samples", "*", "form"]) {
+                    if let Some(path) = resolve_path(tree, file, &form, &mut diagnostics)
+                        && path.ends_with(".toml")
+                    {
+                        let _ = parse_toml::<FormToml>(tree, &path, &mut diagnostics);
+                    }
+                }
+            }
         }
     }
     for (file, materials) in &site.materials {
@@ -178,6 +312,19 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
         })
         .collect();
     guide_dirs.dedup();
+    // Guides and bundles share one set of ids (the finder names both).
+    for (id, bundle_file, _) in &site.bundles {
+        let dir = format!("guides/{id}");
+        if guide_dirs.contains(&dir.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(bundle_file, None, format!("the bundle `{id}` has the id of a guide"))
+                    .with_note(format!("{dir}/guide.toml"), None, "the guide with that id")
+                    .with_hint(
+                        "guides and bundles share one set of ids (the finder names both): rename the bundle's file",
+                    ),
+            );
+        }
+    }
     for dir in guide_dirs {
         let file = format!("{dir}/guide.toml");
         let name = &dir["guides/".len()..];
@@ -201,6 +348,7 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
         };
         let Some(toml) = parse_toml::<GuideToml>(tree, &file, &mut diagnostics) else {
             site.all_guides_parsed = false;
+            check_files_of_unparsed_guide(tree, &file, &mut site, &mut diagnostics);
             continue;
         };
         let mut plans = Vec::new();
@@ -233,6 +381,34 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
         });
     }
     (site, diagnostics)
+}
+
+/// The plans and Markdown files a `guide.toml` that did not parse names, as far as it can be
+/// read: plans are parsed (and their errors reported), Markdown files kept to be checked.
+fn check_files_of_unparsed_guide(tree: &SourceTree, file: &str, site: &mut ParsedSite, diagnostics: &mut Diagnostics) {
+    use crate::toml_places::strings_at;
+    let text = tree.text(file).unwrap_or_default();
+    let (root, _) = toml::de::DeTable::parse_recoverable(text);
+    let root = root.get_ref();
+    for written in strings_at(root, &["floor_plans", "*", "file"]) {
+        if let Some(plan_file) = resolve_path(tree, file, &written, diagnostics)
+            && plan_file.ends_with(".toml")
+        {
+            let _ = parse_toml::<PlanToml>(tree, &plan_file, diagnostics);
+        }
+    }
+    let prose = strings_at(root, &["overview"])
+        .into_iter()
+        .chain(strings_at(root, &["stages", "*", "steps", "*", "file"]))
+        .chain(strings_at(root, &["stages", "*", "steps", "*", "video", "transcript"]));
+    for written in prose {
+        if let Some(path) = resolve_path(tree, file, &written, diagnostics)
+            && path.ends_with(".md")
+            && !site.unparsed_prose.contains(&path)
+        {
+            site.unparsed_prose.push(path);
+        }
+    }
 }
 
 /// Resolves a path written in `from` (at the span of `written`), reporting why it cannot be

@@ -3,7 +3,7 @@
 //! plans and evaluates their rules, and reports every problem it finds with its place.
 //! Guides are resolved in parallel; the result does not depend on the order.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -60,17 +60,26 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
         for material in &materials.material {
             let id = material.id.get_ref().as_str();
             if let Some((first_file, first)) = library.get(id) {
-                let (line, col) = tree
-                    .text(first_file)
-                    .map_or((0, 0), |t| crate::diagnostics::line_col(t, first.id.span().start));
                 diagnostics.push(
                     Diagnostic::error(file, Some(material.id.span()), format!("duplicate material id `{id}`"))
                         .with_label("defined again here")
-                        .with_hint(format!("first defined at {first_file}:{line}:{col}; describe a material once and reference it from every guide")),
+                        .with_hint("describe a material once and reference it from every guide")
+                        .with_note(*first_file, Some(first.id.span()), "first defined here"),
                 );
             } else {
                 library.insert(id.to_owned(), (file, material));
             }
+        }
+    }
+
+    for path in &parsed.unparsed_prose {
+        if let Some(text) = tree.text(path) {
+            let source = MarkdownSource {
+                file: path,
+                offset: Some(0),
+                fallback: None,
+            };
+            markdown::to_prose(text, source, 3, &mut diagnostics);
         }
     }
 
@@ -79,7 +88,15 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
         .par_iter()
         .map(|guide| {
             let mut d = Diagnostics::default();
-            let resolved = resolve_guide(tree, guide, &library, &symbols, &vocabularies, &mut d);
+            let resolved = resolve_guide(
+                tree,
+                guide,
+                &library,
+                &symbols,
+                &vocabularies,
+                &parsed.unparsed_material_ids,
+                &mut d,
+            );
             (resolved, d)
         })
         .collect();
@@ -183,11 +200,18 @@ fn resolve_symbols(parsed: &ParsedSite, diagnostics: &mut Diagnostics) -> Symbol
         for s in &symbols.symbol {
             let id = s.id.get_ref().to_string();
             if let Some(first) = library.symbols.get(&id) {
-                diagnostics.push(Diagnostic::error(
-                    file,
-                    Some(s.id.span()),
-                    format!("symbol `{id}` is already defined in {}", first.file),
-                ));
+                let first_span = parsed
+                    .symbols
+                    .iter()
+                    .filter(|(f, _)| *f == first.file)
+                    .flat_map(|(_, t)| &t.symbol)
+                    .find(|t| t.id.get_ref().to_string() == id)
+                    .map(|t| t.id.span());
+                diagnostics.push(
+                    Diagnostic::error(file, Some(s.id.span()), format!("duplicate symbol id `{id}`"))
+                        .with_label("defined again here")
+                        .with_note(&first.file, first_span, "first defined here"),
+                );
                 continue;
             }
             library.symbols.insert(
@@ -206,7 +230,8 @@ fn resolve_symbols(parsed: &ParsedSite, diagnostics: &mut Diagnostics) -> Symbol
     library
 }
 
-/// Markdown held in a TOML string of `file`.
+/// Markdown held in a TOML string of `file`. A problem in it is located where it is written,
+/// also when the string has escapes (`\n`, `\u00e9`, a line-ending backslash).
 fn render_toml_markdown(
     tree: &SourceTree,
     file: &str,
@@ -214,15 +239,39 @@ fn render_toml_markdown(
     heading_base: u8,
     diagnostics: &mut Diagnostics,
 ) -> Prose {
-    let offset = tree
-        .text(file)
-        .and_then(|t| markdown::toml_string_offset(t, &text.span()));
+    let file_text = tree.text(file);
+    let offset = file_text.and_then(|t| markdown::toml_string_offset(t, &text.span()));
+    let map = match offset {
+        Some(_) => None,
+        None => file_text.and_then(|t| crate::toml_places::string_map(t, &text.span(), text.get_ref())),
+    };
+    let Some(map) = map else {
+        let source = MarkdownSource {
+            file,
+            offset,
+            fallback: Some(text.span()),
+        };
+        return markdown::to_prose(text.get_ref(), source, heading_base, diagnostics);
+    };
+    // Located in the decoded text, then moved to the bytes that wrote it.
     let source = MarkdownSource {
         file,
-        offset,
-        fallback: Some(text.span()),
+        offset: Some(0),
+        fallback: None,
     };
-    markdown::to_prose(text.get_ref(), source, heading_base, diagnostics)
+    let mut found = Diagnostics::default();
+    let prose = markdown::to_prose(text.get_ref(), source, heading_base, &mut found);
+    let place = |at: usize| map.get(at).or(map.last()).copied().unwrap_or(0);
+    for mut diagnostic in found.into_iter() {
+        if diagnostic.file == file
+            && let Some(span) = &diagnostic.span
+        {
+            let start = place(span.start);
+            diagnostic.span = Some(start..place(span.end).max(start));
+        }
+        diagnostics.push(diagnostic);
+    }
+    prose
 }
 
 /// Markdown in its own file, named from `from` at `written`.
@@ -323,6 +372,7 @@ fn resolve_guide(
     library: &BTreeMap<String, (&str, &MaterialToml)>,
     symbols: &SymbolLibrary,
     vocabularies: &BTreeMap<String, Vocabulary>,
+    unparsed_material_ids: &std::collections::BTreeSet<String>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Guide> {
     let g = &guide.toml;
@@ -335,13 +385,16 @@ fn resolve_guide(
         .and_then(|o| render_markdown_file(tree, file, o, 3, diagnostics));
 
     // Materials.
-    let mut seen_materials = BTreeSet::new();
+    let mut seen_materials = BTreeMap::new();
     let mut materials = Vec::new();
     // (index in `materials`, the step it names), resolved once the steps are.
     let mut material_steps = Vec::new();
     for use_ in &g.materials {
         let id = use_.material.get_ref().as_str();
         let Some((_, material)) = library.get(id) else {
+            if unparsed_material_ids.contains(id) {
+                continue;
+            }
             let d = Diagnostic::error(
                 file,
                 Some(use_.material.span()),
@@ -355,14 +408,19 @@ fn resolve_guide(
             diagnostics.push(d);
             continue;
         };
-        if !seen_materials.insert(id.to_owned()) {
-            diagnostics.push(Diagnostic::error(
-                file,
-                Some(use_.material.span()),
-                format!("material `{id}` is listed twice in this guide"),
-            ));
+        if let Some(first) = seen_materials.get(id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    file,
+                    Some(use_.material.span()),
+                    format!("material `{id}` is listed twice in this guide"),
+                )
+                .with_label("listed again here")
+                .with_note(file, Some(Range::clone(first)), "first listed here"),
+            );
             continue;
         }
+        seen_materials.insert(id.to_owned(), use_.material.span());
         let copies = fact(
             file,
             use_.copies.as_ref(),
@@ -404,16 +462,25 @@ fn resolve_guide(
 
     // Stages and steps.
     let mut media: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut ids = BTreeSet::new();
+    // Stage and step ids share one name space (they are the page's anchors).
+    let mut ids: BTreeMap<String, Range<usize>> = BTreeMap::new();
+    let mut duplicate = |id: &Spanned<crate::schema::Slug>, diagnostics: &mut Diagnostics| {
+        let name = id.get_ref().to_string();
+        match ids.get(&name) {
+            Some(first) => diagnostics.push(
+                Diagnostic::error(file, Some(id.span()), format!("duplicate id `{name}` in this guide"))
+                    .with_label("defined again here")
+                    .with_hint("stages and steps share one set of ids: give each a name of its own")
+                    .with_note(file, Some(first.clone()), "first defined here"),
+            ),
+            None => {
+                ids.insert(name, id.span());
+            }
+        }
+    };
     let mut stages = Vec::new();
     for (si, stage) in g.stages.iter().enumerate() {
-        if !ids.insert(stage.id.get_ref().to_string()) {
-            diagnostics.push(Diagnostic::error(
-                file,
-                Some(stage.id.span()),
-                format!("duplicate id `{}` in this guide", stage.id.get_ref()),
-            ));
-        }
+        duplicate(&stage.id, diagnostics);
         if stage.steps.is_empty() {
             diagnostics.push(
                 Diagnostic::error(
@@ -426,13 +493,7 @@ fn resolve_guide(
         }
         let mut steps = Vec::new();
         for (ti, step) in stage.steps.iter().enumerate() {
-            if !ids.insert(step.id.get_ref().to_string()) {
-                diagnostics.push(Diagnostic::error(
-                    file,
-                    Some(step.id.span()),
-                    format!("duplicate id `{}` in this guide", step.id.get_ref()),
-                ));
-            }
+            duplicate(&step.id, diagnostics);
             let body = match (&step.text, &step.file) {
                 (Some(text), None) => render_toml_markdown(tree, file, text, 5, diagnostics),
                 (None, Some(path)) => render_markdown_file(tree, file, path, 5, diagnostics).unwrap_or_default(),
@@ -684,7 +745,7 @@ fn resolve_guide(
     let mut plans = Vec::new();
     if let Some(vocabulary) = vocabulary {
         let rules = floor_plan::parse_rules(guide, file_text, vocabulary, symbols, diagnostics);
-        let mut plan_ids = BTreeSet::new();
+        let mut plan_ids = BTreeMap::new();
         for parsed in &guide.plans {
             let stem = parsed
                 .file
@@ -703,14 +764,19 @@ fn resolve_guide(
                     continue;
                 }
             };
-            if !plan_ids.insert(id.clone()) {
-                diagnostics.push(Diagnostic::error(
-                    file,
-                    Some(parsed.reference.file.span()),
-                    format!("two plans named `{id}` in this guide"),
-                ));
+            if let Some(first) = plan_ids.get(&id) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        file,
+                        Some(parsed.reference.file.span()),
+                        format!("two plans named `{id}` in this guide"),
+                    )
+                    .with_label("named again here")
+                    .with_note(file, Some(Range::clone(first)), "first named here"),
+                );
                 continue;
             }
+            plan_ids.insert(id.clone(), parsed.reference.file.span());
             if let Some(measured) = floor_plan::measure::measure_plan(
                 &parsed.file,
                 &id,
@@ -747,6 +813,7 @@ fn resolve_guide(
                 id: id.get_ref().to_string(),
                 title: m.name.clone(),
             }),
+            None if unparsed_material_ids.contains(id.get_ref().as_str()) => {}
             None => {
                 let d = Diagnostic::error(
                     file,
@@ -764,6 +831,20 @@ fn resolve_guide(
         }
     }
 
+    // Rendered before giving up on the guide, so that a mistake elsewhere in it does not hide
+    // one in these.
+    let conditions = statements(tree, file, &g.conditions, diagnostics);
+    let prohibitions = statements(tree, file, &g.prohibitions, diagnostics);
+    let faq = g
+        .faq
+        .iter()
+        .enumerate()
+        .map(|(i, q)| FaqEntry {
+            id: format!("faq-{}", i + 1),
+            question: q.question.clone(),
+            answer: render_toml_markdown(tree, file, &q.answer, 4, diagnostics),
+        })
+        .collect();
     if diagnostics.error_count() > errors_before {
         return None;
     }
@@ -796,8 +877,8 @@ fn resolve_guide(
                 confidence_label: b.confidence.label(),
             })
             .collect(),
-        conditions: statements(tree, file, &g.conditions, diagnostics),
-        prohibitions: statements(tree, file, &g.prohibitions, diagnostics),
+        conditions,
+        prohibitions,
         materials,
         time_limit: TimeLimitView {
             statutory,
@@ -853,16 +934,7 @@ fn resolve_guide(
             .collect(),
         step_count: stages.iter().map(|s: &Stage| s.steps.len()).sum(),
         stages,
-        faq: g
-            .faq
-            .iter()
-            .enumerate()
-            .map(|(i, q)| FaqEntry {
-                id: format!("faq-{}", i + 1),
-                question: q.question.clone(),
-                answer: render_toml_markdown(tree, file, &q.answer, 4, diagnostics),
-            })
-            .collect(),
+        faq,
         plans,
         produces,
         needs: Vec::new(),
@@ -992,21 +1064,20 @@ fn resolve_video(
             .with_hint("export the subtitles as .vtt (WebVTT); .srt files need converting"),
         );
     }
+    // The transcript is checked even when another file of the video is wrong.
+    let transcript = transcript_path.as_deref().and_then(|path| {
+        let text = tree.text(path)?;
+        let source = MarkdownSource {
+            file: path,
+            offset: Some(0),
+            fallback: None,
+        };
+        Some(markdown::to_prose(text, source, 5, diagnostics))
+    });
     if diagnostics.error_count() > errors_before {
         return None;
     }
-    let (video_path, captions_path, transcript_path) = (video_path?, captions_path?, transcript_path?);
-    let transcript_text = tree.text(&transcript_path)?;
-    let transcript = markdown::to_prose(
-        transcript_text,
-        MarkdownSource {
-            file: &transcript_path,
-            offset: Some(0),
-            fallback: None,
-        },
-        5,
-        diagnostics,
-    );
+    let (video_path, captions_path, transcript) = (video_path?, captions_path?, transcript?);
     Some(Video {
         title: video.title.clone(),
         mime: if video_path.ends_with(".webm") {

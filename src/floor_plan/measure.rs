@@ -289,7 +289,19 @@ pub fn measure_plan(
             continue;
         }
         if rooms.iter().any(|r| r.id == room.id.get_ref().as_str()) {
-            ctx.error(room.id.span(), format!("duplicate room id `{}`", room.id.get_ref()));
+            let first = plan
+                .rooms
+                .iter()
+                .find(|r| r.id.get_ref() == room.id.get_ref())
+                .map(|r| r.id.span());
+            let file = ctx.file;
+            let d = ctx.error(room.id.span(), format!("duplicate room id `{}`", room.id.get_ref()));
+            d.label = Some("defined again here".into());
+            d.notes.push(crate::diagnostics::Note {
+                file: file.to_owned(),
+                span: first,
+                message: "first defined here".into(),
+            });
             continue;
         }
         if !geometry::polygon_within(&points, &outline) {

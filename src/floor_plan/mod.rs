@@ -144,16 +144,21 @@ pub fn parse_rules(
     diagnostics: &mut Diagnostics,
 ) -> Vec<Rule> {
     let mut rules = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen = std::collections::BTreeMap::new();
     for rule in &guide.toml.rules {
-        if !seen.insert(rule.id.get_ref().as_str().to_owned()) {
-            diagnostics.push(Diagnostic::error(
-                &guide.file,
-                Some(rule.id.span()),
-                format!("duplicate rule id `{}`", rule.id.get_ref()),
-            ));
+        if let Some(first) = seen.get(rule.id.get_ref().as_str()).cloned() {
+            diagnostics.push(
+                Diagnostic::error(
+                    &guide.file,
+                    Some(rule.id.span()),
+                    format!("duplicate rule id `{}`", rule.id.get_ref()),
+                )
+                .with_label("defined again here")
+                .with_note(&guide.file, Some(first), "first defined here"),
+            );
             continue;
         }
+        seen.insert(rule.id.get_ref().as_str().to_owned(), rule.id.span());
         let text = rule.check.get_ref();
         let reference = rule.reference.as_ref().is_some_and(|r| *r.get_ref());
         if rule.confidence == Confidence::U && !reference {

@@ -143,17 +143,21 @@ pub fn resolve_vocabulary(
         file: file.to_owned(),
         ..Vocabulary::default()
     };
-    let mut taken: BTreeMap<String, &str> = BTreeMap::new();
+    let mut taken: BTreeMap<String, (&str, std::ops::Range<usize>)> = BTreeMap::new();
     let mut claim = |name: &str, what: &'static str, span: std::ops::Range<usize>, d: &mut Diagnostics| {
-        if let Some(first) = taken.get(name) {
-            d.push(Diagnostic::error(
-                file,
-                Some(span),
-                format!("`{name}` is already defined in this vocabulary as a {first}"),
-            ));
+        if let Some((first, first_span)) = taken.get(name) {
+            d.push(
+                Diagnostic::error(
+                    file,
+                    Some(span),
+                    format!("`{name}` is already defined in this vocabulary as a {first}"),
+                )
+                .with_label("defined again here")
+                .with_note(file, Some(first_span.clone()), "first defined here"),
+            );
             false
         } else {
-            taken.insert(name.to_owned(), what);
+            taken.insert(name.to_owned(), (what, span));
             true
         }
     };
@@ -207,17 +211,18 @@ pub fn resolve_vocabulary(
             );
         }
     }
-    let mut zone_ids = BTreeSet::new();
+    let mut zone_ids = BTreeMap::new();
     for z in &toml.zones {
         let name = z.id.get_ref().as_str();
-        if !zone_ids.insert(name) {
-            diagnostics.push(Diagnostic::error(
-                file,
-                Some(z.id.span()),
-                format!("zone `{name}` is already defined"),
-            ));
+        if let Some(first) = zone_ids.get(name) {
+            diagnostics.push(
+                Diagnostic::error(file, Some(z.id.span()), format!("zone `{name}` is already defined"))
+                    .with_label("defined again here")
+                    .with_note(file, Some(std::ops::Range::clone(first)), "first defined here"),
+            );
             continue;
         }
+        zone_ids.insert(name, z.id.span());
         if !is_colour(z.color.get_ref()) {
             diagnostics.push(
                 Diagnostic::error(file, Some(z.color.span()), "a colour is written `#rrggbb`")
@@ -238,11 +243,20 @@ pub fn resolve_vocabulary(
     for f in &toml.flows {
         let name = f.id.get_ref().as_str();
         if v.flows.contains_key(name) {
-            diagnostics.push(Diagnostic::error(
-                file,
-                Some(f.id.span()),
-                format!("flow kind `{name}` is already defined"),
-            ));
+            let first = toml
+                .flows
+                .iter()
+                .find(|g| g.id.get_ref() == f.id.get_ref())
+                .map(|g| g.id.span());
+            diagnostics.push(
+                Diagnostic::error(
+                    file,
+                    Some(f.id.span()),
+                    format!("flow kind `{name}` is already defined"),
+                )
+                .with_label("defined again here")
+                .with_note(file, first, "first defined here"),
+            );
             continue;
         }
         if !is_colour(f.color.get_ref()) {

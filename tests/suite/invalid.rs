@@ -145,6 +145,15 @@ cases! {
     link_to_a_missing_file => "link-missing-file",
     sample_image_with_a_bad_header => "sample-image-bad-header",
     sample_image_missing => "sample-image-missing",
+    every_file_reported_at_once => "every-file-at-once",
+    a_broken_guide_toml_hides_nothing => "broken-guide-hides-nothing",
+    duplicate_key_and_table_name_both_places => "duplicate-key",
+    type_errors_name_the_field_path => "type-paths",
+    html_in_an_escaped_toml_string_located => "html-in-escaped-string",
+    duplicate_symbol_names_both_files => "duplicate-symbol",
+    duplicate_step_and_room_ids_name_both_places => "duplicate-step-id",
+    bundle_with_the_id_of_a_guide_names_both_files => "bundle-guide-same-id",
+    vocabulary_duplicates_name_both_places => "vocabulary-duplicates",
 }
 
 #[test]
