@@ -188,14 +188,42 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 /// `file:line:col: severity: message`, the first line of a printed diagnostic; what editors
 /// and `grep` understand.
 pub fn headline(diagnostic: &Diagnostic, sources: &SourceTree) -> String {
+    styled_headline(diagnostic, sources, Style::Plain)
+}
+
+/// Plain text, or with the terminal colours of rustc and cargo (bold place, red `error`,
+/// yellow `warning`, blue notes and hints). Whether a terminal gets colours is the command
+/// line's choice (it honours `NO_COLOR`); files, the preview overlay and tests get plain text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Style {
+    #[default]
+    Plain,
+    Coloured,
+}
+
+impl Style {
+    fn paint(self, style: anstyle::Style, text: &str) -> String {
+        match self {
+            Style::Plain => text.to_owned(),
+            Style::Coloured => format!("{style}{text}{style:#}"),
+        }
+    }
+}
+
+const BOLD: anstyle::Style = anstyle::Style::new().bold();
+const RED: anstyle::Style = anstyle::AnsiColor::BrightRed.on_default().bold();
+const YELLOW: anstyle::Style = anstyle::AnsiColor::BrightYellow.on_default().bold();
+const BLUE: anstyle::Style = anstyle::AnsiColor::BrightBlue.on_default().bold();
+
+fn styled_headline(diagnostic: &Diagnostic, sources: &SourceTree, style: Style) -> String {
     let severity = match diagnostic.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
+        Severity::Error => style.paint(RED, "error"),
+        Severity::Warning => style.paint(YELLOW, "warning"),
     };
     format!(
         "{}: {severity}: {}",
-        place(&diagnostic.file, diagnostic.span.as_ref(), sources),
-        diagnostic.message
+        style.paint(BOLD, &place(&diagnostic.file, diagnostic.span.as_ref(), sources)),
+        style.paint(BOLD, &diagnostic.message)
     )
 }
 
@@ -213,7 +241,12 @@ pub fn place(file: &str, span: Option<&Range<usize>>, sources: &SourceTree) -> S
 /// The full text of a diagnostic: the headline, the offending line with the span underlined,
 /// and one `hint:` line per hint.
 pub fn render(diagnostic: &Diagnostic, sources: &SourceTree) -> String {
-    let mut out = headline(diagnostic, sources);
+    render_styled(diagnostic, sources, Style::Plain)
+}
+
+/// [`render`] in a [`Style`].
+pub fn render_styled(diagnostic: &Diagnostic, sources: &SourceTree, style: Style) -> String {
+    let mut out = styled_headline(diagnostic, sources, style);
     out.push('\n');
     let level = match diagnostic.severity {
         Severity::Error => Level::ERROR,
@@ -227,12 +260,14 @@ pub fn render(diagnostic: &Diagnostic, sources: &SourceTree) -> String {
         level,
         label,
         sources,
+        style,
     );
     for note in &diagnostic.notes {
         let _ = writeln!(
             out,
-            "{}: note: {}",
-            place(&note.file, note.span.as_ref(), sources),
+            "{}: {}: {}",
+            style.paint(BOLD, &place(&note.file, note.span.as_ref(), sources)),
+            style.paint(BLUE, "note"),
             note.message
         );
         snippet(
@@ -242,10 +277,11 @@ pub fn render(diagnostic: &Diagnostic, sources: &SourceTree) -> String {
             Level::NOTE,
             &note.message,
             sources,
+            style,
         );
     }
     for hint in &diagnostic.hints {
-        let _ = writeln!(out, "  = hint: {hint}");
+        let _ = writeln!(out, "  = {}: {hint}", style.paint(BLUE, "hint"));
     }
     out
 }
@@ -258,6 +294,7 @@ fn snippet(
     level: Level<'_>,
     label: &str,
     sources: &SourceTree,
+    style: Style,
 ) {
     let (Some(span), Some(text)) = (span, sources.display_text(file)) else {
         return;
@@ -266,9 +303,13 @@ fn snippet(
     let span = clamp_span(text, span.clone());
     let group = Group::with_level(level)
         .element(Snippet::source(text).annotation(AnnotationKind::Primary.span(span).label(label)));
-    let rendered = Renderer::plain().render(&[group]);
+    let renderer = match style {
+        Style::Plain => Renderer::plain(),
+        Style::Coloured => Renderer::styled(),
+    };
+    let rendered = renderer.render(&[group]);
     for line in rendered.lines() {
-        if line.trim().is_empty() && out.ends_with("|\n") {
+        if anstream::adapter::strip_str(line).to_string().trim().is_empty() && out.ends_with("|\n") {
             continue;
         }
         let _ = writeln!(out, "{line}");
@@ -283,9 +324,14 @@ fn clamp_span(text: &str, span: Range<usize>) -> Range<usize> {
 
 /// All diagnostics, rendered, followed by a one-line summary.
 pub fn render_all(diagnostics: &Diagnostics, sources: &SourceTree) -> String {
+    render_all_styled(diagnostics, sources, Style::Plain)
+}
+
+/// [`render_all`] in a [`Style`].
+pub fn render_all_styled(diagnostics: &Diagnostics, sources: &SourceTree, style: Style) -> String {
     let mut out = String::new();
     for diagnostic in diagnostics.iter() {
-        out.push_str(&render(diagnostic, sources));
+        out.push_str(&render_styled(diagnostic, sources, style));
         out.push('\n');
     }
     let (errors, warnings) = (diagnostics.error_count(), diagnostics.warning_count());
@@ -293,6 +339,71 @@ pub fn render_all(diagnostics: &Diagnostics, sources: &SourceTree) -> String {
         let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
     }
     out
+}
+
+/// A place in a file as editors count it: one-based line and column (in characters).
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonPlace {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub end_line: Option<usize>,
+    pub end_column: Option<usize>,
+}
+
+/// One diagnostic as `check --format json` prints it (a stable shape for editors and CI).
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonDiagnostic {
+    pub severity: Severity,
+    #[serde(flatten)]
+    pub place: JsonPlace,
+    pub message: String,
+    pub label: Option<String>,
+    pub hints: Vec<String>,
+    pub notes: Vec<JsonNote>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonNote {
+    #[serde(flatten)]
+    pub place: JsonPlace,
+    pub message: String,
+}
+
+fn json_place(file: &str, span: Option<&Range<usize>>, sources: &SourceTree) -> JsonPlace {
+    let at = span.zip(sources.display_text(file)).map(|(span, text)| {
+        let span = clamp_span(&text, span.clone());
+        (line_col(&text, span.start), line_col(&text, span.end))
+    });
+    JsonPlace {
+        file: file.to_owned(),
+        line: at.map(|a| a.0.0),
+        column: at.map(|a| a.0.1),
+        end_line: at.map(|a| a.1.0),
+        end_column: at.map(|a| a.1.1),
+    }
+}
+
+/// Every diagnostic with one-based lines and columns, in the order they are printed.
+pub fn to_json(diagnostics: &Diagnostics, sources: &SourceTree) -> Vec<JsonDiagnostic> {
+    diagnostics
+        .iter()
+        .map(|d| JsonDiagnostic {
+            severity: d.severity,
+            place: json_place(&d.file, d.span.as_ref(), sources),
+            message: d.message.clone(),
+            label: d.label.clone(),
+            hints: d.hints.clone(),
+            notes: d
+                .notes
+                .iter()
+                .map(|n| JsonNote {
+                    place: json_place(&n.file, n.span.as_ref(), sources),
+                    message: n.message.clone(),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// The nearest of `candidates` to `word`, if it is close enough to be a likely typo.

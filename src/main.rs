@@ -36,6 +36,12 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
 /// How much the command prints besides errors.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Loudness {
@@ -59,7 +65,12 @@ enum Command {
         base_url: Option<String>,
     },
     /// Check the sources and print every problem, without writing anything
-    Check,
+    Check {
+        /// `human`: the problems as text on stderr; `json`: one JSON array on stdout (for
+        /// editors and CI), with one-based lines and columns
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
     /// Live preview: serve the site on 127.0.0.1, rebuild on save, reload open pages
     Serve {
         /// The port to listen on (0 picks a free one)
@@ -116,9 +127,9 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| root.join("output"));
             build(&root, out, no_pdf, base_url.as_deref(), loudness)
         }
-        Command::Check => check(&root, loudness),
-        Command::Init { guide } => init_site(&root, &guide),
-        Command::New { guide_id } => new_guide(&root, &guide_id),
+        Command::Check { format } => check(&root, loudness, format),
+        Command::Init { guide } => init_site(&root, &guide, loudness),
+        Command::New { guide_id } => new_guide(&root, &guide_id, loudness),
         Command::Schema { out } => {
             // The schemas live inside the site, where .taplo.toml can point at them.
             let inside = std::path::Path::new(&out)
@@ -196,21 +207,49 @@ fn load_and_check(root: &std::path::Path, loudness: Loudness) -> Result<permitro
     }
 }
 
-/// Prints diagnostics; `--quiet` keeps only the errors.
+/// Prints diagnostics, coloured on a terminal unless `NO_COLOR` (or `CLICOLOR=0`) says not;
+/// `--quiet` keeps only the errors.
 fn print_diagnostics(all: &diagnostics::Diagnostics, tree: &permitroom::load::SourceTree, loudness: Loudness) {
+    let style = match anstream::AutoStream::choice(&std::io::stderr()) {
+        anstream::ColorChoice::Never => diagnostics::Style::Plain,
+        _ => diagnostics::Style::Coloured,
+    };
     if loudness == Loudness::Quiet {
         let errors: diagnostics::Diagnostics = all
             .iter()
             .filter(|d| d.severity == diagnostics::Severity::Error)
             .cloned()
             .collect();
-        eprint!("{}", diagnostics::render_all(&errors, tree));
+        eprint!("{}", diagnostics::render_all_styled(&errors, tree, style));
     } else {
-        eprint!("{}", diagnostics::render_all(all, tree));
+        eprint!("{}", diagnostics::render_all_styled(all, tree, style));
     }
 }
 
-fn check(root: &std::path::Path, loudness: Loudness) -> ExitCode {
+fn check(root: &std::path::Path, loudness: Loudness, format: Format) -> ExitCode {
+    if format == Format::Json {
+        return match permitroom::check(root) {
+            Ok(checked) => {
+                let json = diagnostics::to_json(&checked.diagnostics, &checked.tree);
+                match serde_json::to_string_pretty(&json) {
+                    Ok(text) => println!("{text}"),
+                    Err(e) => {
+                        eprintln!("error: cannot write the diagnostics as JSON: {e}");
+                        return ExitCode::from(EXIT_USAGE_OR_IO);
+                    }
+                }
+                ExitCode::from(if checked.diagnostics.has_errors() {
+                    EXIT_CONTENT
+                } else {
+                    EXIT_OK
+                })
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(EXIT_USAGE_OR_IO)
+            }
+        };
+    }
     let checked = match load_and_check(root, loudness) {
         Ok(c) => c,
         Err(code) => return code,
@@ -225,7 +264,7 @@ fn check(root: &std::path::Path, loudness: Loudness) -> ExitCode {
     ExitCode::from(EXIT_OK)
 }
 
-fn init_site(root: &std::path::Path, guide: &str) -> ExitCode {
+fn init_site(root: &std::path::Path, guide: &str, loudness: Loudness) -> ExitCode {
     let id = match permitroom::schema::Slug::parse(guide) {
         Ok(id) => id,
         Err(message) => {
@@ -238,6 +277,9 @@ fn init_site(root: &std::path::Path, guide: &str) -> ExitCode {
         eprintln!("error: cannot create the site: {e}");
         return ExitCode::from(EXIT_USAGE_OR_IO);
     }
+    if loudness == Loudness::Quiet {
+        return ExitCode::from(EXIT_OK);
+    }
     for (path, _) in &files {
         eprintln!("created {}", root.join(path).display());
     }
@@ -248,7 +290,7 @@ fn init_site(root: &std::path::Path, guide: &str) -> ExitCode {
     ExitCode::from(EXIT_OK)
 }
 
-fn new_guide(root: &std::path::Path, id: &str) -> ExitCode {
+fn new_guide(root: &std::path::Path, id: &str, loudness: Loudness) -> ExitCode {
     let id = match permitroom::schema::Slug::parse(id) {
         Ok(id) => id,
         Err(message) => {
@@ -260,6 +302,9 @@ fn new_guide(root: &std::path::Path, id: &str) -> ExitCode {
     if let Err(e) = permitroom::write::create_files(root, &files) {
         eprintln!("error: cannot create the guide: {e}");
         return ExitCode::from(EXIT_USAGE_OR_IO);
+    }
+    if loudness == Loudness::Quiet {
+        return ExitCode::from(EXIT_OK);
     }
     for (path, _) in &files {
         eprintln!("created {path}");

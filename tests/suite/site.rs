@@ -306,3 +306,78 @@ fn a_stage_with_an_optional_step_says_it_is_not_needed() {
     assert_eq!(stage("design").logic_label, "以下步骤均需完成");
     assert_eq!(stage("fit-out").logic_label, "以下步骤任选其一即可");
 }
+
+/// A site whose check finds one error (a misspelt field) and TODO warnings.
+fn site_with_an_error(name: &str) -> std::path::PathBuf {
+    let site = temp_dir(name);
+    std::fs::copy(fixtures().join("base/site.toml"), site.join("site.toml")).unwrap();
+    assert_eq!(permitroom(&["new", "shop", "--root", site.to_str().unwrap()]).code, 0);
+    edit(&site, "guides/shop/guide.toml", "[[stages]]", "[[stages]]\ntitel = 1");
+    site
+}
+
+#[test]
+fn diagnostics_are_coloured_only_where_asked_and_never_with_no_color() {
+    let site = site_with_an_error("colour");
+    let run = |env: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_permitroom"));
+        command.args(["check", "--root", site.to_str().unwrap()]);
+        for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
+            command.env_remove(var);
+        }
+        command.envs(env.iter().copied());
+        String::from_utf8(command.output().unwrap().stderr).unwrap()
+    };
+    // Not a terminal: plain, as every other test here sees it.
+    let plain = run(&[]);
+    assert!(!plain.contains('\u{1b}'), "{plain}");
+    let coloured = run(&[("CLICOLOR_FORCE", "1")]);
+    assert!(coloured.contains("\u{1b}["), "colours when forced: {coloured}");
+    // The same words, only painted.
+    let stripped = anstream::adapter::strip_str(&coloured).to_string();
+    assert_eq!(stripped, plain);
+    assert!(
+        !run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains('\u{1b}'),
+        "NO_COLOR wins"
+    );
+}
+
+#[test]
+fn check_as_json_gives_each_problem_with_the_place_the_text_shows() {
+    let site = site_with_an_error("json");
+    let human = permitroom(&["check", "--root", site.to_str().unwrap()]);
+    let run = permitroom(&["check", "--root", site.to_str().unwrap(), "--format", "json"]);
+    assert_eq!((run.code, human.code), (1, 1), "{}", run.stderr);
+    assert_eq!(run.stderr, "", "JSON goes to stdout, nothing else is printed");
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let items = json.as_array().unwrap();
+    let errors: Vec<_> = items.iter().filter(|d| d["severity"] == "error").collect();
+    let warnings = items.iter().filter(|d| d["severity"] == "warning").count();
+    assert_eq!(errors.len(), 1, "{json:#}");
+    assert!(warnings >= 10, "the scaffold's TODOs: {warnings}");
+    assert!(
+        human.stderr.contains(&format!("1 error(s), {warnings} warning(s)")),
+        "{}",
+        human.stderr
+    );
+    let e = errors[0];
+    // Each problem's place is the one the text headline gives.
+    let headline = format!(
+        "{}:{}:{}: error: {}",
+        e["file"].as_str().unwrap(),
+        e["line"],
+        e["column"],
+        e["message"].as_str().unwrap()
+    );
+    assert!(human.stderr.contains(&headline), "{headline}\n{}", human.stderr);
+    assert!(e["message"].as_str().unwrap().contains("titel"), "{e}");
+    assert!(e["end_column"].as_u64() > e["column"].as_u64(), "{e}");
+    let clean = permitroom(&[
+        "check",
+        "--root",
+        fixtures().join("base").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!((clean.code, clean.stdout.trim()), (0, "[]"));
+}
