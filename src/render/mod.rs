@@ -2,6 +2,7 @@
 //! touches the disk. Heavy set-up (the template engine, the font database) happens once in
 //! [`Engines::new`]; pages of different guides are rendered in parallel.
 
+pub mod blank;
 pub mod html;
 pub mod pdf;
 pub mod png;
