@@ -8,6 +8,7 @@ mod docs;
 mod hostile;
 mod invalid;
 mod meaning;
+mod open_data;
 mod output;
 mod pdf;
 mod plans;
