@@ -429,13 +429,20 @@ fn an_unconfirmed_fact_never_carries_a_number() {
 // ---------------------------------------------------------------------------------------------
 // schema.org
 
+/// A schema.org type: its name, its parent, and its own properties with their expected types.
+type SchemaType = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static [&'static str])],
+);
+
 /// The schema.org types the guide pages' JSON-LD may use, with their parent type and their own
 /// properties, each with its expected types ("Values expected to be one of these types").
 /// Copied by hand from the schema.org vocabulary, release 29 (the type pages
 /// schema.org/GovernmentService, /Service, /Thing, /Organization, /GovernmentOrganization,
 /// /ServiceChannel, /Place, /ContactPoint, /Audience); only the properties this check needs
 /// to know, so any other property is refused. No network at test time.
-const VOCABULARY: &[(&str, &str, &[(&str, &[&str])])] = &[
+const VOCABULARY: &[SchemaType] = &[
     (
         "Thing",
         "",
