@@ -361,7 +361,7 @@ pub struct PlanDoc {
     /// The rooms' clear insides added up, m².
     #[serde(serialize_with = "number")]
     pub net_area_m2: f64,
-    /// Counted quantities of the whole plan (chairs, seats …).
+    /// Counted quantities of the whole plan, in the words of its vocabulary.
     pub quantities: Vec<QuantityDoc>,
     pub rooms: Vec<RoomDoc>,
     pub equipment: Vec<EquipmentDoc>,
