@@ -11,8 +11,9 @@ use crate::parse::{ParsedSite, resolve_path};
 use crate::samples::{self, ImageKind};
 use crate::schema::{Confidence, MaterialToml};
 
-/// A material's samples, the blank form's file name, and files to publish: `(name, bytes)`.
-type MaterialSamples = (Vec<Sample>, Option<String>, Vec<(String, Vec<u8>)>);
+/// A material's samples, the blank form's file name, the forms drawn empty, and files to
+/// publish: `(name, bytes)`.
+type MaterialSamples = (Vec<Sample>, Option<String>, Vec<BlankForm>, Vec<(String, Vec<u8>)>);
 
 /// The samples and blank form of one material: the views, the blank's file name, and the
 /// files to publish beside the material's page.
@@ -36,6 +37,7 @@ pub fn resolve_samples(
 ) -> MaterialSamples {
     let mut views = Vec::new();
     let mut files = Vec::new();
+    let mut blank_forms = Vec::new();
     for (i, sample) in material.samples.iter().enumerate() {
         let number = i + 1;
         let (name, bytes, width, height, kind, alt) = match (&sample.image, &sample.form) {
@@ -125,6 +127,15 @@ pub fn resolve_samples(
                     .alt
                     .clone()
                     .unwrap_or_else(|| format!("{}（填写示例）", parsed_form.title));
+                // The same form empty; its PDF is made with the other PDFs (render::blank).
+                let blank = BlankForm {
+                    sample: number,
+                    title: parsed_form.title.clone(),
+                    svg: format!("blank-form-{number}.svg"),
+                    pdf: format!("blank-form-{number}.pdf"),
+                };
+                files.push((blank.svg.clone(), samples::blank_form_svg(parsed_form).into_bytes()));
+                blank_forms.push(blank);
                 (
                     format!("sample-{number}.svg"),
                     drawn.svg.into_bytes(),
@@ -227,7 +238,7 @@ pub fn resolve_samples(
         files.push((format!("blank-{name}"), bytes));
         Some(format!("blank-{name}"))
     });
-    (views, blank, files)
+    (views, blank, blank_forms, files)
 }
 
 /// A guide's id, title, department, material uses and the guides it covers, as link_chain

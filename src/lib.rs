@@ -136,6 +136,8 @@ pub fn render_in_parts(
             let pdf = render::pdf::bundle_pdf(site, bundle, &engines.pdf, &options.pdf).map_err(BuildError::Content)?;
             sink(pdf).map_err(BuildError::Io)?;
         }
+        let blanks = render::blank::blank_pdfs(site, &engines.pdf, &options.pdf).map_err(BuildError::Content)?;
+        sink(blanks).map_err(BuildError::Io)?;
     }
     Ok(())
 }

@@ -86,6 +86,8 @@ pub struct Material {
     pub samples: Vec<Sample>,
     /// File name of the blank form, beside the material's page.
     pub blank: Option<String>,
+    /// Every sample drawn from data, drawn again empty (SVG now, PDF at render).
+    pub blank_forms: Vec<BlankForm>,
     pub file: String,
     /// Files published beside the material's page: `(name, bytes)`.
     #[serde(skip)]
@@ -96,6 +98,18 @@ pub struct Material {
 pub struct GuideLink {
     pub id: String,
     pub title: String,
+}
+
+/// A form drawn empty: the twin of a sample drawn from data, offered for download as SVG and
+/// as a one-page PDF (both beside the material's page).
+#[derive(Debug, Clone, Serialize)]
+pub struct BlankForm {
+    /// The number of the sample it is the empty twin of.
+    pub sample: usize,
+    /// The form's title.
+    pub title: String,
+    pub svg: String,
+    pub pdf: String,
 }
 
 /// A filled-in sample page with its numbered callouts.

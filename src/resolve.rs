@@ -114,7 +114,8 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
                 .description
                 .as_ref()
                 .map(|text| render_toml_markdown(tree, file, text, 3, &mut diagnostics));
-            let (samples, blank, files) = crate::journey::resolve_samples(tree, parsed, file, m, &mut diagnostics);
+            let (samples, blank, blank_forms, files) =
+                crate::journey::resolve_samples(tree, parsed, file, m, &mut diagnostics);
             Material {
                 id: id.clone(),
                 name: m.name.clone(),
@@ -129,6 +130,7 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
                 produced_by: Vec::new(),
                 samples,
                 blank,
+                blank_forms,
                 file: (*file).to_owned(),
                 files,
             }

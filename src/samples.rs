@@ -138,13 +138,31 @@ impl FormLayout {
 /// Draws a form on an A4 page, following the layout documented in
 /// docs/en/reference.md, "forms" (authors place callouts by it).
 pub fn form_svg(form: &FormToml) -> DrawnForm {
+    draw_form(form, true)
+}
+
+/// The subtitle and footer of a blank form (the sample's own speak of the sample).
+pub const BLANK_SUBTITLE: &str = "（空白表格）";
+pub const BLANK_FOOTER: &str = "本表按填写示例的版式绘制，仅供参考；正式提交请使用受理窗口提供的现行格式文本。";
+
+/// The same form drawn empty, for applicants to print: every label, heading, column and box
+/// where it is on the sample, and none of the sample's values, seals or signatures.
+pub fn blank_form_svg(form: &FormToml) -> String {
+    draw_form(form, false).svg
+}
+
+fn draw_form(form: &FormToml, filled: bool) -> DrawnForm {
     let mut s = String::new();
     let _ = writeln!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {PAGE_W} {PAGE_H}" width="{}" height="{}" role="img" aria-label="{}" font-family="{}">"#,
         n(PAGE_W * 3.0),
         n(PAGE_H * 3.0),
-        escape(&form.title),
+        escape(&if filled {
+            form.title.clone()
+        } else {
+            format!("{}{BLANK_SUBTITLE}", form.title)
+        }),
         FONT_FAMILY.replace('\'', "&#39;")
     );
     s.push_str("<rect width=\"210\" height=\"297\" fill=\"#ffffff\"/>\n");
@@ -153,7 +171,12 @@ pub fn form_svg(form: &FormToml) -> DrawnForm {
         r##"<text x="105" y="22" font-size="7" font-weight="bold" text-anchor="middle" fill="#111">{}</text>"##,
         escape(&form.title)
     );
-    if let Some(sub) = &form.subtitle {
+    let subtitle = if filled {
+        form.subtitle.as_deref()
+    } else {
+        Some(BLANK_SUBTITLE)
+    };
+    if let Some(sub) = subtitle {
         let _ = writeln!(
             s,
             r##"<text x="105" y="30" font-size="3.6" text-anchor="middle" fill="#555">{}</text>"##,
@@ -222,15 +245,19 @@ pub fn form_svg(form: &FormToml) -> DrawnForm {
                     label_w - 3.0,
                     r##" fill="#333""##,
                 );
-                let end = fitted_text(
-                    &mut s,
-                    x0 + label_w + 1.5,
-                    y + 6.0,
-                    &field.value,
-                    3.4,
-                    x1 - x0 - label_w - 3.0,
-                    VALUE_ATTRS,
-                );
+                let end = if filled {
+                    fitted_text(
+                        &mut s,
+                        x0 + label_w + 1.5,
+                        y + 6.0,
+                        &field.value,
+                        3.4,
+                        x1 - x0 - label_w - 3.0,
+                        VALUE_ATTRS,
+                    )
+                } else {
+                    x0 + label_w
+                };
                 layout.slots.push(Slot {
                     x0: *x0,
                     y0: y,
@@ -273,7 +300,7 @@ pub fn form_svg(form: &FormToml) -> DrawnForm {
                 for c in 0..section.columns.len() {
                     let x = LEFT + w * c as f64;
                     cell(&mut s, x, y, w, "#ffffff");
-                    let end = match row.get(c) {
+                    let end = match row.get(c).filter(|_| filled) {
                         Some(value) => fitted_text(&mut s, x + 1.2, y + 6.0, value, 3.2, w - 2.4, VALUE_ATTRS),
                         None => x,
                     };
@@ -324,6 +351,19 @@ pub fn form_svg(form: &FormToml) -> DrawnForm {
             let cx = x + w / 2.0;
             let cy = (SIGN_TOP + SIGN_BOTTOM) / 2.0 + 2.5;
             match sign.kind {
+                // A blank form keeps the line to sign on and nothing of the sample's seal,
+                // signature or date.
+                SignatureKind::Signature if !filled => {
+                    let _ = writeln!(
+                        s,
+                        r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999" stroke-width="0.2"/>"##,
+                        n(x + 4.0),
+                        n(cy + 4.0),
+                        n(x + w - 4.0),
+                        n(cy + 4.0)
+                    );
+                }
+                _ if !filled => {}
                 SignatureKind::Seal => {
                     let r = (w / 2.0 - 3.0).min(12.5);
                     let _ = writeln!(
@@ -382,7 +422,12 @@ pub fn form_svg(form: &FormToml) -> DrawnForm {
             }
         }
     }
-    if let Some(footer) = &form.footer {
+    let footer = if filled {
+        form.footer.as_deref()
+    } else {
+        Some(BLANK_FOOTER)
+    };
+    if let Some(footer) = footer {
         fitted_text(
             &mut s,
             105.0,

@@ -129,7 +129,7 @@ fn plan_schema_for(id: &str, words: &[Vec<String>; 3], symbols: &[String]) -> Sc
 }
 
 /// Every schema, as `(file name, JSON text)`: one per file kind, then one plan schema per
-/// vocabulary (`plan.<vocabulary>.schema.json`).
+/// vocabulary (`plan.<vocabulary>.schema.json`), then the open data's (`api-v1-<kind>.schema.json`).
 pub fn schemas(words: &SiteWords) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = KINDS
         .iter()
@@ -165,6 +165,11 @@ pub fn schemas(words: &SiteWords) -> Vec<(String, String)> {
             format!("plan.{id}.schema.json"),
             text(&plan_schema_for(id, terms, &words.symbols)),
         ));
+    }
+    // The open data's documents (published by every build under `api/v1/schema/`), committed
+    // beside the source schemas so a change of the public shape shows in review.
+    for (kind, text) in crate::render::api::schemas() {
+        out.push((format!("api-v1-{kind}.schema.json"), text));
     }
     out
 }

@@ -44,6 +44,9 @@ pub struct OutcomeView {
     pub room_label: Option<String>,
     pub measured: String,
     pub required: String,
+    /// The same figures as numbers, in `RuleResult::unit` (the open data publishes them).
+    pub measured_value: f64,
+    pub required_value: f64,
     pub pass: bool,
 }
 
@@ -63,6 +66,8 @@ pub struct RuleResult {
     /// `each` rules on a plan without such a room.
     pub not_applicable: bool,
     pub comparison: &'static str,
+    /// The unit of the outcomes' numbers: "m2", "m", or "" for a count.
+    pub unit: &'static str,
     pub outcomes: Vec<OutcomeView>,
     /// The number the failure carries on the drawing (wrong examples only).
     pub number: Option<usize>,
@@ -291,6 +296,11 @@ pub fn check_plan(
             pass,
             not_applicable: outcomes.is_empty(),
             comparison: rule.check.cmp.symbol(),
+            unit: match rule.check.dim.0 {
+                2 => "m2",
+                1 => "m",
+                _ => "",
+            },
             outcomes: outcomes
                 .iter()
                 .map(|o| OutcomeView {
@@ -298,6 +308,8 @@ pub fn check_plan(
                     room_label: o.room.as_ref().and_then(|r| plan.room(r)).map(|r| r.label.clone()),
                     measured: format_value(o.measured, rule.check.dim),
                     required: format_value(o.required, rule.check.dim),
+                    measured_value: o.measured,
+                    required_value: o.required,
                     pass: o.pass,
                 })
                 .collect(),

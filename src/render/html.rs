@@ -182,6 +182,7 @@ pub fn site_pages(site: &Site, templates: &Templates, options: &RenderOptions) -
         Err(d) => diagnostics.push(*d),
     }
     out.extend(super::search::index_files(&super::search::documents(site)));
+    out.extend(super::api::api_files(site));
     for material in &site.materials {
         match material_page(site, material, templates, options) {
             Ok(html) => out.insert(format!("materials/{}/index.html", material.id), html),
@@ -235,6 +236,10 @@ pub fn guide_pages(
     let sizes: Vec<[u32; 2]> = drawings.iter().map(|d| [d.width, d.height]).collect();
     c.insert("plan_sizes", &sizes);
     c.insert("page_url", &format!("{}guides/{}/", site.config.base_url, guide.id));
+    c.insert(
+        "json_ld",
+        &super::jsonld::script_text(&super::jsonld::government_service(site, guide)),
+    );
     let html = templates
         .render("guide.html", &c)
         .map_err(|d| Diagnostics::from_iter([*d]))?;

@@ -2,7 +2,10 @@
 //! touches the disk. Heavy set-up (the template engine, the font database) happens once in
 //! [`Engines::new`]; pages of different guides are rendered in parallel.
 
+pub mod api;
+pub mod blank;
 pub mod html;
+pub mod jsonld;
 pub mod pdf;
 pub mod png;
 pub mod search;

@@ -28,6 +28,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("common.typ", include_str!("../../templates/common.typ")),
     ("bundle.typ", include_str!("../../templates/bundle.typ")),
     ("bundle-short.typ", include_str!("../../templates/bundle-short.typ")),
+    ("blank-form.typ", include_str!("../../templates/blank-form.typ")),
 ];
 
 fn file_id(path: &str) -> FileId {
@@ -206,7 +207,7 @@ pub fn guide_url(site: &Site, guide: &Guide) -> String {
 }
 
 /// Compiles one document with Typst and exports it as PDF.
-fn compile(
+pub(super) fn compile(
     engine: &PdfEngine,
     main: &str,
     files: BTreeMap<String, Bytes>,
@@ -305,7 +306,8 @@ pub fn render_pdfs_except(
         .bundles
         .iter()
         .map(|bundle| bundle_pdf(site, bundle, engine, options));
-    super::merge(guides.chain(bundles))
+    let blanks = std::iter::once_with(|| super::blank::blank_pdfs(site, engine, options));
+    super::merge(guides.chain(bundles).chain(blanks))
 }
 
 /// The handout and the short version of one guide.

@@ -9,6 +9,7 @@ mod hostile;
 mod invalid;
 mod links;
 mod meaning;
+mod open_data;
 mod output;
 mod pdf;
 mod plans;

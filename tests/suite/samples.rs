@@ -25,6 +25,13 @@ fn drawn_form_svg_snapshot() {
 }
 
 #[test]
+fn blank_form_svg_snapshot() {
+    let out = fixture_output();
+    let svg = std::fs::read_to_string(out.join("materials/application-form/blank-form-1.svg")).unwrap();
+    insta::assert_snapshot!("blank_form_svg", svg);
+}
+
+#[test]
 fn bundle_page_snapshot() {
     let out = fixture_output();
     let html = std::fs::read_to_string(out.join("bundles/start/index.html")).unwrap();
