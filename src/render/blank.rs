@@ -20,6 +20,19 @@ struct BlankData<'a> {
     title: &'a str,
 }
 
+/// Where the PDFs of `material`'s blank forms are written (also what the link check expects).
+pub fn blank_pdf_paths(material: &Material) -> impl Iterator<Item = String> + '_ {
+    material
+        .blank_forms
+        .iter()
+        .filter(|blank| material.files.iter().any(|(name, _)| name == &blank.svg))
+        .map(|blank| blank_pdf_path(material, blank))
+}
+
+fn blank_pdf_path(material: &Material, blank: &crate::model::BlankForm) -> String {
+    format!("materials/{}/{}", material.id, blank.pdf)
+}
+
 /// The PDF of each blank form of `material`.
 pub fn material_blank_pdfs(
     site: &Site,
@@ -57,7 +70,7 @@ pub fn material_blank_pdfs(
         files.insert("/img/form.svg".to_owned(), Bytes::new(svg.clone()));
         let ident = format!("blank-{}-{}", material.id, blank.sample);
         let pdf = compile(engine, "/blank-form.typ", files, &ident, date).map_err(fail)?;
-        out.insert(format!("materials/{}/{}", material.id, blank.pdf), pdf);
+        out.insert(blank_pdf_path(material, blank), pdf);
     }
     Ok(out)
 }

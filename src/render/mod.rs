@@ -144,6 +144,9 @@ pub fn planned_files(site: &Site) -> Vec<String> {
     for bundle in &site.bundles {
         files.extend(pdf::bundle_pdf_paths(bundle));
     }
+    for material in &site.materials {
+        files.extend(blank::blank_pdf_paths(material));
+    }
     files
 }
 
