@@ -111,6 +111,25 @@ pub fn render_in_parts(
     options: &BuildOptions,
     sink: &mut dyn FnMut(Output) -> std::io::Result<()>,
 ) -> Result<(), BuildError> {
+    render_in_parts_with_progress(checked, options, sink, &mut |_| {})
+}
+
+/// How far a build has come: reported after each part, so a long build is never silent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// The site-wide pages and `done` of `total` guides' pages are rendered.
+    Pages { done: usize, total: usize },
+    /// `done` of `total` PDF batches (a guide's handouts, a bundle's, the blank forms).
+    Pdfs { done: usize, total: usize },
+}
+
+/// [`render_in_parts`], telling `progress` after each part.
+pub fn render_in_parts_with_progress(
+    checked: &Checked,
+    options: &BuildOptions,
+    sink: &mut dyn FnMut(Output) -> std::io::Result<()>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(), BuildError> {
     let site = checked
         .site
         .as_ref()
@@ -119,25 +138,41 @@ pub fn render_in_parts(
     // Site-wide pages first, then guides in groups that rayon renders in parallel.
     let pages = render::html::site_pages(site, &engines.templates, &options.render).map_err(BuildError::Content)?;
     sink(pages).map_err(BuildError::Io)?;
+    let total = site.guides.len();
+    progress(Progress::Pages { done: 0, total });
     const GROUP: usize = 8;
-    for group in site.guides.chunks(GROUP) {
+    for (n, group) in site.guides.chunks(GROUP).enumerate() {
         let ids: Vec<&str> = group.iter().map(|g| g.id.as_str()).collect();
         let part = render::render_guides(site, &engines, &options.render, &|id| ids.contains(&id), None)
             .map_err(BuildError::Content)?;
         sink(part).map_err(BuildError::Io)?;
+        progress(Progress::Pages {
+            done: (n * GROUP + group.len()).min(total),
+            total,
+        });
     }
     if !options.skip_pdfs {
+        let total = site.guides.len() + site.bundles.len() + 1;
+        let mut done = 0;
+        progress(Progress::Pdfs { done, total });
+        let mut step = |done: &mut usize| {
+            *done += 1;
+            progress(Progress::Pdfs { done: *done, total });
+        };
         // One guide's PDFs at a time: Typst's cache is evicted after each document.
         for guide in &site.guides {
             let pdfs = render::pdf::guide_pdfs(site, guide, &engines.pdf, &options.pdf).map_err(BuildError::Content)?;
             sink(pdfs).map_err(BuildError::Io)?;
+            step(&mut done);
         }
         for bundle in &site.bundles {
             let pdf = render::pdf::bundle_pdf(site, bundle, &engines.pdf, &options.pdf).map_err(BuildError::Content)?;
             sink(pdf).map_err(BuildError::Io)?;
+            step(&mut done);
         }
         let blanks = render::blank::blank_pdfs(site, &engines.pdf, &options.pdf).map_err(BuildError::Content)?;
         sink(blanks).map_err(BuildError::Io)?;
+        step(&mut done);
     }
     Ok(())
 }

@@ -358,7 +358,15 @@ fn build(
         }
     };
     // Parts are written as they are rendered; the new folder replaces the old only at the end.
-    match permitroom::render_in_parts(&checked, &options, &mut |part| staging.add(&part)) {
+    let mut reporter = Reporter::new(loudness);
+    let rendered = permitroom::render_in_parts_with_progress(
+        &checked,
+        &options,
+        &mut |part| staging.add(&part),
+        &mut |progress| reporter.report(progress),
+    );
+    reporter.finish();
+    match rendered {
         Ok(()) => {}
         Err(permitroom::BuildError::Content(d)) => {
             print_diagnostics(&d, &checked.tree, loudness);
@@ -383,4 +391,66 @@ fn build(
         );
     }
     ExitCode::from(EXIT_OK)
+}
+
+/// Shows how far a build has come: a progress bar on a terminal, a line per finished stage
+/// otherwise, nothing with `--quiet`.
+struct Reporter {
+    loudness: Loudness,
+    bar: Option<indicatif::ProgressBar>,
+    stage_started: std::time::Instant,
+}
+
+impl Reporter {
+    fn new(loudness: Loudness) -> Self {
+        Reporter {
+            loudness,
+            bar: None,
+            stage_started: std::time::Instant::now(),
+        }
+    }
+
+    fn report(&mut self, progress: permitroom::Progress) {
+        use std::io::IsTerminal as _;
+        if self.loudness == Loudness::Quiet {
+            return;
+        }
+        let (what, done, total) = match progress {
+            permitroom::Progress::Pages { done, total } => ("pages", done, total),
+            permitroom::Progress::Pdfs { done, total } => ("PDFs", done, total),
+        };
+        if done == 0 {
+            // A new stage.
+            self.finish();
+            self.stage_started = std::time::Instant::now();
+            if std::io::stderr().is_terminal() {
+                let style = indicatif::ProgressStyle::with_template("{prefix:>6} [{bar:30}] {pos}/{len} {elapsed}")
+                    .map(|s| s.progress_chars("=> "))
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+                let bar = indicatif::ProgressBar::new(total as u64)
+                    .with_style(style)
+                    .with_prefix(what);
+                self.bar = Some(bar);
+            }
+            return;
+        }
+        match &self.bar {
+            Some(bar) => bar.set_position(done as u64),
+            None if done == total => {
+                let what = if what == "pages" {
+                    format!("the pages of {total} guide(s)")
+                } else {
+                    format!("{total} batch(es) of PDFs")
+                };
+                eprintln!("rendered {what} in {:.2?}", self.stage_started.elapsed());
+            }
+            None => {}
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
 }

@@ -386,3 +386,46 @@ fn check_as_json_gives_each_problem_with_the_place_the_text_shows() {
     ]);
     assert_eq!((clean.code, clean.stdout.trim()), (0, "[]"));
 }
+
+#[test]
+fn a_build_says_how_far_it_has_come() {
+    let site = fixtures().join("base");
+    let out = temp_dir("progress").join("out");
+    let args = [
+        "build",
+        "--root",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    // Not a terminal: one line per finished stage, with the counts.
+    let run = permitroom(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert!(
+        lines[0].starts_with("rendered the pages of 2 guide(s) in "),
+        "{}",
+        run.stderr
+    );
+    // Two guides' handouts, the bundle's, the blank forms.
+    assert!(
+        lines[1].starts_with("rendered 4 batch(es) of PDFs in "),
+        "{}",
+        run.stderr
+    );
+    assert!(lines[2].starts_with("built "), "{}", run.stderr);
+    let quiet = permitroom(&[&["-q"], &args[..]].concat());
+    assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""));
+    // On a terminal (`script` gives the command one): a bar per stage, counting up to its total.
+    let command = format!("{} {} --no-pdf", env!("CARGO_BIN_EXE_permitroom"), args.join(" "));
+    let shown = std::process::Command::new("script")
+        .args(["-qefc", &command, "/dev/null"])
+        .output()
+        .expect("`script` (bsdutils) runs");
+    let shown = String::from_utf8_lossy(&shown.stdout).into_owned();
+    assert!(shown.contains("pages [") && shown.contains("] 2/2"), "{shown:?}");
+    assert!(
+        !shown.contains("rendered the pages"),
+        "a bar instead of the line: {shown:?}"
+    );
+}
