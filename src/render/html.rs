@@ -171,7 +171,10 @@ pub fn site_pages(site: &Site, templates: &Templates, options: &RenderOptions) -
         Err(d) => diagnostics.push(*d),
     }
     if let Some(finder) = &site.finder {
-        out.insert("finder.json", serde_json::to_vec(finder).unwrap_or_default());
+        match super::json_file("finder.json", finder) {
+            Ok(bytes) => out.insert("finder.json", bytes),
+            Err(d) => diagnostics.push(*d),
+        }
     }
     let mut c = base_context(site, "../", options);
     c.insert("departments", &departments);
@@ -181,7 +184,10 @@ pub fn site_pages(site: &Site, templates: &Templates, options: &RenderOptions) -
         Ok(html) => out.insert("guides/index.html", html),
         Err(d) => diagnostics.push(*d),
     }
-    out.extend(super::search::index_files(&super::search::documents(site)));
+    match super::search::index_files(&super::search::documents(site)) {
+        Ok(index) => out.extend(index),
+        Err(d) => diagnostics.push(*d),
+    }
     out.extend(super::api::api_files(site));
     for material in &site.materials {
         match material_page(site, material, templates, options) {

@@ -159,6 +159,18 @@ pub fn plan_drawing(site: &Site, plan: &PlanReport) -> Drawing {
     }
 }
 
+/// `value` as the JSON bytes of the output file `path`. Every type written is a tree of
+/// strings, numbers and string-keyed maps, so a failure is a bug in permitroom; it is still an
+/// error naming the file, never an empty file.
+pub fn json_file(path: &str, value: &impl serde::Serialize) -> Result<Vec<u8>, Box<Diagnostic>> {
+    serde_json::to_vec(value).map_err(|e| {
+        Box::new(
+            Diagnostic::error(path, None, format!("cannot write `{path}` as JSON: {e}"))
+                .with_hint("this is a bug in permitroom; please report it with the sources that cause it"),
+        )
+    })
+}
+
 /// Joins the outputs of independent parts, or all of their diagnostics if any part failed.
 pub fn merge(parts: impl IntoIterator<Item = Result<Output, Diagnostics>>) -> Result<Output, Diagnostics> {
     let mut output = Output::default();

@@ -30,7 +30,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::Output;
+use super::{Output, json_file};
+use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 
 /// Documents per heads chunk (titles and headings are short).
@@ -230,7 +231,7 @@ fn sharded(docs: &[SearchDoc], grams: impl Fn(&str) -> BTreeSet<String>) -> Vec<
 }
 
 /// The index files for `docs`.
-pub fn index_files(docs: &[SearchDoc]) -> Output {
+pub fn index_files(docs: &[SearchDoc]) -> Result<Output, Box<Diagnostic>> {
     let bigram_shards = sharded(docs, bigrams);
     let char_shards = sharded(docs, unigrams);
     let mut out = Output::default();
@@ -247,29 +248,26 @@ pub fn index_files(docs: &[SearchDoc]) -> Output {
         text_chunk: TEXT_CHUNK,
         docs: docs.len(),
     };
-    out.insert("search/meta.json", serde_json::to_vec(&meta).unwrap_or_default());
+    out.insert("search/meta.json", json_file("search/meta.json", &meta)?);
     for (dir, maps) in [("shards", &bigram_shards), ("chars", &char_shards)] {
         for (n, map) in maps.iter().enumerate() {
-            out.insert(
-                format!("search/{dir}/{n}.json"),
-                serde_json::to_vec(map).unwrap_or_default(),
-            );
+            let path = format!("search/{dir}/{n}.json");
+            let bytes = json_file(&path, map)?;
+            out.insert(path, bytes);
         }
     }
     for (n, chunk) in docs.chunks(HEAD_CHUNK).enumerate() {
-        out.insert(
-            format!("search/heads/{n}.json"),
-            serde_json::to_vec(chunk).unwrap_or_default(),
-        );
+        let path = format!("search/heads/{n}.json");
+        let bytes = json_file(&path, &chunk)?;
+        out.insert(path, bytes);
     }
     for (n, chunk) in docs.chunks(TEXT_CHUNK).enumerate() {
         let texts: Vec<&str> = chunk.iter().map(|d| d.text.as_str()).collect();
-        out.insert(
-            format!("search/docs/{n}.json"),
-            serde_json::to_vec(&texts).unwrap_or_default(),
-        );
+        let path = format!("search/docs/{n}.json");
+        let bytes = json_file(&path, &texts)?;
+        out.insert(path, bytes);
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -300,7 +298,7 @@ mod tests {
     #[test]
     fn a_query_finds_its_substring_through_the_shards() {
         let docs = vec![doc("器械清洗消毒室", "一段简单的说明"), doc("候诊区", "与诊疗区分隔")];
-        let out = index_files(&docs);
+        let out = index_files(&docs).unwrap();
         let meta: serde_json::Value = serde_json::from_slice(&out.files["search/meta.json"]).unwrap();
         let shards = meta["shards"].as_u64().unwrap() as usize;
         // "段简" sits inside "一段简单": segmentation would miss it, bigrams do not.
@@ -319,7 +317,7 @@ mod tests {
         let mut docs = vec![doc("候诊区", "与诊疗区分隔"), doc("灶台", "每个灶台；X 光")];
         docs[1].kind = "材料";
         docs[1].headings = vec!["厨具清洁".into()];
-        let out = index_files(&docs);
+        let out = index_files(&docs).unwrap();
         let meta: serde_json::Value = serde_json::from_slice(&out.files["search/meta.json"]).unwrap();
         let shards = meta["char_shards"].as_u64().unwrap() as usize;
         let chars = |c: &str| -> serde_json::Value {
