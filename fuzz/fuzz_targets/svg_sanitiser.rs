@@ -154,6 +154,10 @@ fn check_quick_xml(text: &str) {
                 in_style = name == "style";
                 for attr in e.html_attributes().flatten() {
                     let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+                    // A namespace declaration names a namespace; nothing fetches or runs it.
+                    if key == "xmlns" || key.starts_with("xmlns:") {
+                        continue;
+                    }
                     let value = match attr.unescape_value() {
                         Ok(v) => v.into_owned(),
                         Err(_) => String::from_utf8_lossy(&attr.value).into_owned(),
