@@ -501,6 +501,7 @@ const HINT_ACTIVE: &str = "export the drawing again as a plain, still image, wit
 const HINT_EXTERNAL: &str =
     "a sample may refer only to parts of itself (`#id`) or embed PNG/JPEG images; export it again with images embedded";
 const HINT_LIMIT: &str = "simplify the drawing (ungroup, fewer objects), or export it as PNG";
+const HINT_DTD: &str = "remove the `<!DOCTYPE …>` block (a drawing does not need it), or export the drawing again";
 
 /// Elements that run script, embed other documents or react to the reader.
 const ACTIVE_ELEMENTS: &[&str] = &[
@@ -616,6 +617,30 @@ pub fn svg_problems(text: &str) -> Vec<SvgProblem> {
             return problems;
         }
     };
+    // The document type may add attributes that the tree below does not show: browsers apply
+    // `<!ATTLIST svg onload CDATA "…">` defaults, and a parameter entity can hide such a
+    // declaration (`<!ENTITY % d "&#60;!ATTLIST …">`). Neither is needed by a drawing.
+    let prolog = &text[..doc.root_element().range().start];
+    if let Some(doctype) = prolog.find("<!DOCTYPE") {
+        let declarations = &prolog[doctype..];
+        if let Some(at) = declarations.find("<!ATTLIST") {
+            problem(
+                doctype + at,
+                "the SVG's document type gives elements default attributes (`<!ATTLIST`), which a browser adds after the check".into(),
+                HINT_DTD,
+            );
+        }
+        if let Some(at) = declarations
+            .find('[')
+            .and_then(|open| Some(open + declarations[open..].find('%')?))
+        {
+            problem(
+                doctype + at,
+                "the SVG's document type uses parameter entities (`%`), which can declare default attributes".into(),
+                HINT_DTD,
+            );
+        }
+    }
     // Element depth by node id; a parent comes before its children in document order.
     let mut depths = vec![0usize; doc.descendants().count() + 1];
     for node in doc.descendants() {
@@ -772,6 +797,33 @@ mod tests {
             problems(r##"<rect width="1" height="1" fill="url(#g)"/><use href="#a"/>"##),
             []
         );
+    }
+
+    /// Found by the `svg_sanitiser` fuzz target's oracle: Chromium adds DTD default attributes,
+    /// so `<!ATTLIST svg onload …>` ran script in a sample the check had accepted.
+    #[test]
+    fn default_attributes_from_the_document_type_are_refused() {
+        let body = r#"<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>"#;
+        let attlist =
+            format!("<?xml version=\"1.0\"?>\n<!DOCTYPE svg [<!ATTLIST svg onload CDATA \"alert(1)\">]>\n{body}");
+        let found = svg_problems(&attlist);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(&attlist[found[0].offset..found[0].offset + 9], "<!ATTLIST");
+        assert!(found[0].message.contains("default attributes"), "{}", found[0].message);
+        let hidden = format!("<!DOCTYPE svg [<!ENTITY % d \"&#60;!ATTLIST svg onload CDATA 'alert(1)'>\"> %d;]>{body}");
+        // (roxmltree already refuses the reference `%d;`; the `%` of the declaration is refused
+        // by the check itself.)
+        let found = svg_problems(&hidden);
+        assert!(!found.is_empty(), "{found:?}");
+        let declared_only = "<!DOCTYPE svg [<!ENTITY % d \"&#60;!ATTLIST svg onload CDATA 'alert(1)'>\">]>";
+        let found = svg_problems(&format!("{declared_only}{body}"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(&declared_only[found[0].offset..found[0].offset + 3], "% d");
+        // The entity declarations drawing programs write stay allowed.
+        let illustrator = format!(
+            "<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\" [<!ENTITY ns_svg \"http://www.w3.org/2000/svg\">]>{body}"
+        );
+        assert_eq!(svg_problems(&illustrator), []);
     }
 
     #[test]

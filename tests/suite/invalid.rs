@@ -129,6 +129,7 @@ cases! {
     bundle_with_unknown_guide => "bundle-unknown-guide",
     cycle_in_outputs_and_inputs => "produce-cycle",
     svg_sample_with_script => "svg-script",
+    svg_doctype_default_attribute => "svg-doctype-attlist",
     svg_sample_animating_a_link_into_script => "svg-animate-href",
     svg_sample_with_an_event_attribute => "svg-event-attribute",
     svg_sample_with_external_references => "svg-external-reference",
