@@ -155,7 +155,9 @@ fn check_quick_xml(text: &str) {
                 for attr in e.html_attributes().flatten() {
                     let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
                     // A namespace declaration names a namespace; nothing fetches or runs it.
-                    if key == "xmlns" || key.starts_with("xmlns:") {
+                    // So is an attribute named `xmlns` under some prefix (`a:xmlns`): a
+                    // browser refuses the undeclared prefix, and the name itself is inert.
+                    if key == "xmlns" || key.starts_with("xmlns:") || local(&key) == "xmlns" {
                         continue;
                     }
                     let value = match attr.unescape_value() {
