@@ -37,14 +37,20 @@ pub struct Templates {
     tera: Tera,
     /// Static assets by name (`style.css`), after overrides.
     assets: BTreeMap<String, String>,
+    /// The site's own templates by name, to place an error in them.
+    overrides: BTreeMap<String, String>,
 }
 
 impl Templates {
     pub fn new(tree: &SourceTree) -> Result<Templates, Diagnostics> {
         let mut sources: Vec<(String, String)> = Vec::new();
         let mut assets = BTreeMap::new();
+        let mut overrides = BTreeMap::new();
         for (name, embedded) in EMBEDDED {
             let path = format!("templates/{name}");
+            if let Some(text) = tree.text(&path) {
+                overrides.insert(name.to_string(), text.to_owned());
+            }
             let text = tree.text(&path).unwrap_or(embedded).to_owned();
             if name.ends_with(".html") {
                 sources.push((name.to_string(), text));
@@ -55,28 +61,120 @@ impl Templates {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         if let Err(e) = tera.add_raw_templates(sources) {
-            return Err(Diagnostics::from_iter([tera_error("templates", &e)]));
+            return Err(Diagnostics::from_iter([tera_error("", &e, &overrides)]));
         }
-        Ok(Templates { tera, assets })
+        Ok(Templates {
+            tera,
+            assets,
+            overrides,
+        })
     }
 
     fn render(&self, name: &str, context: &Context) -> Result<String, Box<Diagnostic>> {
         self.tera
             .render(name, context)
-            .map_err(|e| Box::new(tera_error(&format!("templates/{name}"), &e)))
+            .map_err(|e| Box::new(tera_error(name, &e, &self.overrides)))
     }
 }
 
-fn tera_error(file: &str, error: &tera::Error) -> Diagnostic {
+/// A tera error as a diagnostic in the template it comes from, at its line and column when
+/// the site wrote that template: a syntax error where tera points, an unknown variable,
+/// filter, function or test at its first use. (tera 1 reports no place for render errors.)
+fn tera_error(rendering: &str, error: &tera::Error, overrides: &BTreeMap<String, String>) -> Diagnostic {
     use std::error::Error as _;
-    let mut message = error.to_string();
+    let mut chain = vec![error.to_string()];
     let mut source = error.source();
     while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
+        chain.push(s.to_string());
         source = s.source();
     }
-    Diagnostic::error(file, None, format!("template error: {message}"))
+    let quoted = |text: &str, open: char, close: char| -> Option<String> {
+        let start = text.find(open)? + open.len_utf8();
+        let end = text[start..].find(close)? + start;
+        Some(text[start..end].to_owned())
+    };
+    // The template named by "Failed to parse 'x'" / "Failed to render 'x'", else the page's.
+    let name = chain
+        .iter()
+        .find(|m| m.starts_with("Failed to parse '") || m.starts_with("Failed to render '"))
+        .and_then(|m| quoted(m, '\'', '\''))
+        .unwrap_or_else(|| rendering.to_owned());
+    let mut file = format!("templates/{name}");
+    let joined = chain.join(": ");
+    let mut span = None;
+    let mut message = format!("template error: {joined}");
+    if let Some(at) = joined.find(" --> ") {
+        // A syntax error: ` --> line:col`, then pest's picture, then `= expected …`.
+        let place = joined[at + 5..].split_whitespace().next().unwrap_or("");
+        let mut numbers = place.split(':').map(|n| n.parse::<usize>().ok());
+        if let (Some(Some(line)), Some(Some(col)), Some(text)) = (numbers.next(), numbers.next(), overrides.get(&name))
+        {
+            span = offset_of(text, line, col).map(|o| o..o + 1);
+        }
+        let why = joined
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("= "))
+            .unwrap_or("a syntax error");
+        message = format!("template syntax error: {why}");
+    } else {
+        let unknown = [
+            ("Variable `", '`', "variable"),
+            ("Filter '", '\'', "filter"),
+            ("Function '", '\'', "function"),
+            ("Test '", '\'', "test"),
+        ]
+        .into_iter()
+        .find_map(|(lead, close, what)| {
+            let at = joined.find(lead)?;
+            let token = quoted(&joined[at + lead.len() - 1..], lead.chars().last()?, close)?;
+            Some((token, what))
+        });
+        if let Some((token, what)) = unknown {
+            // First in the template named, then in any other template the site wrote
+            // (an `{% extends %}` parent or an include).
+            let found = overrides
+                .get(&name)
+                .and_then(|t| t.find(&token).map(|o| (name.clone(), o)))
+                .or_else(|| {
+                    overrides
+                        .iter()
+                        .find_map(|(n, t)| t.find(&token).map(|o| (n.clone(), o)))
+                });
+            message = match found {
+                // Placed: the same mistake met on every page is then one diagnostic.
+                Some((in_name, offset)) => {
+                    file = format!("templates/{in_name}");
+                    span = Some(offset..offset + token.len());
+                    format!("template error: unknown {what} `{token}`")
+                }
+                None => format!("template error: unknown {what} `{token}` (while rendering `{rendering}`)"),
+            };
+        }
+    }
+    let own = file
+        .strip_prefix("templates/")
+        .is_some_and(|n| overrides.contains_key(n));
+    let diagnostic = Diagnostic::error(file, span, message);
+    if own {
+        diagnostic.with_hint("the site's own template: compare it with the built-in one of the same name in the `templates/` folder of the permitroom source (docs/en/reference.md#templates)")
+    } else {
+        diagnostic.with_hint("a built-in template: this is a bug in permitroom; please report it")
+    }
+}
+
+/// The byte offset of one-based `line` and `col` (in characters) of `text`.
+fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
+    let start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 2)?.0 + 1
+    };
+    let rest = &text[start..];
+    let within = rest
+        .char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(rest.len(), |(i, _)| i);
+    Some(start + within)
 }
 
 /// A guide as the index lists it.
