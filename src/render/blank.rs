@@ -10,7 +10,7 @@ use typst::foundations::Bytes;
 
 use super::Output;
 use super::pdf::{PdfEngine, PdfOptions, compile, document_date};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::model::{Material, Site, SiteConfig};
 
 /// What `blank-form.typ` reads from `/data.json`.
@@ -40,11 +40,8 @@ pub fn material_blank_pdfs(
     engine: &PdfEngine,
     options: &PdfOptions,
 ) -> Result<Output, Diagnostics> {
-    let fail = |messages: Vec<String>| {
-        messages
-            .into_iter()
-            .map(|m| Diagnostic::error(&material.file, None, format!("cannot make the blank form PDF: {m}")))
-            .collect::<Diagnostics>()
+    let fail = |problems: Vec<super::pdf::TypstProblem>| {
+        super::pdf::typst_diagnostics(problems, &material.file, "the blank form PDF")
     };
     // A material is as new as the newest guide that asks for it.
     let updated = site
@@ -64,7 +61,7 @@ pub fn material_blank_pdfs(
             site: &site.config,
             title: &blank.title,
         };
-        let json = serde_json::to_vec(&data).map_err(|e| fail(vec![e.to_string()]))?;
+        let json = serde_json::to_vec(&data).map_err(|e| fail(vec![e.to_string().into()]))?;
         let mut files = BTreeMap::new();
         files.insert("/data.json".to_owned(), Bytes::new(json));
         files.insert("/img/form.svg".to_owned(), Bytes::new(svg.clone()));

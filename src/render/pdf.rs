@@ -43,6 +43,8 @@ pub struct PdfEngine {
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
     templates: BTreeMap<String, String>,
+    /// The templates the site wrote itself (`/handout.typ`), whose errors are placed in them.
+    overridden: std::collections::BTreeSet<String>,
 }
 
 /// The bundled fonts, parsed.
@@ -87,6 +89,11 @@ impl Coverage {
 impl PdfEngine {
     pub fn new(tree: &SourceTree) -> PdfEngine {
         let fonts = bundled_fonts();
+        let overridden = EMBEDDED
+            .iter()
+            .filter(|(name, _)| tree.text(&format!("templates/{name}")).is_some())
+            .map(|(name, _)| format!("/{name}"))
+            .collect();
         let templates = EMBEDDED
             .iter()
             .map(|(name, text)| {
@@ -99,6 +106,7 @@ impl PdfEngine {
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
             fonts,
             templates,
+            overridden,
         }
     }
 }
@@ -207,13 +215,41 @@ pub fn guide_url(site: &Site, guide: &Guide) -> String {
 }
 
 /// Compiles one document with Typst and exports it as PDF.
+/// A problem Typst reported: placed in the site's own template when it comes from one.
+#[derive(Debug, Clone)]
+pub struct TypstProblem {
+    /// `templates/handout.typ` and the byte range, for a template the site wrote.
+    pub at: Option<(String, std::ops::Range<usize>)>,
+    pub message: String,
+}
+
+impl From<String> for TypstProblem {
+    fn from(message: String) -> Self {
+        TypstProblem { at: None, message }
+    }
+}
+
+/// Typst's problems with one document of `owner` (the source file it is made from) as
+/// diagnostics: in the site's template at the place when the problem is there, else on
+/// `owner`, saying `what` could not be made.
+pub(super) fn typst_diagnostics(problems: Vec<TypstProblem>, owner: &str, what: &str) -> Diagnostics {
+    problems
+        .into_iter()
+        .map(|p| match p.at {
+            Some((file, range)) => Diagnostic::error(file, Some(range), format!("in the site's PDF template: {}", p.message))
+                .with_hint(format!("met while making {what} of `{owner}`; compare the template with the built-in one of the same name (docs/en/reference.md#templates)")),
+            None => Diagnostic::error(owner, None, format!("cannot make {what}: {}", p.message)),
+        })
+        .collect()
+}
+
 pub(super) fn compile(
     engine: &PdfEngine,
     main: &str,
     files: BTreeMap<String, Bytes>,
     ident: &str,
     date: (i32, u8, u8),
-) -> Result<Vec<u8>, Vec<String>> {
+) -> Result<Vec<u8>, Vec<TypstProblem>> {
     let world = DocumentWorld {
         engine,
         main: file_id(main),
@@ -237,20 +273,27 @@ pub(super) fn compile(
     pdf
 }
 
-fn describe(world: &DocumentWorld<'_>, error: &SourceDiagnostic) -> String {
+fn describe(world: &DocumentWorld<'_>, error: &SourceDiagnostic) -> TypstProblem {
     use typst::WorldExt;
-    let place = error
-        .span
-        .id()
-        .and_then(|id| {
-            let source = world.source(id).ok()?;
-            let range = world.range(error.span)?;
-            let (line, col) = line_col(source.text(), range.start);
-            Some(format!("templates{}:{line}:{col}: ", DocumentWorld::path_of(id)))
-        })
-        .unwrap_or_default();
     let hints: String = error.hints.iter().map(|h| format!(" (hint: {})", h.v)).collect();
-    format!("{place}{}{hints}", error.message)
+    let message = format!("{}{hints}", error.message);
+    let Some((path, range, text)) = error.span.id().and_then(|id| {
+        let source = world.source(id).ok()?;
+        let range = world.range(error.span)?;
+        Some((DocumentWorld::path_of(id), range, source.text().to_owned()))
+    }) else {
+        return message.into();
+    };
+    if world.engine.overridden.contains(&path) {
+        TypstProblem {
+            at: Some((format!("templates{path}"), range)),
+            message,
+        }
+    } else {
+        // A built-in template: its place is in permitroom's source, not the site's.
+        let (line, col) = line_col(&text, range.start);
+        format!("templates{path}:{line}:{col}: {message}").into()
+    }
 }
 
 /// The date of a document: `SOURCE_DATE_EPOCH` when set (reproducible builds), otherwise the
@@ -312,14 +355,9 @@ pub fn render_pdfs_except(
 
 /// The handout and the short version of one guide.
 pub fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfOptions) -> Result<Output, Diagnostics> {
-    let fail = |messages: Vec<String>| {
-        messages
-            .into_iter()
-            .map(|m| Diagnostic::error(&guide.file, None, format!("cannot make the PDF handout: {m}")))
-            .collect::<Diagnostics>()
-    };
+    let fail = |problems: Vec<TypstProblem>| typst_diagnostics(problems, &guide.file, "the PDF handout");
     let page_url = guide_url(site, guide);
-    let qr = qr_svg(&page_url).map_err(|e| fail(vec![e]))?;
+    let qr = qr_svg(&page_url).map_err(|e| fail(vec![e.into()]))?;
     let mut files = BTreeMap::new();
     files.insert("/img/qr.svg".to_owned(), Bytes::from_string(qr));
     let mut plan_images = Vec::new();
@@ -350,7 +388,7 @@ pub fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfO
     let mut video_qrs = BTreeMap::new();
     for step in guide.stages.iter().flat_map(|s| &s.steps).filter(|s| s.video.is_some()) {
         let path = format!("/img/qr-video-{}.svg", video_qrs.len());
-        let svg = qr_svg(&format!("{page_url}#step-{}", step.id)).map_err(|e| fail(vec![e]))?;
+        let svg = qr_svg(&format!("{page_url}#step-{}", step.id)).map_err(|e| fail(vec![e.into()]))?;
         files.insert(path.clone(), Bytes::from_string(svg));
         video_qrs.insert(step.id.clone(), path);
     }
@@ -363,7 +401,7 @@ pub fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfO
         samples,
         video_qrs,
     };
-    let json = serde_json::to_vec(&data).map_err(|e| fail(vec![e.to_string()]))?;
+    let json = serde_json::to_vec(&data).map_err(|e| fail(vec![e.to_string().into()]))?;
     files.insert("/data.json".to_owned(), Bytes::new(json));
     let date = document_date(&guide.updated, options.source_date_epoch);
     let mut out = Output::default();
@@ -402,17 +440,12 @@ pub fn bundle_pdf(
     engine: &PdfEngine,
     options: &PdfOptions,
 ) -> Result<Output, Diagnostics> {
-    let fail = |messages: Vec<String>| {
-        messages
-            .into_iter()
-            .map(|m| Diagnostic::error(&bundle.file, None, format!("cannot make the bundle PDF: {m}")))
-            .collect::<Diagnostics>()
-    };
+    let fail = |problems: Vec<TypstProblem>| typst_diagnostics(problems, &bundle.file, "the bundle PDF");
     let page_url = format!("{}bundles/{}/", site.config.base_url, bundle.id);
     let mut files = BTreeMap::new();
     files.insert(
         "/img/qr.svg".to_owned(),
-        Bytes::from_string(qr_svg(&page_url).map_err(|e| fail(vec![e]))?),
+        Bytes::from_string(qr_svg(&page_url).map_err(|e| fail(vec![e.into()]))?),
     );
     let data = BundleData {
         site: &site.config,
@@ -420,7 +453,7 @@ pub fn bundle_pdf(
         page_url,
         qr: "/img/qr.svg",
     };
-    let json = serde_json::to_vec(&data).map_err(|e| fail(vec![e.to_string()]))?;
+    let json = serde_json::to_vec(&data).map_err(|e| fail(vec![e.to_string().into()]))?;
     files.insert("/data.json".to_owned(), Bytes::new(json));
     // A bundle is as new as its newest guide.
     let updated = site

@@ -429,3 +429,40 @@ fn a_build_says_how_far_it_has_come() {
         "a bar instead of the line: {shown:?}"
     );
 }
+
+#[test]
+fn an_error_in_a_site_pdf_template_is_shown_at_its_line() {
+    let site = base_site("typst-template-error");
+    let out = site.join("output");
+    build(&site, &out);
+    let before = read_tree(&out);
+    let built_in = std::fs::read_to_string(repo_root().join("templates/short.typ")).unwrap();
+    let line = built_in.lines().position(|l| l.starts_with("#let data")).unwrap() + 1;
+    let broken: String = built_in
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i + 1 == line {
+                format!("{l} #let x = (\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(site.join("templates/short.typ"), broken).unwrap();
+    let run = permitroom(&["build", "--root", site.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let col = built_in.lines().nth(line - 1).unwrap().chars().count() + 2;
+    let place = format!(
+        "templates/short.typ:{line}:{col}: error: in the site's PDF template: the character `#` is not valid in code"
+    );
+    assert!(run.stderr.contains(&place), "{place}\n{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("met while making the PDF handout of `guides/alpha/guide.toml`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(read_tree(&out), before, "the last good output stays");
+}
