@@ -30,7 +30,7 @@ pub struct Figures {
     /// Building (gross) area in m²; blank when not known.
     #[serde(default)]
     pub gross_area: Option<f64>,
-    /// The counted quantities of the whole plan (`chairs`), by id; a missing one is blank.
+    /// The counted quantities of the whole plan, by id; a missing one is blank.
     #[serde(default)]
     pub quantities: BTreeMap<String, u32>,
     #[serde(default)]
@@ -44,7 +44,7 @@ pub struct Figures {
 #[serde(deny_unknown_fields)]
 pub struct RoomFigures {
     pub kind: String,
-    /// The applicant's name for the room ("诊室 2").
+    /// The applicant's name for the room (else the page numbers rooms per kind).
     #[serde(default)]
     pub name: String,
     /// Clear length and width in m: together they give the area and the shortest side.
