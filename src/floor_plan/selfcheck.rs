@@ -492,3 +492,166 @@ pub fn plan_figures(plan: &MeasuredPlan) -> Figures {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::floor_plan::schema::Shape;
+    use crate::floor_plan::symbols::Symbol;
+    use crate::floor_plan::vocabulary::QuantityDef;
+
+    // A made-up vocabulary: `bay` rooms hold `seat`s, counted as `seats`.
+    fn vocabulary() -> Vocabulary {
+        let mut v = Vocabulary {
+            id: "test".into(),
+            ..Vocabulary::default()
+        };
+        for k in ["bay", "lobby"] {
+            v.kinds.insert(k.into(), k.to_uppercase());
+        }
+        v.quantities.push(QuantityDef {
+            id: "seats".into(),
+            label: "SEATS".into(),
+            unit: "".into(),
+            counts: vec!["seat".into()],
+        });
+        v
+    }
+
+    fn rule(text: &str, confidence: Confidence, reference: bool) -> Rule {
+        let mut symbols = SymbolLibrary::default();
+        for id in ["seat", "sink"] {
+            symbols.symbols.insert(
+                id.into(),
+                Symbol {
+                    id: id.into(),
+                    label: id.into(),
+                    width: 500,
+                    depth: 500,
+                    shape: Shape::Box,
+                    file: String::new(),
+                },
+            );
+        }
+        Rule {
+            id: "r".into(),
+            statement: String::new(),
+            check_text: text.into(),
+            source: String::new(),
+            confidence,
+            reference,
+            check: rules::parse_check(text, &vocabulary(), &symbols).unwrap(),
+        }
+    }
+
+    fn bay(length: Option<f64>, width: Option<f64>, seats: u32) -> RoomFigures {
+        RoomFigures {
+            kind: "bay".into(),
+            length,
+            width,
+            equipment: [("seat".to_owned(), seats)].into(),
+            ..RoomFigures::default()
+        }
+    }
+
+    #[test]
+    fn a_small_room_fails_with_both_numbers() {
+        let figures = Figures {
+            rooms: vec![bay(Some(4.0), Some(3.0), 2), bay(Some(3.6), Some(3.0), 2)],
+            ..Figures::default()
+        };
+        let r = evaluate_figures(
+            &rule("each bay: net_area >= 6 m2 * seats", Confidence::S, false),
+            &figures,
+            &vocabulary(),
+        );
+        assert_eq!(r.status, Status::Fail);
+        assert_eq!(r.outcomes[0].status, Status::Pass);
+        assert_eq!(r.outcomes[1].room, Some(1));
+        assert_eq!(
+            (r.outcomes[1].measured, r.outcomes[1].required),
+            (Some(3.6 * 3.0), Some(12.0))
+        );
+    }
+
+    #[test]
+    fn a_blank_figure_leaves_only_its_side_unknown() {
+        let figures = Figures {
+            quantities: [("seats".to_owned(), 6)].into(),
+            ..Figures::default()
+        };
+        let r = evaluate_figures(
+            &rule("gross_area >= 30 m2 * seats", Confidence::S, false),
+            &figures,
+            &vocabulary(),
+        );
+        assert_eq!(r.status, Status::Unknown);
+        assert_eq!((r.outcomes[0].measured, r.outcomes[0].required), (None, Some(180.0)));
+        // A room given only by its area has no shortest side.
+        let figures = Figures {
+            rooms: vec![RoomFigures {
+                area: Some(9.0),
+                ..bay(None, None, 1)
+            }],
+            ..Figures::default()
+        };
+        let r = evaluate_figures(
+            &rule("each bay: shortest_side >= 2.2 m", Confidence::S, false),
+            &figures,
+            &vocabulary(),
+        );
+        assert_eq!(r.outcomes[0].status, Status::Unknown);
+        let r = evaluate_figures(
+            &rule("each bay: net_area >= 6 m2", Confidence::S, false),
+            &figures,
+            &vocabulary(),
+        );
+        assert_eq!(r.status, Status::Pass);
+    }
+
+    #[test]
+    fn doors_count_from_either_side_and_to_the_outside() {
+        let mut lobby = bay(Some(5.0), Some(5.0), 0);
+        lobby.kind = "lobby".into();
+        let figures = Figures {
+            rooms: vec![bay(Some(4.0), Some(3.0), 1), lobby],
+            doors: vec![DoorFigures { from: 1, to: Some(0) }, DoorFigures { from: 1, to: None }],
+            ..Figures::default()
+        };
+        let v = vocabulary();
+        let r = evaluate_figures(
+            &rule("each bay: doors == doors_to(lobby)", Confidence::S, false),
+            &figures,
+            &v,
+        );
+        assert_eq!((r.status, r.outcomes[0].measured), (Status::Pass, Some(1.0)));
+        let r = evaluate_figures(
+            &rule("each lobby: doors_to(outside) >= 1", Confidence::S, false),
+            &figures,
+            &v,
+        );
+        assert_eq!((r.status, r.outcomes[0].measured), (Status::Pass, Some(1.0)));
+        // Geometry the figures do not hold is never guessed.
+        let r = evaluate_figures(&rule("openings(bay, lobby) == 0", Confidence::S, false), &figures, &v);
+        assert_eq!((r.status, r.outcomes.len()), (Status::Drawing, 0));
+    }
+
+    #[test]
+    fn an_unconfirmed_rule_carries_no_number_and_a_reference_never_decides() {
+        let v = vocabulary();
+        let u = rule("each bay: net_area >= 5 m2", Confidence::U, true);
+        let json = rule_json(&u, &v);
+        assert_eq!(
+            (&json["left"], &json["right"], &json["cmp"]),
+            (&Value::Null, &Value::Null, &Value::Null)
+        );
+        assert!(!json.to_string().contains('5'), "{json}");
+        let figures = Figures {
+            rooms: vec![bay(Some(1.0), Some(1.0), 0)],
+            ..Figures::default()
+        };
+        assert_eq!(evaluate_figures(&u, &figures, &v).status, Status::Unconfirmed);
+        let r = evaluate_figures(&rule("each bay: net_area >= 5 m2", Confidence::S, true), &figures, &v);
+        assert_eq!((r.status, r.outcomes[0].status), (Status::Reference, Status::Fail));
+    }
+}

@@ -12,7 +12,7 @@ use std::process::Command;
 use permitroom::floor_plan::Rule;
 use permitroom::floor_plan::rules::parse_check;
 use permitroom::floor_plan::selfcheck::{
-    DoorFigures, FigureResult, Figures, RoomFigures, evaluate_figures, guide_json, plan_figures,
+    DoorFigures, FigureResult, Figures, RoomFigures, Status, evaluate_figures, guide_json, plan_figures,
 };
 use permitroom::floor_plan::vocabulary::Vocabulary;
 use permitroom::model::Site;
@@ -301,4 +301,56 @@ fn the_rust_and_the_browser_evaluators_agree_on_every_case() {
         String::from_utf8_lossy(&run.stderr)
     );
     assert!(stdout.contains(&format!("{total} figure sets agree")), "{stdout}");
+}
+
+/// The figures of a bundled plan give the plan's own results: for every rule the figures can
+/// check, the same verdict and the same measured and required numbers as the drawing.
+#[test]
+fn a_plans_own_figures_give_the_plans_results() {
+    let site = permitroom::check(&repo_root())
+        .unwrap()
+        .site
+        .expect("the bundled site checks");
+    let mut compared = 0;
+    let mut failing = 0;
+    for guide in site.guides.iter().filter(|g| !g.rules.is_empty()) {
+        let vocabulary = &site.vocabularies[guide.vocabulary.as_deref().unwrap()];
+        for plan in &guide.plans {
+            let figures = plan_figures(&plan.plan);
+            for (rule, shown) in guide.rules.iter().zip(&plan.results) {
+                assert_eq!(rule.id, shown.id);
+                let got = evaluate_figures(rule, &figures, vocabulary);
+                if got.status == Status::Drawing || got.status == Status::Unconfirmed {
+                    continue;
+                }
+                let numbers: Vec<(f64, f64, bool)> = got
+                    .outcomes
+                    .iter()
+                    .map(|o| (o.measured.unwrap(), o.required.unwrap(), o.status == Status::Pass))
+                    .collect();
+                let want: Vec<(f64, f64, bool)> = shown
+                    .outcomes
+                    .iter()
+                    .map(|o| (o.measured_value, o.required_value, o.pass))
+                    .collect();
+                assert_eq!(numbers, want, "{}/{} rule {}", guide.id, plan.plan.id, rule.id);
+                if !rule.reference {
+                    let expected = if shown.not_applicable {
+                        Status::NotApplicable
+                    } else if shown.pass {
+                        Status::Pass
+                    } else {
+                        failing += 1;
+                        Status::Fail
+                    };
+                    assert_eq!(got.status, expected, "{}/{} rule {}", guide.id, plan.plan.id, rule.id);
+                }
+                compared += 1;
+            }
+        }
+    }
+    // Both guides' correct and wrong plans; the wrong ones fail some checkable rules.
+    assert!(compared >= 30, "{compared} rule results compared");
+    assert!(failing >= 2, "{failing} failing results among them");
+    println!("{compared} rule results compared, {failing} failing");
 }
