@@ -125,6 +125,10 @@ test('dental: a room too small for its chairs fails with the shortfall; reload k
   assert.equal(await page.inputValue('#sc-q-chairs'), '');
   assert.equal(await page.evaluate(() => window.localStorage.getItem('permitroom:selfcheck:dental-outpatient')), null);
   assert.equal((await statuses(page))['min-chairs'], 'unknown');
+  assert.match(await page.textContent('#rule-min-chairs .sc-detail'), /无法判断，请填写牙椅数/);
+  assert.match(await page.textContent('#rule-gross-area .sc-detail'), /无法判断，请填写建筑面积、牙椅数/);
+  // Each rule without a room of its kind does not apply.
+  assert.equal((await statuses(page))['treatment-room-area'], 'not-applicable');
   await page.reload({ waitUntil: 'networkidle' });
   assert.equal(await page.locator('.sc-room').count(), 0);
   assert.deepEqual(errors, []);
@@ -153,6 +157,26 @@ test('food service: a passing set passes; two dish sinks are one short', async (
   await second.ctx.close();
 });
 
+test('a room is added, typed and removed with the keyboard alone, focus kept where the reader is', async () => {
+  const { page, ctx } = await open(env, dental);
+  await page.focus('#sc-add-room');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'sc-room-0-kind', 'focus moves to the new room');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'sc-room-0-length');
+  await page.keyboard.type('2');
+  assert.equal(await page.inputValue('#sc-room-0-length'), '2');
+  // The fields are labelled and grouped: a screen reader announces the room and the field.
+  assert.equal(await page.textContent('label[for="sc-room-0-length"]'), '长（m）');
+  assert.match(await page.textContent('#sc-room-0 > legend'), /^房间 1：/);
+  await page.focus('#sc-room-0-remove');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('.sc-room').count(), 0);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'sc-add-room');
+  await ctx.close();
+});
+
 test('the print view shows the figures and the results, not the form', async () => {
   const { page, ctx } = await open(env, dental);
   await fill(page, dentalFail);
@@ -162,6 +186,7 @@ test('the print view shows the figures and the results, not the form', async () 
   assert.match(await page.textContent('#sc-figures'), /诊室 2：诊室，3\.60 m × 3\.00 m，使用面积 10\.8 m²，牙科治疗椅 × 2，洗手池 × 1/);
   assert.equal(await page.isVisible('#rule-treatment-room-area'), true);
   assert.equal(await page.isVisible('#sc-print'), false);
+  if (shots) { await page.screenshot({ path: path.join(shots, 'selfcheck-print-1280.png'), fullPage: true }); }
   await page.emulateMedia({ media: 'screen' });
   assert.equal(await page.isVisible('#sc-figures'), false);
   await ctx.close();
