@@ -218,6 +218,12 @@ pub struct Guide {
     pub step_count: usize,
     pub faq: Vec<FaqEntry>,
     pub plans: Vec<PlanReport>,
+    /// The guide's plan rules, parsed (the self-check page evaluates them on an applicant's
+    /// figures), and the vocabulary they speak.
+    #[serde(skip)]
+    pub rules: Vec<crate::floor_plan::Rule>,
+    #[serde(skip)]
+    pub vocabulary: Option<String>,
     /// Materials this procedure issues.
     pub produces: Vec<GuideLink>,
     /// What earlier procedures issue that this one needs, either-or groups kept together.

@@ -745,6 +745,7 @@ fn resolve_guide(
         None => None,
     };
     let mut plans = Vec::new();
+    let mut guide_rules = Vec::new();
     if let Some(vocabulary) = vocabulary {
         let rules = floor_plan::parse_rules(guide, file_text, vocabulary, symbols, diagnostics);
         let mut plan_ids = BTreeMap::new();
@@ -806,6 +807,7 @@ fn resolve_guide(
                 "the guide has rules but no floor plan to check them on",
             ));
         }
+        guide_rules = rules;
     }
 
     let mut produces = Vec::new();
@@ -938,6 +940,8 @@ fn resolve_guide(
         stages,
         faq,
         plans,
+        rules: guide_rules,
+        vocabulary: vocabulary.map(|v| v.id.clone()),
         produces,
         needs: Vec::new(),
         feeds: Vec::new(),

@@ -8,6 +8,7 @@ pub mod geometry;
 pub mod measure;
 pub mod rules;
 pub mod schema;
+pub mod selfcheck;
 pub mod svg;
 pub mod symbols;
 pub mod vocabulary;

@@ -27,6 +27,9 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("search.js", include_str!("../../templates/search.js")),
     ("checklist.js", include_str!("../../templates/checklist.js")),
     ("collapse.js", include_str!("../../templates/collapse.js")),
+    ("selfcheck.html", include_str!("../../templates/selfcheck.html")),
+    ("selfcheck.js", include_str!("../../templates/selfcheck.js")),
+    ("selfcheck-eval.js", include_str!("../../templates/selfcheck-eval.js")),
     ("404.html", include_str!("../../templates/404.html")),
     ("style.css", include_str!("../../templates/style.css")),
     ("favicon.svg", include_str!("../../templates/favicon.svg")),
@@ -339,6 +342,7 @@ pub fn guide_pages(
     // Each plan's drawing size, in the order of `guide.plans`.
     let sizes: Vec<[u32; 2]> = drawings.iter().map(|d| [d.width, d.height]).collect();
     c.insert("plan_sizes", &sizes);
+    c.insert("selfcheck_page", &super::selfcheck::page_path(guide).is_some());
     c.insert("page_url", &format!("{}guides/{}/", site.config.base_url, guide.id));
     c.insert(
         "json_ld",
@@ -348,6 +352,19 @@ pub fn guide_pages(
         .render("guide.html", &c)
         .map_err(|d| Diagnostics::from_iter([*d]))?;
     out.insert(format!("guides/{}/index.html", guide.id), html);
+    if let (Some(path), Some((rules, data))) = (
+        super::selfcheck::page_path(guide),
+        super::selfcheck::page_data(site, guide),
+    ) {
+        let mut c = base_context(site, "../../", options);
+        c.insert("guide", guide);
+        c.insert("rules", &rules);
+        c.insert("selfcheck_data", &data);
+        let html = templates
+            .render("selfcheck.html", &c)
+            .map_err(|d| Diagnostics::from_iter([*d]))?;
+        out.insert(path, html);
+    }
     for (name, bytes) in &guide.files {
         out.insert(format!("guides/{}/media/{name}", guide.id), bytes.clone());
     }

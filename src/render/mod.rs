@@ -9,6 +9,7 @@ pub mod jsonld;
 pub mod pdf;
 pub mod png;
 pub mod search;
+pub mod selfcheck;
 
 use std::collections::BTreeMap;
 

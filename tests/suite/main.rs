@@ -15,5 +15,6 @@ mod pdf;
 mod plans;
 mod samples;
 mod schema;
+mod selfcheck;
 mod serve;
 mod site;
