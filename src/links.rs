@@ -494,7 +494,7 @@ pub fn check_site(site: &Site, tree: &SourceTree) -> Diagnostics {
     let options = RenderOptions::default();
     let mut index = LinkIndex::default();
     let mut diagnostics = Diagnostics::default();
-    match render::html::site_pages(site, &templates, &options) {
+    match render::html::site_pages_for_links(site, &templates, &options) {
         Ok(pages) => index.add(&pages),
         Err(d) => diagnostics.extend(d),
     }
