@@ -202,22 +202,77 @@ fn place(text: &str, gram: &str) -> Option<usize> {
     Some(lower[..at].encode_utf16().count())
 }
 
-/// Postings of `grams` over `docs`, split into shards of about `POSTINGS_PER_SHARD`.
-fn sharded(docs: &[SearchDoc], grams: impl Fn(&str) -> BTreeSet<String>) -> Vec<Postings> {
-    let mut postings = Postings::new();
-    for (id, doc) in docs.iter().enumerate() {
-        let title = grams(&doc.title);
-        let headings: Vec<BTreeSet<String>> = doc.headings.iter().map(|h| grams(h)).collect();
-        let text = grams(&doc.text);
-        let all: BTreeSet<&String> = title.iter().chain(headings.iter().flatten()).chain(&text).collect();
-        for gram in all {
-            let lists = postings.entry(gram.clone()).or_default();
-            if title.contains(gram) {
-                lists[0].extend([id, place(&doc.title, gram).unwrap_or(0)]);
-            } else if let Some(h) = headings.iter().position(|h| h.contains(gram)) {
-                lists[1].extend([id, place(&doc.headings[h], gram).unwrap_or(0)]);
-            } else {
-                lists[2].push(id);
+/// A gram as an integer: one character, or two as `first << 21 | second` (a `char` has 21
+/// bits). Integers order as the grams' UTF-8 strings do (code point order, first character
+/// first), so the shards come out exactly as with string keys, without a `String` per gram.
+type Gram = u64;
+
+fn gram_text(gram: Gram, pairs: bool) -> String {
+    let c = |bits: u64| char::from_u32(bits as u32).unwrap_or(' ');
+    if pairs {
+        [c(gram >> 21), c(gram & 0x1f_ffff)].iter().collect()
+    } else {
+        c(gram).to_string()
+    }
+}
+
+/// The distinct grams of a text, sorted: pairs of neighbouring letters/digits/CJK, or single ones.
+fn gram_keys(text: &str, pairs: bool) -> Vec<Gram> {
+    let chars = normalise(text);
+    let mut keys: Vec<Gram> = if pairs {
+        chars
+            .windows(2)
+            .filter(|w| w[0] != ' ' && w[1] != ' ')
+            .map(|w| (w[0] as u64) << 21 | w[1] as u64)
+            .collect()
+    } else {
+        chars.into_iter().filter(|c| *c != ' ').map(|c| c as u64).collect()
+    };
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Postings of the grams (pairs or single characters) over `docs`, split into shards of
+/// about `POSTINGS_PER_SHARD`. Each document's grams are found in parallel; the postings are
+/// then joined in id order.
+fn sharded(docs: &[SearchDoc], pairs: bool) -> Vec<Postings> {
+    use rayon::prelude::*;
+    // Per document: (gram, list, place) — list 0 title, 1 a heading, 2 only the text.
+    let per_doc: Vec<Vec<(Gram, usize, usize)>> = docs
+        .par_iter()
+        .map(|doc| {
+            let title = gram_keys(&doc.title, pairs);
+            let headings: Vec<Vec<Gram>> = doc.headings.iter().map(|h| gram_keys(h, pairs)).collect();
+            let text = gram_keys(&doc.text, pairs);
+            let mut all: Vec<Gram> = title
+                .iter()
+                .chain(headings.iter().flatten())
+                .chain(&text)
+                .copied()
+                .collect();
+            all.sort_unstable();
+            all.dedup();
+            all.into_iter()
+                .map(|gram| {
+                    if title.binary_search(&gram).is_ok() {
+                        (gram, 0, place(&doc.title, &gram_text(gram, pairs)).unwrap_or(0))
+                    } else if let Some(h) = headings.iter().position(|h| h.binary_search(&gram).is_ok()) {
+                        (gram, 1, place(&doc.headings[h], &gram_text(gram, pairs)).unwrap_or(0))
+                    } else {
+                        (gram, 2, 0)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let mut postings: BTreeMap<Gram, [Vec<usize>; 3]> = BTreeMap::new();
+    for (id, grams) in per_doc.into_iter().enumerate() {
+        for (gram, list, at) in grams {
+            let lists = postings.entry(gram).or_default();
+            match list {
+                2 => lists[2].push(id),
+                _ => lists[list].extend([id, at]),
             }
         }
     }
@@ -225,15 +280,16 @@ fn sharded(docs: &[SearchDoc], grams: impl Fn(&str) -> BTreeSet<String>) -> Vec<
     let shards = total.div_ceil(POSTINGS_PER_SHARD).max(1).next_power_of_two();
     let mut maps = vec![BTreeMap::new(); shards];
     for (gram, ids) in postings {
-        maps[shard_of(&gram, shards)].insert(gram, ids);
+        let text = gram_text(gram, pairs);
+        maps[shard_of(&text, shards)].insert(text, ids);
     }
     maps
 }
 
 /// The index files for `docs`.
 pub fn index_files(docs: &[SearchDoc]) -> Result<Output, Box<Diagnostic>> {
-    let bigram_shards = sharded(docs, bigrams);
-    let char_shards = sharded(docs, unigrams);
+    let bigram_shards = sharded(docs, true);
+    let char_shards = sharded(docs, false);
     let mut out = Output::default();
     // Documents come sorted by kind: kind k starts after all documents of earlier kinds.
     let rank = |d: &SearchDoc| KINDS.iter().position(|k| *k == d.kind).unwrap_or(KINDS.len());
