@@ -447,3 +447,44 @@ fn an_edited_typst_template_makes_the_next_pdf_and_its_errors_are_shown() {
         "the short version keeps its own template"
     );
 }
+
+/// The inodes the preview's inotify watches are on, read from `/proc/<pid>/fdinfo` (one
+/// `inotify wd:… ino:<hex> …` line per watch).
+#[cfg(target_os = "linux")]
+fn watched_inodes(pid: u32) -> std::collections::BTreeSet<u64> {
+    let mut inodes = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(format!("/proc/{pid}/fdinfo")).unwrap() {
+        let Ok(info) = std::fs::read_to_string(entry.unwrap().path()) else {
+            continue;
+        };
+        for line in info.lines().filter(|l| l.starts_with("inotify ")) {
+            let ino = line
+                .split_whitespace()
+                .find_map(|field| field.strip_prefix("ino:"))
+                .expect("an inotify line names its inode");
+            inodes.insert(u64::from_str_radix(ino, 16).unwrap());
+        }
+    }
+    inodes
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn output_and_target_folders_are_not_watched() {
+    use std::os::unix::fs::MetadataExt as _;
+    let site = base_site("serve-unwatched");
+    let unwatched = ["output", "output/guides", "target", "target/debug", "target/debug/deps"];
+    for dir in unwatched {
+        std::fs::create_dir_all(site.join(dir)).unwrap();
+    }
+    let preview = start(&site);
+    let inode = |dir: &str| std::fs::metadata(site.join(dir)).unwrap().ino();
+    let watched = watched_inodes(preview.child.id());
+    // The source folders are watched: the listing is read correctly.
+    for dir in ["guides", "guides/alpha", "materials"] {
+        assert!(watched.contains(&inode(dir)), "{dir} is watched");
+    }
+    for dir in unwatched {
+        assert!(!watched.contains(&inode(dir)), "{dir} is watched");
+    }
+}
