@@ -24,8 +24,13 @@ impl Drop for Preview {
 }
 
 fn start(site: &Path) -> Preview {
+    start_with(site, &["--no-pdf"])
+}
+
+fn start_with(site: &Path, extra: &[&str]) -> Preview {
     let mut child = Command::new(env!("CARGO_BIN_EXE_permitroom"))
-        .args(["serve", "--root", site.to_str().unwrap(), "--port", "0", "--no-pdf"])
+        .args(["serve", "--root", site.to_str().unwrap(), "--port", "0"])
+        .args(extra)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -47,6 +52,12 @@ fn start(site: &Path) -> Preview {
 
 /// A raw HTTP/1.1 GET (the path is sent exactly as given, no normalisation).
 fn get(port: u16, path: &str, extra: &[(&str, &str)]) -> (u16, String) {
+    let (status, body) = get_bytes(port, path, extra);
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// [`get`], the body as bytes.
+fn get_bytes(port: u16, path: &str, extra: &[(&str, &str)]) -> (u16, Vec<u8>) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let mut request = format!("GET {path} HTTP/1.1\r\nConnection: close\r\n");
     if !extra.iter().any(|(k, _)| *k == "Host") {
@@ -59,13 +70,13 @@ fn get(port: u16, path: &str, extra: &[(&str, &str)]) -> (u16, String) {
     stream.write_all(request.as_bytes()).unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).unwrap();
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    let end = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete response head");
+    let head = String::from_utf8_lossy(&response[..end]).into_owned();
+    let status = head.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0);
+    (status, response[end + 4..].to_vec())
 }
 
 /// Server-sent events, one `(event, data)` per message.
@@ -298,4 +309,182 @@ fn save_to_reload_figures_for_the_flagship_guide() {
         "save-to-reload, flagship site, a template: median {:?} {times:?}",
         median(times.clone())
     );
+}
+
+/// The `reload` event's data: the build's generation and the source paths that caused it.
+fn reload_of(data: &str) -> (u64, Vec<String>) {
+    let value: serde_json::Value = serde_json::from_str(data).unwrap();
+    let generation = value["generation"].as_u64().unwrap();
+    let changed = value["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_owned())
+        .collect();
+    (generation, changed)
+}
+
+#[test]
+fn a_changed_title_reaches_every_page_that_shows_it() {
+    let site = base_site("serve-title");
+    let preview = start(&site);
+    let rx = events(preview.port);
+    // Pages other than alpha's own that show its title.
+    let pages = [
+        "/index.html",
+        "/bundles/start/index.html",
+        "/guides/beta/index.html",
+        "/materials/approval/index.html",
+    ];
+    for page in pages {
+        let (status, body) = get(preview.port, page, &[]);
+        assert_eq!(status, 200, "{page}");
+        assert!(
+            body.contains("示例事项审批"),
+            "{page} shows alpha's title before the edit"
+        );
+    }
+    edit(
+        &site,
+        "guides/alpha/guide.toml",
+        "title = \"示例事项审批\"",
+        "title = \"改名后的审批\"",
+    );
+    wait_for(&rx, "reload");
+    for page in pages {
+        let (_, body) = get(preview.port, page, &[]);
+        assert!(body.contains("改名后的审批"), "{page} shows the new title");
+        assert!(!body.contains("示例事项审批"), "{page} still shows the old title");
+    }
+    let search: String = ["heads", "docs"]
+        .iter()
+        .flat_map(|dir| {
+            (0..).map_while(move |i| {
+                let (status, body) = get(preview.port, &format!("/search/{dir}/{i}.json"), &[]);
+                (status == 200).then_some(body)
+            })
+        })
+        .collect();
+    assert!(search.contains("示例登记"), "the search index is read");
+    assert!(search.contains("改名后的审批"), "the search index has the new title");
+    assert!(!search.contains("示例事项审批"), "the search index has no old title");
+}
+
+#[test]
+fn writing_into_output_or_target_triggers_no_rebuild() {
+    let site = base_site("serve-ignored");
+    let preview = start(&site);
+    let rx = events(preview.port);
+    for (i, file) in [
+        "output/index.html",
+        "target/debug/x.rs",
+        "output/guides/alpha/index.html",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let path = site.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, format!("{i}")).unwrap();
+    }
+    // The first build is generation 1, so the next rebuild (generation 2) is the one this
+    // source edit causes, and it names only that file; a rebuild for the writes above would
+    // have come first (taking generation 2) or named them.
+    edit(&site, "guides/alpha/overview.md", "这是**示例**概述。", "改了一次。");
+    let (_, data) = wait_for(&rx, "reload");
+    assert_eq!(reload_of(&data), (2, vec!["guides/alpha/overview.md".to_owned()]));
+    std::fs::write(site.join("output/index.html"), "again").unwrap();
+    edit(&site, "guides/alpha/overview.md", "改了一次。", "改了两次。");
+    let (_, data) = wait_for(&rx, "reload");
+    assert_eq!(reload_of(&data), (3, vec!["guides/alpha/overview.md".to_owned()]));
+    assert!(
+        get(preview.port, "/guides/alpha/index.html", &[])
+            .1
+            .contains("改了两次。")
+    );
+}
+
+#[test]
+fn an_edited_typst_template_makes_the_next_pdf_and_its_errors_are_shown() {
+    let site = base_site("serve-typst");
+    let preview = start_with(&site, &[]);
+    let rx = events(preview.port);
+    let handout = "/guides/alpha/alpha-handout.pdf";
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(site.join("templates/handout.typ"), "#let broken = (\n").unwrap();
+    let (_, data) = wait_for(&rx, "problem");
+    let problem: String = serde_json::from_str(&data).unwrap();
+    assert!(
+        problem.contains("guides/alpha/guide.toml") && problem.contains("cannot make the PDF handout"),
+        "{problem}"
+    );
+    std::fs::write(
+        site.join("templates/handout.typ"),
+        "#set document(title: \"permitroom-override-mark\")\n#set page(width: 50mm, height: 50mm)\nOverride\n",
+    )
+    .unwrap();
+    wait_for(&rx, "ok");
+    let (_, data) = wait_for(&rx, "reload");
+    let (generation, changed) = reload_of(&data);
+    assert_eq!(changed, vec!["templates/handout.typ".to_owned()]);
+    loop {
+        let (_, data) = wait_for(&rx, "pdfs");
+        if data.parse::<u64>().unwrap() >= generation {
+            break;
+        }
+    }
+    let (status, pdf) = get_bytes(preview.port, handout, &[]);
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with(b"%PDF"));
+    let marker = b"permitroom-override-mark";
+    assert!(
+        pdf.windows(marker.len()).any(|w| w == marker),
+        "the handout is made from the edited template"
+    );
+    let (_, short) = get_bytes(preview.port, "/guides/alpha/alpha-short.pdf", &[]);
+    assert!(
+        !short.windows(marker.len()).any(|w| w == marker),
+        "the short version keeps its own template"
+    );
+}
+
+/// The inodes the preview's inotify watches are on, read from `/proc/<pid>/fdinfo` (one
+/// `inotify wd:… ino:<hex> …` line per watch).
+#[cfg(target_os = "linux")]
+fn watched_inodes(pid: u32) -> std::collections::BTreeSet<u64> {
+    let mut inodes = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(format!("/proc/{pid}/fdinfo")).unwrap() {
+        let Ok(info) = std::fs::read_to_string(entry.unwrap().path()) else {
+            continue;
+        };
+        for line in info.lines().filter(|l| l.starts_with("inotify ")) {
+            let ino = line
+                .split_whitespace()
+                .find_map(|field| field.strip_prefix("ino:"))
+                .expect("an inotify line names its inode");
+            inodes.insert(u64::from_str_radix(ino, 16).unwrap());
+        }
+    }
+    inodes
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn output_and_target_folders_are_not_watched() {
+    use std::os::unix::fs::MetadataExt as _;
+    let site = base_site("serve-unwatched");
+    let unwatched = ["output", "output/guides", "target", "target/debug", "target/debug/deps"];
+    for dir in unwatched {
+        std::fs::create_dir_all(site.join(dir)).unwrap();
+    }
+    let preview = start(&site);
+    let inode = |dir: &str| std::fs::metadata(site.join(dir)).unwrap().ino();
+    let watched = watched_inodes(preview.child.id());
+    // The source folders are watched: the listing is read correctly.
+    for dir in ["guides", "guides/alpha", "materials"] {
+        assert!(watched.contains(&inode(dir)), "{dir} is watched");
+    }
+    for dir in unwatched {
+        assert!(!watched.contains(&inode(dir)), "{dir} is watched");
+    }
 }

@@ -1,0 +1,107 @@
+//! PDFs for the preview, on a worker thread after the pages, always for the newest build
+//! (older queued jobs are dropped). A guide's handouts are remade only when what they are made
+//! from changed: the guide's checked model (which holds its chain, materials and plans), or
+//! anything site-wide (the site's configuration, materials, vocabularies, symbols, the
+//! templates). Bundle and blank-form PDFs are always remade. A PDF error is shown on the
+//! terminal and as the page overlay, like a build problem.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Instant;
+
+use super::Live;
+use crate::diagnostics;
+use crate::load::{FileContent, SourceTree};
+use crate::model::Site;
+use crate::render::{self, Engines};
+
+/// One build's PDFs to make.
+pub(super) struct Job {
+    pub generation: u64,
+    pub site: Arc<Site>,
+    pub tree: Arc<SourceTree>,
+    pub engines: Arc<Engines>,
+    /// Changes with every new set of engines (templates changed).
+    pub engines_generation: u64,
+}
+
+/// Runs until `jobs` is closed.
+pub(super) fn worker(live: Arc<Live>, jobs: mpsc::Receiver<Job>) {
+    // What the PDFs in the output were made from: the site-wide key and each guide's.
+    let mut made_site: Option<u64> = None;
+    let mut made_guides: BTreeMap<String, u64> = BTreeMap::new();
+    while let Ok(mut job) = jobs.recv() {
+        while let Ok(newer) = jobs.try_recv() {
+            job = newer;
+        }
+        let started = Instant::now();
+        let site_key = site_key(&job);
+        let guide_keys: BTreeMap<String, u64> = job.site.guides.iter().map(|g| (g.id.clone(), hash_json(g))).collect();
+        let stale: BTreeSet<&str> = guide_keys
+            .iter()
+            .filter(|(id, key)| made_site != Some(site_key) || made_guides.get(*id) != Some(*key))
+            .map(|(id, _)| id.as_str())
+            .collect();
+        let result = render::pdf::render_pdfs_except(
+            &job.site,
+            &job.engines.pdf,
+            &render::pdf::PdfOptions::default(),
+            &|id| stale.contains(id),
+        );
+        match result {
+            Ok(pdfs) => {
+                let count = pdfs.files.len();
+                let stale_guides = stale.len();
+                if live.add_pdfs(job.generation, pdfs) {
+                    eprintln!(
+                        "rebuilt {count} PDF(s) ({stale_guides} guide(s) changed) in {:.0?}",
+                        started.elapsed()
+                    );
+                    made_site = Some(site_key);
+                    made_guides = guide_keys;
+                }
+            }
+            Err(d) => {
+                let text = diagnostics::render_all(&d, &job.tree);
+                eprint!("{text}");
+                eprintln!("the PDFs were not rebuilt; the pages are up to date");
+                live.report(job.generation, text);
+            }
+        }
+    }
+}
+
+/// What every guide's PDFs depend on besides the guide itself.
+fn site_key(job: &Job) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    job.engines_generation.hash(&mut hasher);
+    hash_json(&job.site.config).hash(&mut hasher);
+    hash_json(&job.site.materials).hash(&mut hasher);
+    hash_json(&job.site.vocabularies).hash(&mut hasher);
+    // The symbol library is not serialised: its source files stand for it.
+    for path in job.tree.files_under("symbols") {
+        path.hash(&mut hasher);
+        job.tree.get(path).map(content_bytes).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+pub(super) fn content_bytes(content: &FileContent) -> &[u8] {
+    match content {
+        FileContent::Text(text) => text.as_bytes(),
+        FileContent::Binary(bytes) => bytes,
+        FileContent::Refused(why) => why.as_bytes(),
+    }
+}
+
+fn hash_json<T: serde::Serialize>(value: &T) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    match serde_json::to_vec(value) {
+        Ok(bytes) => bytes.hash(&mut hasher),
+        // Unserialisable (never expected): a fresh key, so the PDFs are remade.
+        Err(e) => format!("{e}{:?}", Instant::now()).hash(&mut hasher),
+    }
+    hasher.finish()
+}
