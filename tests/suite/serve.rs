@@ -415,7 +415,8 @@ fn an_edited_typst_template_makes_the_next_pdf_and_its_errors_are_shown() {
     let (_, data) = wait_for(&rx, "problem");
     let problem: String = serde_json::from_str(&data).unwrap();
     assert!(
-        problem.contains("guides/alpha/guide.toml") && problem.contains("cannot make the PDF handout"),
+        problem.contains("templates/handout.typ:1:15: error: in the site's PDF template: unclosed delimiter")
+            && problem.contains("met while making the PDF handout of `guides/alpha/guide.toml`"),
         "{problem}"
     );
     std::fs::write(
