@@ -2,10 +2,32 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bundled site, built once (pages and PDFs) for every test of the binary that only reads it.
+pub fn bundled_site() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = temp_dir("bundled-site").join("out");
+        build(&repo_root(), &out);
+        out
+    })
+}
+
+/// The bundled site's checked model, made once.
+pub fn bundled_model() -> &'static permitroom::model::Site {
+    static SITE: OnceLock<permitroom::model::Site> = OnceLock::new();
+    SITE.get_or_init(|| {
+        permitroom::check(&repo_root())
+            .expect("the repo is a site")
+            .site
+            .expect("the bundled site has no errors")
+    })
 }
 
 pub fn fixtures() -> PathBuf {

@@ -4,27 +4,12 @@
 //! the built pages (or the checked model) for the meaning, not for the presence of a word.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
 use crate::common::*;
 
-/// The bundled site, built once (without PDFs) for the tests of this module.
 fn site_output() -> &'static Path {
-    static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let out = temp_dir("meaning-site").join("out");
-        let run = permitroom(&[
-            "build",
-            "--root",
-            repo_root().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--no-pdf",
-        ]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        out
-    })
+    bundled_site()
 }
 
 fn page(path: &str) -> String {
@@ -32,10 +17,7 @@ fn page(path: &str) -> String {
 }
 
 fn site() -> permitroom::model::Site {
-    permitroom::check(&repo_root())
-        .expect("the repo is a site")
-        .site
-        .expect("the bundled site has no errors")
+    bundled_model().clone()
 }
 
 /// The text of an HTML fragment: tags removed, entities of the escaper decoded.

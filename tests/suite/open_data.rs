@@ -5,31 +5,18 @@
 //! empty as SVG and PDF, offered on the material page.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
 use serde_json::Value;
 
 use crate::common::*;
 
-/// The bundled site, built once with its PDFs.
 fn site_output() -> &'static Path {
-    static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let out = temp_dir("open-data-site").join("out");
-        build(&repo_root(), &out);
-        out
-    })
+    bundled_site()
 }
 
 fn model() -> &'static permitroom::model::Site {
-    static SITE: OnceLock<permitroom::model::Site> = OnceLock::new();
-    SITE.get_or_init(|| {
-        permitroom::check(&repo_root())
-            .unwrap()
-            .site
-            .expect("the bundled site checks")
-    })
+    bundled_model()
 }
 
 fn read_json(path: &Path) -> Value {

@@ -2,18 +2,11 @@
 //! pdftotext, pdftoppm), qpdf and zbarimg, installed by `.ci/run`.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use crate::common::*;
 
-/// The bundled site, built once for all PDF tests.
 fn bundled_output() -> &'static Path {
-    static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let out = temp_dir("pdf-site").join("out");
-        build(&repo_root(), &out);
-        out
-    })
+    bundled_site()
 }
 
 fn page_count(pdf: &Path) -> usize {
