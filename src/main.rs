@@ -327,7 +327,7 @@ fn build(
         return ExitCode::from(EXIT_USAGE_OR_IO);
     }
     if let Some(url) = base_url
-        && !((url.starts_with("https://") || url.starts_with("http://")) && url.ends_with('/'))
+        && !permitroom::resolve::is_base_url(url)
     {
         eprintln!("error: --base-url {url:?} must be an absolute http(s) URL ending with `/`");
         return ExitCode::from(EXIT_USAGE_OR_IO);

@@ -19,12 +19,18 @@ use crate::parse::{ParsedGuide, ParsedSite, resolve_path};
 use crate::prose::Prose;
 use crate::schema::{BasisRole, Confidence, ContactKind, LimitKind, MaterialToml, StageLogic, Statement};
 
+/// Whether `url` can be the address a site is published under: absolute http(s), ending
+/// with `/` (page links and QR codes append paths to it).
+pub fn is_base_url(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://")) && url.ends_with('/')
+}
+
 /// Resolves the whole site. Returns `None` only when there is no usable site config.
 pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let config = parsed.config.as_ref().map(|c| {
         let url = c.base_url.get_ref();
-        if !(url.starts_with("https://") || url.starts_with("http://")) || !url.ends_with('/') {
+        if !is_base_url(url) {
             diagnostics.push(
                 Diagnostic::error(
                     crate::load::SITE_CONFIG,
