@@ -696,15 +696,7 @@ fn bundle(
         for (usage, instead_of) in kept {
             material_entries += 1;
             let use_ = ChecklistUse {
-                guide: guide.id.clone(),
-                guide_title: guide.title.clone(),
-                form_label: usage.form_label,
-                copies: usage.copies.clone(),
-                reused: usage.reused,
-                reuse_confirmed: usage.reuse_confirmed,
-                required: usage.required,
-                condition: usage.condition.clone(),
-                one_of_label: usage.one_of_label,
+                usage: MaterialUsage::of(guide, usage),
                 instead_of,
             };
             match checklist.iter_mut().find(|c| c.id == usage.id) {

@@ -189,6 +189,23 @@ pub struct MaterialUsage {
     pub one_of_label: Option<&'static str>,
 }
 
+impl MaterialUsage {
+    /// How `guide` uses a material of its list.
+    pub fn of(guide: &Guide, usage: &MaterialUseView) -> MaterialUsage {
+        MaterialUsage {
+            guide: guide.id.clone(),
+            guide_title: guide.title.clone(),
+            form_label: usage.form_label,
+            copies: usage.copies.clone(),
+            reused: usage.reused,
+            reuse_confirmed: usage.reuse_confirmed,
+            required: usage.required,
+            condition: usage.condition.clone(),
+            one_of_label: usage.one_of_label,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Guide {
     pub id: String,
@@ -543,15 +560,8 @@ pub struct ChecklistItem {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ChecklistUse {
-    pub guide: String,
-    pub guide_title: String,
-    pub form_label: &'static str,
-    pub copies: Fact,
-    pub reused: bool,
-    pub reuse_confirmed: bool,
-    pub required: bool,
-    pub condition: Option<String>,
-    pub one_of_label: Option<&'static str>,
+    #[serde(flatten)]
+    pub usage: MaterialUsage,
     /// Alternatives of the same group that this order cannot use yet.
     pub instead_of: Vec<String>,
 }

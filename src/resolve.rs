@@ -161,17 +161,7 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
     for guide in &guides {
         for usage in &guide.materials {
             if let Some(material) = materials.iter_mut().find(|m| m.id == usage.id) {
-                material.used_by.push(MaterialUsage {
-                    guide: guide.id.clone(),
-                    guide_title: guide.title.clone(),
-                    form_label: usage.form_label,
-                    copies: usage.copies.clone(),
-                    reused: usage.reused,
-                    reuse_confirmed: usage.reuse_confirmed,
-                    required: usage.required,
-                    condition: usage.condition.clone(),
-                    one_of_label: usage.one_of_label,
-                });
+                material.used_by.push(MaterialUsage::of(guide, usage));
             }
         }
     }

@@ -1166,6 +1166,7 @@ fn bundle_doc(site: &Site, bundle: &Bundle, urls: &Urls) -> BundleDoc {
                 uses: c
                     .uses
                     .iter()
+                    .map(|u| &u.usage)
                     .map(|u| ChecklistUseDoc {
                         guide: u.guide.clone(),
                         form: u.form_label.into(),

@@ -77,14 +77,14 @@ fn a_bundle_never_uses_a_document_before_the_item_that_issues_it() {
             let Some(producer) = &item.produced_by else { continue };
             for use_ in &item.uses {
                 assert!(
-                    position[use_.guide.as_str()] > position[producer.id.as_str()],
+                    position[use_.usage.guide.as_str()] > position[producer.id.as_str()],
                     "{}: 《{}》 is issued by item {} ({}) but used by item {} ({})",
                     bundle.id,
                     item.name,
                     position[producer.id.as_str()] + 1,
                     producer.title,
-                    position[use_.guide.as_str()] + 1,
-                    use_.guide_title
+                    position[use_.usage.guide.as_str()] + 1,
+                    use_.usage.guide_title
                 );
             }
         }

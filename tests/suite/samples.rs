@@ -127,7 +127,7 @@ fn bundle_checklists_list_each_material_once_as_the_order_uses_it() {
                 .map(|g| g.id.as_str())
                 .collect();
             assert_eq!(
-                item.uses.iter().map(|u| u.guide.as_str()).collect::<Vec<_>>(),
+                item.uses.iter().map(|u| u.usage.guide.as_str()).collect::<Vec<_>>(),
                 users,
                 "{}",
                 item.id
