@@ -397,23 +397,27 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
     }
     let col_w = unit * 13.0;
     let cols = ((plan_w + margin) / col_w).floor().max(1.0) as usize;
-    let legend_rows: usize = {
-        // A long entry takes the columns it needs.
-        let mut rows = 0;
-        let mut col = 0;
-        for (_, label) in &legend {
-            let span = ((text_width(label, unit * 0.85) + sw + unit * 1.2) / col_w)
-                .ceil()
-                .max(1.0) as usize;
-            let span = span.min(cols);
-            if col + span > cols {
-                rows += 1;
-                col = 0;
-            }
-            col += span;
-        }
-        rows + usize::from(col > 0)
+    // Where each legend entry goes, (column, row): a long entry takes the columns it needs.
+    let legend_places: Vec<(usize, usize)> = {
+        let (mut col, mut row) = (0, 0);
+        legend
+            .iter()
+            .map(|(_, label)| {
+                let span = ((text_width(label, unit * 0.85) + sw + unit * 1.2) / col_w)
+                    .ceil()
+                    .max(1.0) as usize;
+                let span = span.min(cols);
+                if col + span > cols {
+                    row += 1;
+                    col = 0;
+                }
+                let place = (col, row);
+                col += span;
+                place
+            })
+            .collect()
     };
+    let legend_rows = legend_places.last().map_or(0, |&(_, row)| row + 1);
     let row_h = unit * 2.4;
     let scale_bar_h = unit * 4.0;
     let legend_h = if legend.is_empty() {
@@ -864,16 +868,7 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
             n(min_x),
             n(ly)
         );
-        let (mut col, mut row) = (0, 0);
-        for (swatch, label) in &legend {
-            let span = ((text_width(label, unit * 0.85) + sw + unit * 1.2) / col_w)
-                .ceil()
-                .max(1.0) as usize;
-            let span = span.min(cols);
-            if col + span > cols {
-                row += 1;
-                col = 0;
-            }
+        for ((swatch, label), &(col, row)) in legend.iter().zip(&legend_places) {
             let x = min_x + col as f64 * col_w;
             let y = ly + unit * 1.6 + row as f64 * row_h;
             let _ = writeln!(
@@ -885,7 +880,6 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
                 n(y + unit * 0.3),
                 escape(label)
             );
-            col += span;
         }
         s.push_str("</g>\n");
     }
