@@ -51,10 +51,14 @@ impl Templates {
         let mut overrides = BTreeMap::new();
         for (name, embedded) in EMBEDDED {
             let path = format!("templates/{name}");
-            if let Some(text) = tree.text(&path) {
-                overrides.insert(name.to_string(), text.to_owned());
+            let text = match tree.text(&path) {
+                Some(own) => {
+                    overrides.insert(name.to_string(), own.to_owned());
+                    own
+                }
+                None => embedded,
             }
-            let text = tree.text(&path).unwrap_or(embedded).to_owned();
+            .to_owned();
             if name.ends_with(".html") {
                 sources.push((name.to_string(), text));
             } else {

@@ -89,18 +89,15 @@ impl Coverage {
 impl PdfEngine {
     pub fn new(tree: &SourceTree) -> PdfEngine {
         let fonts = bundled_fonts();
-        let overridden = EMBEDDED
-            .iter()
-            .filter(|(name, _)| tree.text(&format!("templates/{name}")).is_some())
-            .map(|(name, _)| format!("/{name}"))
-            .collect();
-        let templates = EMBEDDED
-            .iter()
-            .map(|(name, text)| {
-                let text = tree.text(&format!("templates/{name}")).unwrap_or(text);
-                (format!("/{name}"), text.to_owned())
-            })
-            .collect();
+        let mut overridden = std::collections::BTreeSet::new();
+        let mut templates = BTreeMap::new();
+        for (name, embedded) in EMBEDDED {
+            let own = tree.text(&format!("templates/{name}"));
+            if own.is_some() {
+                overridden.insert(format!("/{name}"));
+            }
+            templates.insert(format!("/{name}"), own.unwrap_or(embedded).to_owned());
+        }
         PdfEngine {
             library: LazyHash::new(Library::builder().build()),
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
