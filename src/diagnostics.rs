@@ -2,7 +2,7 @@
 //!
 //! Every stage reports into a [`Diagnostics`] list instead of stopping at the first problem
 //! (rust-analyzer's "parsing never fails" habit). Locations are byte spans into the source
-//! text held by [`crate::load::SourceTree`]; they are turned into `line:column` (columns count
+//! text held by a [`SourceText`] (the load stage's `SourceTree`); they are turned into `line:column` (columns count
 //! characters, as editors do) only when printed.
 
 use std::fmt::Write as _;
@@ -11,14 +11,19 @@ use std::ops::Range;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
-use crate::load::SourceTree;
-
 /// How bad a problem is: errors fail the build, warnings are printed and the build goes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+}
+
+/// Where diagnostics find the text their spans point into: the load stage's `SourceTree`
+/// implements it, so this module depends on no stage.
+pub trait SourceText {
+    /// The text of a file for showing a diagnostic's line, if the file is text.
+    fn display_text(&self, path: &str) -> Option<std::borrow::Cow<'_, str>>;
 }
 
 /// One problem in the sources.
@@ -187,7 +192,7 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 
 /// `file:line:col: severity: message`, the first line of a printed diagnostic; what editors
 /// and `grep` understand.
-pub fn headline(diagnostic: &Diagnostic, sources: &SourceTree) -> String {
+pub fn headline(diagnostic: &Diagnostic, sources: &dyn SourceText) -> String {
     styled_headline(diagnostic, sources, Style::Plain)
 }
 
@@ -215,7 +220,7 @@ const RED: anstyle::Style = anstyle::AnsiColor::BrightRed.on_default().bold();
 const YELLOW: anstyle::Style = anstyle::AnsiColor::BrightYellow.on_default().bold();
 const BLUE: anstyle::Style = anstyle::AnsiColor::BrightBlue.on_default().bold();
 
-fn styled_headline(diagnostic: &Diagnostic, sources: &SourceTree, style: Style) -> String {
+fn styled_headline(diagnostic: &Diagnostic, sources: &dyn SourceText, style: Style) -> String {
     let severity = match diagnostic.severity {
         Severity::Error => style.paint(RED, "error"),
         Severity::Warning => style.paint(YELLOW, "warning"),
@@ -228,7 +233,7 @@ fn styled_headline(diagnostic: &Diagnostic, sources: &SourceTree, style: Style) 
 }
 
 /// `file:line:col` of a span, or the bare file for a whole-file problem.
-pub fn place(file: &str, span: Option<&Range<usize>>, sources: &SourceTree) -> String {
+pub fn place(file: &str, span: Option<&Range<usize>>, sources: &dyn SourceText) -> String {
     match (span, sources.display_text(file)) {
         (Some(span), Some(text)) => {
             let (line, col) = line_col(&text, span.start);
@@ -240,12 +245,12 @@ pub fn place(file: &str, span: Option<&Range<usize>>, sources: &SourceTree) -> S
 
 /// The full text of a diagnostic: the headline, the offending line with the span underlined,
 /// and one `hint:` line per hint.
-pub fn render(diagnostic: &Diagnostic, sources: &SourceTree) -> String {
+pub fn render(diagnostic: &Diagnostic, sources: &dyn SourceText) -> String {
     render_styled(diagnostic, sources, Style::Plain)
 }
 
 /// [`render`] in a [`Style`].
-pub fn render_styled(diagnostic: &Diagnostic, sources: &SourceTree, style: Style) -> String {
+pub fn render_styled(diagnostic: &Diagnostic, sources: &dyn SourceText, style: Style) -> String {
     let mut out = styled_headline(diagnostic, sources, style);
     out.push('\n');
     let level = match diagnostic.severity {
@@ -293,7 +298,7 @@ fn snippet(
     span: Option<&Range<usize>>,
     level: Level<'_>,
     label: &str,
-    sources: &SourceTree,
+    sources: &dyn SourceText,
     style: Style,
 ) {
     let (Some(span), Some(text)) = (span, sources.display_text(file)) else {
@@ -323,12 +328,12 @@ fn clamp_span(text: &str, span: Range<usize>) -> Range<usize> {
 }
 
 /// All diagnostics, rendered, followed by a one-line summary.
-pub fn render_all(diagnostics: &Diagnostics, sources: &SourceTree) -> String {
+pub fn render_all(diagnostics: &Diagnostics, sources: &dyn SourceText) -> String {
     render_all_styled(diagnostics, sources, Style::Plain)
 }
 
 /// [`render_all`] in a [`Style`].
-pub fn render_all_styled(diagnostics: &Diagnostics, sources: &SourceTree, style: Style) -> String {
+pub fn render_all_styled(diagnostics: &Diagnostics, sources: &dyn SourceText, style: Style) -> String {
     let mut out = String::new();
     for diagnostic in diagnostics.iter() {
         out.push_str(&render_styled(diagnostic, sources, style));
@@ -370,7 +375,7 @@ pub struct JsonNote {
     pub message: String,
 }
 
-fn json_place(file: &str, span: Option<&Range<usize>>, sources: &SourceTree) -> JsonPlace {
+fn json_place(file: &str, span: Option<&Range<usize>>, sources: &dyn SourceText) -> JsonPlace {
     let at = span.zip(sources.display_text(file)).map(|(span, text)| {
         let span = clamp_span(&text, span.clone());
         (line_col(&text, span.start), line_col(&text, span.end))
@@ -385,7 +390,7 @@ fn json_place(file: &str, span: Option<&Range<usize>>, sources: &SourceTree) -> 
 }
 
 /// Every diagnostic with one-based lines and columns, in the order they are printed.
-pub fn to_json(diagnostics: &Diagnostics, sources: &SourceTree) -> Vec<JsonDiagnostic> {
+pub fn to_json(diagnostics: &Diagnostics, sources: &dyn SourceText) -> Vec<JsonDiagnostic> {
     diagnostics
         .iter()
         .map(|d| JsonDiagnostic {

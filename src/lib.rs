@@ -14,23 +14,16 @@
 #![forbid(unsafe_code)]
 
 pub mod diagnostics;
-pub mod floor_plan;
-pub mod journey;
-pub mod links;
-pub mod load;
-pub mod markdown;
 pub mod model;
-pub mod parse;
-pub mod prose;
+pub mod output;
 pub mod render;
-pub mod resolve;
-pub mod samples;
 pub mod scaffold;
-pub mod schema;
-pub mod schemas;
 pub mod serve;
-pub mod toml_places;
-pub mod write;
+pub mod source;
+
+use model::resolve;
+use render::links;
+use source::{load, parse};
 
 use std::path::Path;
 
@@ -175,4 +168,25 @@ pub fn render_in_parts_with_progress(
         step(&mut done);
     }
     Ok(())
+}
+
+/// The files `permitroom schema` writes, by path relative to the site folder: the JSON Schemas
+/// of every source kind in `out` (the site's vocabularies and symbols become the plan schemas'
+/// enums; a folder that is no site yet gets the generic schemas), the open data's documents
+/// beside them (so a change of the public shape shows in review), and the `.taplo.toml`.
+pub fn schema_files(root: &Path, out: &str) -> Vec<(String, String)> {
+    let words = match load::load_site(root) {
+        Ok((tree, _)) => source::json_schema::site_words(&parse::parse_site(&tree).0),
+        Err(_) => source::json_schema::SiteWords::default(),
+    };
+    let api = render::api::schemas()
+        .into_iter()
+        .map(|(kind, text)| (format!("api-v1-{kind}.schema.json"), text));
+    let mut files: Vec<(String, String)> = source::json_schema::schemas(&words)
+        .into_iter()
+        .chain(api)
+        .map(|(name, text)| (format!("{out}/{name}"), text))
+        .collect();
+    files.push((".taplo.toml".into(), source::json_schema::taplo_config(out, &words)));
+    files
 }

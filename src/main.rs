@@ -142,18 +142,8 @@ fn main() -> ExitCode {
                 return ExitCode::from(EXIT_USAGE_OR_IO);
             }
             let out = out.trim_start_matches("./").trim_end_matches('/').to_string();
-            // The site's vocabularies and symbols become the plan schemas' enums; a folder that
-            // is no site yet gets the generic schemas.
-            let words = match permitroom::load::load_site(&root) {
-                Ok((tree, _)) => permitroom::schemas::site_words(&permitroom::parse::parse_site(&tree).0),
-                Err(_) => permitroom::schemas::SiteWords::default(),
-            };
-            let mut files: Vec<(String, String)> = permitroom::schemas::schemas(&words)
-                .into_iter()
-                .map(|(name, text)| (format!("{out}/{name}"), text))
-                .collect();
-            files.push((".taplo.toml".into(), permitroom::schemas::taplo_config(&out, &words)));
-            match permitroom::write::replace_files(&root, &files) {
+            let files = permitroom::schema_files(&root, &out);
+            match permitroom::output::replace_files(&root, &files) {
                 Ok(()) => {
                     for (path, _) in &files {
                         eprintln!("wrote {path}");
@@ -209,7 +199,7 @@ fn load_and_check(root: &std::path::Path, loudness: Loudness) -> Result<permitro
 
 /// Prints diagnostics, coloured on a terminal unless `NO_COLOR` (or `CLICOLOR=0`) says not;
 /// `--quiet` keeps only the errors.
-fn print_diagnostics(all: &diagnostics::Diagnostics, tree: &permitroom::load::SourceTree, loudness: Loudness) {
+fn print_diagnostics(all: &diagnostics::Diagnostics, tree: &permitroom::source::load::SourceTree, loudness: Loudness) {
     let style = match anstream::AutoStream::choice(&std::io::stderr()) {
         anstream::ColorChoice::Never => diagnostics::Style::Plain,
         _ => diagnostics::Style::Coloured,
@@ -265,7 +255,7 @@ fn check(root: &std::path::Path, loudness: Loudness, format: Format) -> ExitCode
 }
 
 fn init_site(root: &std::path::Path, guide: &str, loudness: Loudness) -> ExitCode {
-    let id = match permitroom::schema::Slug::parse(guide) {
+    let id = match permitroom::source::format::Slug::parse(guide) {
         Ok(id) => id,
         Err(message) => {
             eprintln!("error: {message}");
@@ -273,7 +263,7 @@ fn init_site(root: &std::path::Path, guide: &str, loudness: Loudness) -> ExitCod
         }
     };
     let files = permitroom::scaffold::new_site_files(&id);
-    if let Err(e) = permitroom::write::create_files(root, &files) {
+    if let Err(e) = permitroom::output::create_files(root, &files) {
         eprintln!("error: cannot create the site: {e}");
         return ExitCode::from(EXIT_USAGE_OR_IO);
     }
@@ -291,7 +281,7 @@ fn init_site(root: &std::path::Path, guide: &str, loudness: Loudness) -> ExitCod
 }
 
 fn new_guide(root: &std::path::Path, id: &str, loudness: Loudness) -> ExitCode {
-    let id = match permitroom::schema::Slug::parse(id) {
+    let id = match permitroom::source::format::Slug::parse(id) {
         Ok(id) => id,
         Err(message) => {
             eprintln!("error: {message}");
@@ -299,7 +289,7 @@ fn new_guide(root: &std::path::Path, id: &str, loudness: Loudness) -> ExitCode {
         }
     };
     let files = permitroom::scaffold::new_guide_files(&id);
-    if let Err(e) = permitroom::write::create_files(root, &files) {
+    if let Err(e) = permitroom::output::create_files(root, &files) {
         eprintln!("error: cannot create the guide: {e}");
         return ExitCode::from(EXIT_USAGE_OR_IO);
     }
@@ -322,12 +312,12 @@ fn build(
 ) -> ExitCode {
     let started = std::time::Instant::now();
     // Refused before anything is read or written: a mistyped --out must not cost a build.
-    if let Err(e) = permitroom::write::check_target(&out, root) {
+    if let Err(e) = permitroom::output::check_target(&out, root) {
         eprintln!("error: {e}");
         return ExitCode::from(EXIT_USAGE_OR_IO);
     }
     if let Some(url) = base_url
-        && !permitroom::resolve::is_base_url(url)
+        && !permitroom::model::resolve::is_base_url(url)
     {
         eprintln!("error: --base-url {url:?} must be an absolute http(s) URL ending with `/`");
         return ExitCode::from(EXIT_USAGE_OR_IO);
@@ -350,7 +340,7 @@ fn build(
         },
         skip_pdfs,
     };
-    let mut staging = match permitroom::write::Staging::new(&out, root) {
+    let mut staging = match permitroom::output::Staging::new(&out, root) {
         Ok(staging) => staging,
         Err(e) => {
             eprintln!("error: {e}");

@@ -2,7 +2,7 @@
 //! placeholder marked TODO (which `check` lists as warnings). Pure: returns the files; the
 //! command line writes them.
 
-use crate::schema::Slug;
+use crate::source::format::Slug;
 
 const GUIDE: &str = include_str!("scaffold/guide.toml");
 const OVERVIEW: &str = include_str!("scaffold/overview.md");

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use permitroom::diagnostics::{self, Diagnostics};
-use permitroom::load::SourceTree;
+use permitroom::source::load::SourceTree;
 
 /// The repository root: the bundled site the targets draw their surroundings from.
 pub fn site_root() -> PathBuf {
@@ -17,7 +17,7 @@ pub fn site_root() -> PathBuf {
 pub fn bundled() -> &'static SourceTree {
     static TREE: OnceLock<SourceTree> = OnceLock::new();
     TREE.get_or_init(|| {
-        let (tree, d) = permitroom::load::load_site(&site_root()).expect("the bundled site loads");
+        let (tree, d) = permitroom::source::load::load_site(&site_root()).expect("the bundled site loads");
         assert!(!d.has_errors(), "the bundled site loads without errors");
         tree
     })

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use permitroom::diagnostics::Diagnostics;
-use permitroom::load::SourceTree;
+use permitroom::source::load::SourceTree;
 
 const GUIDE: &str = "guides/dental-outpatient/guide.toml";
 

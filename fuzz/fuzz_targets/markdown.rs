@@ -11,8 +11,8 @@ mod common;
 
 use libfuzzer_sys::fuzz_target;
 use permitroom::diagnostics::Diagnostics;
-use permitroom::load::SourceTree;
-use permitroom::markdown::{self, MarkdownSource, MAX_NESTING};
+use permitroom::source::load::SourceTree;
+use permitroom::source::markdown::{self, MarkdownSource, MAX_NESTING};
 
 /// The elements pulldown-cmark writes for the options the site uses.
 const TAGS: &[&str] = &[

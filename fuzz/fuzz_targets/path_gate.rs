@@ -22,7 +22,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use permitroom::load::{self, FileContent, PathError};
+use permitroom::source::load::{self, FileContent, PathError};
 
 const FROM: &str = "guides/g/guide.toml";
 

@@ -1,7 +1,7 @@
 //! A floor plan, from arbitrary bytes, as the build takes it: parsed (`parse::parse_toml`
 //! into `PlanToml`), measured in the bundled dental vocabulary with the site's symbols
 //! (`measure::measure_plan`), checked against the dental guide's rules
-//! (`floor_plan::check_plan`) and drawn (`svg::plan_svg`, then parsed by usvg as the PNG render
+//! (`model::plan::check_plan`) and drawn (`render::plan_svg::plan_svg`, then parsed by usvg as the PNG render
 //! does). Properties: never a panic; every diagnostic lies in the plan's text; the drawing is
 //! well-formed XML with a positive size and no `NaN` or infinite number in it.
 
@@ -14,12 +14,13 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use permitroom::diagnostics::Diagnostics;
-use permitroom::floor_plan::schema::PlanToml;
-use permitroom::floor_plan::{self, Rule, measure, svg};
-use permitroom::load::SourceTree;
+use permitroom::source::plan_format::PlanToml;
+use permitroom::model::plan::{self as floor_plan, Rule, measure};
+use permitroom::render::plan_svg as svg;
+use permitroom::source::load::SourceTree;
 use permitroom::model::Site;
-use permitroom::parse::{self, ParsedGuide};
-use permitroom::schema::ExampleKind;
+use permitroom::source::parse::{self, ParsedGuide};
+use permitroom::source::format::ExampleKind;
 
 const GUIDE: &str = "dental-outpatient";
 const FILE: &str = "guides/dental-outpatient/plans/fuzzed.toml";
@@ -41,7 +42,7 @@ fn fixed() -> &'static Fixed {
     FIXED.get_or_init(|| {
         let tree = common::bundled();
         let (parsed, _) = parse::parse_site(tree);
-        let (site, d) = permitroom::resolve::resolve_site(tree, &parsed);
+        let (site, d) = permitroom::model::resolve::resolve_site(tree, &parsed);
         assert!(!d.has_errors(), "the bundled site resolves");
         let site = site.expect("the bundled site");
         let guide = parsed.guides.into_iter().find(|g| g.id.as_str() == GUIDE).expect("the dental guide");

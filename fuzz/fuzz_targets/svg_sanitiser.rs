@@ -11,7 +11,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use permitroom::samples;
+use permitroom::source::svg as samples;
 
 const ACTIVE: &[&str] = &[
     "script",

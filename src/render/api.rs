@@ -13,10 +13,10 @@ use schemars::{JsonSchema, Schema};
 use serde::{Serialize, Serializer};
 
 use super::Output;
-use crate::floor_plan::{PlanReport, RuleResult, geometry};
+use crate::model::plan::{PlanReport, RuleResult, geometry};
 use crate::model::{Bundle, Fact, Guide, Material, Site};
-use crate::prose::Prose;
-use crate::schema::{Confidence, ExampleKind, Trust};
+use crate::source::format::{Confidence, ExampleKind, Trust};
+use crate::source::prose::Prose;
 
 /// The version in every URL and document.
 pub const VERSION: &str = "v1";

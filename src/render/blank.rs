@@ -1,5 +1,5 @@
 //! Blank forms as PDF: every sample drawn from data has an empty twin (drawn by
-//! [`crate::samples::blank_form_svg`] at resolve time, published as SVG beside the material's
+//! [`crate::model::samples::blank_form_svg`] at resolve time, published as SVG beside the material's
 //! page); here each becomes a one-page PDF beside it, through the same Typst engine as the
 //! handouts (`templates/blank-form.typ`), so its text is real, extractable text.
 

@@ -8,8 +8,8 @@ use tera::{Context, Tera};
 
 use super::{Output, RenderOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::SourceTree;
 use crate::model::{Fact, Guide, Material, Site};
+use crate::source::load::SourceTree;
 
 /// The embedded templates and static assets: `(name, contents)`.
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -357,7 +357,7 @@ fn material_page(
 pub fn guide_pages(
     site: &Site,
     guide: &Guide,
-    drawings: &[crate::floor_plan::svg::Drawing],
+    drawings: &[crate::render::plan_svg::Drawing],
     templates: &Templates,
     options: &RenderOptions,
 ) -> Result<Output, Diagnostics> {

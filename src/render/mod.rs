@@ -4,9 +4,12 @@
 
 pub mod api;
 pub mod blank;
+pub mod form_svg;
 pub mod html;
 pub mod jsonld;
+pub mod links;
 pub mod pdf;
+pub mod plan_svg;
 pub mod png;
 pub mod search;
 pub mod selfcheck;
@@ -16,11 +19,11 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::floor_plan::PlanReport;
-use crate::floor_plan::svg::{Drawing, plan_svg};
-use crate::floor_plan::vocabulary::Vocabulary;
-use crate::load::SourceTree;
 use crate::model::Site;
+use crate::model::plan::PlanReport;
+use crate::model::plan::vocabulary::Vocabulary;
+use crate::render::plan_svg::{Drawing, plan_svg};
+use crate::source::load::SourceTree;
 
 /// The generated site: output path (relative, `/`-separated) to bytes. Sorted, so writing and
 /// listing are deterministic.

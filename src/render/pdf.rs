@@ -18,8 +18,8 @@ use typst_layout::PagedDocument;
 use super::Output;
 use super::png::{FONT_BOLD, FONT_REGULAR};
 use crate::diagnostics::{Diagnostic, Diagnostics, line_col};
-use crate::load::SourceTree;
 use crate::model::{Bundle, Guide, Sample, Site, SiteConfig};
+use crate::source::load::SourceTree;
 
 /// The embedded Typst templates, overridable by `templates/<name>` in a site.
 pub const EMBEDDED: &[(&str, &str)] = &[

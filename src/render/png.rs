@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use resvg::{tiny_skia, usvg};
 
+use crate::source::svg::options_reading_nothing;
+
 /// The bundled CJK font (a GB2312 subset of Noto Sans CJK SC, renamed; see assets/fonts).
 pub const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/PermitroomSansSC-Regular.otf");
 pub const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/PermitroomSansSC-Bold.otf");
@@ -38,29 +40,14 @@ impl Fonts {
     }
 }
 
-/// usvg options whose image resolver reads nothing: an `<image href>` naming a file (absolute,
-/// relative to the working directory, or a device) is dropped, and so is a `data:` image.
-/// usvg's default options read such files from the disk.
-pub fn options_reading_nothing() -> usvg::Options<'static> {
-    usvg::Options {
-        resources_dir: None,
-        image_href_resolver: usvg::ImageHrefResolver {
-            resolve_data: Box::new(|_, _, _| None),
-            resolve_string: Box::new(|_, _| None),
-        },
-        ..usvg::Options::default()
-    }
-}
-
-/// Parses SVG text: the one place usvg parses (clippy.toml bans `Tree::from_*` elsewhere), so
-/// every parse uses [`options_reading_nothing`] or [`Fonts::options`] built on it.
+/// Parses SVG text with the bundled fonts, or with none; through [`crate::source::svg::parse_svg`],
+/// so the image resolver reads nothing.
 pub fn parse_svg(text: &str, fonts: Option<&Fonts>) -> Result<usvg::Tree, usvg::Error> {
     let options = match fonts {
         Some(fonts) => fonts.options(),
         None => options_reading_nothing(),
     };
-    #[allow(clippy::disallowed_methods)]
-    usvg::Tree::from_str(text, &options)
+    crate::source::svg::parse_svg(text, &options)
 }
 
 /// Renders an SVG document to PNG bytes at `scale` × its size.

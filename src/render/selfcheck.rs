@@ -1,13 +1,13 @@
 //! The self-check page of a guide with plan rules (`guides/<id>/selfcheck.html`): the rules as
-//! data in the page (`floor_plan::selfcheck::guide_json`), evaluated in the browser by
+//! data in the page (`model::plan::selfcheck::guide_json`), evaluated in the browser by
 //! `selfcheck-eval.js` over the figures the applicant enters (`selfcheck.js`). Without
 //! JavaScript the page lists the rules and says which can be checked from figures.
 
 use serde::Serialize;
 
-use crate::floor_plan::selfcheck;
+use crate::model::plan::selfcheck;
 use crate::model::{Guide, Site};
-use crate::schema::Confidence;
+use crate::source::format::Confidence;
 
 /// A rule as the page lists it before any figure is entered.
 #[derive(Debug, Clone, Serialize)]

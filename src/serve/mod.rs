@@ -26,8 +26,8 @@ use tokio::sync::broadcast;
 pub use http::{LIVE_SCRIPT, request_path};
 
 use crate::diagnostics::{self, Diagnostic, Diagnostics};
-use crate::load::{self, SourceTree};
 use crate::render::{self, Engines, Output, RenderOptions};
+use crate::source::load::{self, SourceTree};
 use crate::{Checked, check_tree};
 
 /// What `serve` was asked for.

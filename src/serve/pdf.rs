@@ -13,9 +13,9 @@ use std::time::Instant;
 
 use super::Live;
 use crate::diagnostics;
-use crate::load::{FileContent, SourceTree};
 use crate::model::Site;
 use crate::render::{self, Engines};
+use crate::source::load::{FileContent, SourceTree};
 
 /// One build's PDFs to make.
 pub(super) struct Job {
@@ -64,7 +64,7 @@ pub(super) fn worker(live: Arc<Live>, jobs: mpsc::Receiver<Job>) {
                 }
             }
             Err(d) => {
-                let text = diagnostics::render_all(&d, &job.tree);
+                let text = diagnostics::render_all(&d, &*job.tree);
                 eprint!("{text}");
                 eprintln!("the PDFs were not rebuilt; the pages are up to date");
                 live.report(job.generation, text);

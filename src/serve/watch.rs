@@ -12,7 +12,7 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 use super::ServeError;
-use crate::load;
+use crate::source::load;
 
 /// How long the watcher waits after the last event of a path before it reports it: an
 /// editor's save is often several events within a few milliseconds.

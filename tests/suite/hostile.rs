@@ -248,14 +248,14 @@ fn an_empty_markdown_file_is_a_warning() {
 #[test]
 fn files_over_their_size_limit_are_errors_naming_the_limit() {
     let site = base_site("too-large");
-    let limit = permitroom::load::MAX_MARKDOWN_BYTES as usize;
+    let limit = permitroom::source::load::MAX_MARKDOWN_BYTES as usize;
     std::fs::write(site.join("guides/alpha/overview.md"), "字".repeat(limit / 3 + 1)).unwrap();
     let mut toml = std::fs::read_to_string(site.join("guides/beta/guide.toml")).unwrap();
-    toml.push_str(&"# 注释\n".repeat(permitroom::load::MAX_TOML_BYTES as usize / 9 + 1));
+    toml.push_str(&"# 注释\n".repeat(permitroom::source::load::MAX_TOML_BYTES as usize / 9 + 1));
     std::fs::write(site.join("guides/beta/guide.toml"), toml).unwrap();
     std::fs::write(
         site.join("media/submit-poster.png"),
-        vec![0u8; permitroom::load::MAX_IMAGE_BYTES as usize + 1],
+        vec![0u8; permitroom::source::load::MAX_IMAGE_BYTES as usize + 1],
     )
     .unwrap();
     let run = check_within_a_minute(&site);

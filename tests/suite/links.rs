@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use permitroom::links::LinkIndex;
 use permitroom::render::Output;
+use permitroom::render::links::LinkIndex;
 
 use crate::common::*;
 
@@ -25,7 +25,7 @@ fn every_internal_link_and_anchor_of_the_built_bundled_site_resolves() {
     let internal: Vec<&String> = pages
         .values()
         .flat_map(|p| &p.links)
-        .filter(|l| permitroom::markdown::url_scheme(l).is_none())
+        .filter(|l| permitroom::source::markdown::url_scheme(l).is_none())
         .collect();
     assert!(internal.len() > 300, "only {} internal links seen", internal.len());
     let guide = &pages["guides/dental-outpatient/index.html"];

@@ -390,7 +390,7 @@ fn the_sample_forms_agree_with_the_compliant_plan() {
     let plan = guide
         .plans
         .iter()
-        .find(|p| p.plan.example == permitroom::schema::ExampleKind::Correct)
+        .find(|p| p.plan.example == permitroom::source::format::ExampleKind::Correct)
         .unwrap();
     let area = format!("{}", plan.plan.gross_area_m2.round());
     // The compliant plan's 6 chairs (领域简报 §3 worked example); the plan's own count is checked

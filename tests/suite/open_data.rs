@@ -249,7 +249,7 @@ fn the_dental_plans_in_json_are_what_their_page_shows() {
         assert_eq!(failed, failing_in_model, "{id}");
         assert_eq!(doc["failures"].as_u64(), Some(failed.len() as u64));
         match report.plan.example {
-            permitroom::schema::ExampleKind::Correct => assert!(failed.is_empty(), "{id} is correct"),
+            permitroom::source::format::ExampleKind::Correct => assert!(failed.is_empty(), "{id} is correct"),
             _ => {
                 assert!(!failed.is_empty(), "the wrong plan fails something");
                 // Each failed rule is on the page's list of problems, with its number.

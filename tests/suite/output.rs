@@ -95,7 +95,7 @@ fn the_site_folder_its_parent_and_its_source_folders_are_never_outputs() {
         assert_eq!(snapshot(&site), before, "{}: the site changed", out.display());
     }
     // Even with a marker planted in it, the site folder stays refused.
-    std::fs::write(site.join(".permitroom-output"), permitroom::write::MARKER_TEXT).unwrap();
+    std::fs::write(site.join(".permitroom-output"), permitroom::output::MARKER_TEXT).unwrap();
     let run = build_into(&site, &site);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(site.join("guides/alpha/guide.toml").is_file());
@@ -130,7 +130,7 @@ fn a_previous_output_and_an_empty_folder_are_replaced() {
     assert_eq!(run.code, 0, "an empty folder is taken: {}", run.stderr);
     assert_eq!(
         std::fs::read_to_string(out.join(".permitroom-output")).unwrap(),
-        permitroom::write::MARKER_TEXT
+        permitroom::output::MARKER_TEXT
     );
     assert!(out.join("guides/beta/index.html").is_file());
     // The second build replaces the first whole: a file only the old output had is gone.
@@ -191,7 +191,7 @@ fn staging_folders_of_killed_builds_are_removed_by_the_next_build() {
         std::fs::create_dir_all(parent.join(stale).join("guides")).unwrap();
         std::fs::write(
             parent.join(stale).join(".permitroom-output"),
-            permitroom::write::MARKER_TEXT,
+            permitroom::output::MARKER_TEXT,
         )
         .unwrap();
         std::fs::write(parent.join(stale).join("guides/x.html"), "half").unwrap();

@@ -198,7 +198,7 @@ fn no_permit_words_in_the_code() {
 }
 
 /// Every bundled plan, checked and drawn by the library itself.
-fn bundled_drawings() -> Vec<(String, permitroom::floor_plan::PlanReport, String)> {
+fn bundled_drawings() -> Vec<(String, permitroom::model::plan::PlanReport, String)> {
     let site = permitroom::check(&repo_root()).unwrap().site.unwrap();
     let mut out = Vec::new();
     for guide in &site.guides {
@@ -215,7 +215,7 @@ fn bundled_drawings() -> Vec<(String, permitroom::floor_plan::PlanReport, String
 /// door, which is not a crossing).
 #[test]
 fn flow_routes_never_cross_a_wall() {
-    use permitroom::floor_plan::geometry::{edges, segments_cross};
+    use permitroom::model::plan::geometry::{edges, segments_cross};
     let mut legs = 0;
     for (name, report, _) in bundled_drawings() {
         let plan = &report.plan;
@@ -277,7 +277,7 @@ fn markers_are_all_drawn_and_labels_stay_off_arrowheads() {
                 );
                 let size: f64 = t.attribute("font-size").unwrap().parse().unwrap();
                 let text = t.text().unwrap_or_default().to_owned();
-                let w = permitroom::floor_plan::svg::text_width(&text, size);
+                let w = permitroom::render::plan_svg::text_width(&text, size);
                 (text, x - w / 2.0, x + w / 2.0, y - size, y + size * 1.1)
             })
             .collect();

@@ -2,7 +2,7 @@
 //! accept every bundled source file and to reject a misspelt field.
 
 use crate::common::*;
-use permitroom::schemas::KINDS;
+use permitroom::source::json_schema::KINDS;
 
 /// `*` matches within one path segment, `**/` any number of folders.
 fn glob_match(pattern: &str, path: &str) -> bool {

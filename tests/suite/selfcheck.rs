@@ -1,5 +1,5 @@
 //! The self-check (issue 14, part 1): the Rust evaluator of an applicant's figures
-//! (`floor_plan::selfcheck::evaluate_figures`, built on the rule language's own evaluator) and
+//! (`model::plan::selfcheck::evaluate_figures`, built on the rule language's own evaluator) and
 //! the page's evaluator (`selfcheck-eval.js`, as the build emits it, run by Node) give identical
 //! results — status, and measured and required numbers bit for bit — on the figures of the
 //! bundled plans, on the rules of the test fixtures (the base site's and every rule an invalid
@@ -9,14 +9,14 @@
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use permitroom::floor_plan::Rule;
-use permitroom::floor_plan::rules::parse_check;
-use permitroom::floor_plan::selfcheck::{
+use permitroom::model::Site;
+use permitroom::model::plan::Rule;
+use permitroom::model::plan::rules::parse_check;
+use permitroom::model::plan::selfcheck::{
     DoorFigures, FigureResult, Figures, RoomFigures, Status, evaluate_figures, guide_json, plan_figures,
 };
-use permitroom::floor_plan::vocabulary::Vocabulary;
-use permitroom::model::Site;
-use permitroom::schema::Confidence;
+use permitroom::model::plan::vocabulary::Vocabulary;
+use permitroom::source::format::Confidence;
 use serde_json::{Value, json};
 
 use crate::common::*;

@@ -10,7 +10,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::prose::SourceLink;
+use crate::source::prose::SourceLink;
 
 /// Where a piece of Markdown came from, so problems can be located.
 #[derive(Debug, Clone)]
@@ -50,13 +50,13 @@ pub fn to_prose(
     source: MarkdownSource<'_>,
     heading_base: u8,
     diagnostics: &mut Diagnostics,
-) -> crate::prose::Prose {
+) -> crate::source::prose::Prose {
     let mut links = Vec::new();
     let events = events_and_links(text, source, heading_base, diagnostics, &mut links);
-    let doc = crate::prose::tree(&events);
+    let doc = crate::source::prose::tree(&events);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    crate::prose::Prose {
+    crate::source::prose::Prose {
         html,
         text: to_plain_text(text),
         doc,

@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use schemars::{JsonSchema, Schema};
 use serde_json::{Value, json};
 
-use crate::floor_plan::schema::{PlanToml, SymbolsToml, VocabularyToml};
-use crate::parse::ParsedSite;
-use crate::schema::{BundleToml, FinderToml, FormToml, GuideToml, MaterialsToml, SiteToml};
+use crate::source::format::{BundleToml, FinderToml, FormToml, GuideToml, MaterialsToml, SiteToml};
+use crate::source::parse::ParsedSite;
+use crate::source::plan_format::{PlanToml, SymbolsToml, VocabularyToml};
 
 /// The file kinds: `(schema file name, glob of the files it describes, title)`.
 pub const KINDS: &[(&str, &str, &str)] = &[
@@ -57,7 +57,7 @@ pub fn site_words(parsed: &ParsedSite) -> SiteWords {
     let vocabularies = parsed
         .vocabularies
         .iter()
-        .map(|(id, _, v): &(crate::schema::Slug, String, VocabularyToml)| {
+        .map(|(id, _, v): &(crate::source::format::Slug, String, VocabularyToml)| {
             (
                 id.to_string(),
                 [
@@ -165,11 +165,6 @@ pub fn schemas(words: &SiteWords) -> Vec<(String, String)> {
             format!("plan.{id}.schema.json"),
             text(&plan_schema_for(id, terms, &words.symbols)),
         ));
-    }
-    // The open data's documents (published by every build under `api/v1/schema/`), committed
-    // beside the source schemas so a change of the public shape shows in review.
-    for (kind, text) in crate::render::api::schemas() {
-        out.push((format!("api-v1-{kind}.schema.json"), text));
     }
     out
 }

@@ -21,7 +21,7 @@ use super::measure::{MeasuredPlan, MeasuredRoom, Opening};
 use super::rules::{self, BinOp, Cmp, Expr, Func, Quantity};
 use super::symbols::SymbolLibrary;
 use super::vocabulary::{KindSet, Vocabulary};
-use crate::schema::{Confidence, ExampleKind};
+use crate::source::format::{Confidence, ExampleKind};
 
 /// An applicant's figures, as the page keeps them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -496,9 +496,9 @@ pub fn plan_figures(plan: &MeasuredPlan) -> Figures {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::floor_plan::schema::Shape;
-    use crate::floor_plan::symbols::Symbol;
-    use crate::floor_plan::vocabulary::QuantityDef;
+    use crate::model::plan::symbols::Symbol;
+    use crate::model::plan::vocabulary::QuantityDef;
+    use crate::source::plan_format::Shape;
 
     // A made-up vocabulary: `bay` rooms hold `seat`s, counted as `seats`.
     fn vocabulary() -> Vocabulary {

@@ -9,12 +9,12 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::geometry::{self, Point};
-use super::measure::{MeasuredPlan, footprint};
-use super::schema::{LineStyle, Pattern, Shape, Swing};
-use super::symbols::SymbolLibrary;
-use super::vocabulary::Vocabulary;
-use super::{Marker, PlanReport};
+use crate::model::plan::geometry::{self, Point};
+use crate::model::plan::measure::{MeasuredPlan, footprint};
+use crate::model::plan::symbols::SymbolLibrary;
+use crate::model::plan::vocabulary::Vocabulary;
+use crate::model::plan::{Marker, PlanReport, format_area};
+use crate::source::plan_format::{LineStyle, Pattern, Shape, Swing};
 
 /// The font family the drawings ask for: the bundled font first, then common system fonts.
 pub const FONT_FAMILY: &str =
@@ -897,11 +897,6 @@ fn points_attr(points: &[Point]) -> String {
         .map(|p| format!("{},{}", n(p.x), n(p.y)))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Areas as applicants see them: m² with one decimal.
-pub fn format_area(m2: f64) -> String {
-    format!("{:.1}", (m2 * 10.0).round() / 10.0)
 }
 
 fn dimensions(plan: &MeasuredPlan, min_x: f64, max_x: f64, min_y: f64, max_y: f64, unit: f64) -> String {

@@ -1,4 +1,4 @@
-//! Stage 2, parse: TOML text into the typed source format of [`crate::schema`], one file at a
+//! Stage 2, parse: TOML text into the typed source format of [`crate::source::format`], one file at a
 //! time. A file that does not parse is reported (with line and column, and the nearest valid
 //! name for a misspelt field) and left out; the other files go on to be checked, so an author
 //! sees every broken file at once.
@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
-use crate::floor_plan::schema::{PlanToml, SymbolsToml, VocabularyToml};
-use crate::load::{SITE_CONFIG, SourceTree};
-use crate::schema::{BundleToml, FormToml, GuideToml, MaterialsToml, PlanRef, SiteToml, Slug};
+use crate::source::format::{BundleToml, FormToml, GuideToml, MaterialsToml, PlanRef, SiteToml, Slug};
+use crate::source::load::{SITE_CONFIG, SourceTree};
+use crate::source::plan_format::{PlanToml, SymbolsToml, VocabularyToml};
 
 /// Everything that parsed, with the file each part came from.
 #[derive(Debug, Clone, Default)]
@@ -28,7 +28,7 @@ pub struct ParsedSite {
     pub forms: BTreeMap<String, FormToml>,
     /// `(id, file, bundle)`, in file order.
     pub bundles: Vec<(Slug, String, BundleToml)>,
-    pub finder: Option<crate::schema::FinderToml>,
+    pub finder: Option<crate::source::format::FinderToml>,
     /// Markdown files named by a `guide.toml` that did not parse: still checked, so that one
     /// broken file does not hide the problems of another.
     pub unparsed_prose: Vec<String>,
@@ -68,14 +68,14 @@ pub fn parse_toml<T: DeserializeOwned>(tree: &SourceTree, file: &str, diagnostic
     if !syntax.is_empty() {
         let mut places = None;
         // Tables defined twice: the keys of the second are not reported again one by one.
-        let mut twice: Vec<Vec<crate::toml_places::Segment>> = Vec::new();
+        let mut twice: Vec<Vec<crate::source::toml_places::Segment>> = Vec::new();
         for error in syntax.iter().take(MAX_ERRORS_PER_FILE) {
             let mut diagnostic = toml_error(file, error);
             if error.message().starts_with("duplicate key")
                 && let Some(span) = error.span()
             {
-                let places = places.get_or_insert_with(|| crate::toml_places::definitions(text));
-                if let Some((_, second)) = crate::toml_places::first_definition(places, span.start) {
+                let places = places.get_or_insert_with(|| crate::source::toml_places::definitions(text));
+                if let Some((_, second)) = crate::source::toml_places::first_definition(places, span.start) {
                     if twice.iter().any(|table| second.path.starts_with(table)) {
                         continue;
                     }
@@ -110,12 +110,12 @@ pub fn parse_toml<T: DeserializeOwned>(tree: &SourceTree, file: &str, diagnostic
             Err(error) => {
                 let path = error
                     .span()
-                    .map(|span| crate::toml_places::path_at(root.get_ref(), &span))
+                    .map(|span| crate::source::toml_places::path_at(root.get_ref(), &span))
                     .unwrap_or_default();
                 if error.message().starts_with("missing field")
                     && removed
                         .iter()
-                        .any(|(table, _)| *table == crate::toml_places::display(&path))
+                        .any(|(table, _)| *table == crate::source::toml_places::display(&path))
                 {
                     return None;
                 }
@@ -124,7 +124,7 @@ pub fn parse_toml<T: DeserializeOwned>(tree: &SourceTree, file: &str, diagnostic
                 if reported >= MAX_ERRORS_PER_FILE {
                     return None;
                 }
-                match crate::toml_places::remove(root.get_mut(), &path) {
+                match crate::source::toml_places::remove(root.get_mut(), &path) {
                     Some((table, key)) => removed.push((table, key)),
                     None => return None,
                 }
@@ -137,8 +137,8 @@ pub fn parse_toml<T: DeserializeOwned>(tree: &SourceTree, file: &str, diagnostic
 pub const MAX_ERRORS_PER_FILE: usize = 20;
 
 /// Puts the field path of a schema error into its message.
-fn with_path(mut diagnostic: Diagnostic, message: &str, path: &[crate::toml_places::Segment]) -> Diagnostic {
-    use crate::toml_places::{Segment, display};
+fn with_path(mut diagnostic: Diagnostic, message: &str, path: &[crate::source::toml_places::Segment]) -> Diagnostic {
+    use crate::source::toml_places::{Segment, display};
     if path.is_empty() {
         return diagnostic;
     }
@@ -161,13 +161,13 @@ fn with_path(mut diagnostic: Diagnostic, message: &str, path: &[crate::toml_plac
 fn duplicate_key(
     file: &str,
     span: std::ops::Range<usize>,
-    places: &[crate::toml_places::Definition],
+    places: &[crate::source::toml_places::Definition],
     mut diagnostic: Diagnostic,
 ) -> Diagnostic {
-    let Some((first, second)) = crate::toml_places::first_definition(places, span.start) else {
+    let Some((first, second)) = crate::source::toml_places::first_definition(places, span.start) else {
         return diagnostic;
     };
-    let name = crate::toml_places::display(&second.path);
+    let name = crate::source::toml_places::display(&second.path);
     diagnostic.message = if second.header {
         format!("table `[{name}]` is defined twice")
     } else {
@@ -229,12 +229,14 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
                 let text = tree.text(file).unwrap_or_default();
                 let (root, _) = toml::de::DeTable::parse_recoverable(text);
                 site.unparsed_material_ids.extend(
-                    crate::toml_places::strings_at(root.get_ref(), &["material", "*", "id"])
+                    crate::source::toml_places::strings_at(root.get_ref(), &["material", "*", "id"])
                         .into_iter()
                         .map(toml::Spanned::into_inner),
                 );
                 // Its forms are still checked.
-                for form in crate::toml_places::strings_at(root.get_ref(), &["material", "*", "samples", "*", "form"]) {
+                for form in
+                    crate::source::toml_places::strings_at(root.get_ref(), &["material", "*", "samples", "*", "form"])
+                {
                     if let Some(path) = resolve_path(tree, file, &form, &mut diagnostics)
                         && path.ends_with(".toml")
                     {
@@ -266,7 +268,7 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
             }
         }
     }
-    site.finder = parse_toml(tree, crate::load::FINDER, &mut diagnostics);
+    site.finder = parse_toml(tree, crate::source::load::FINDER, &mut diagnostics);
     for file in tree.files_under("bundles").filter(|f| f.ends_with(".toml")) {
         let stem = file.trim_start_matches("bundles/").trim_end_matches(".toml");
         match Slug::parse(stem) {
@@ -386,7 +388,7 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
 /// The plans and Markdown files a `guide.toml` that did not parse names, as far as it can be
 /// read: plans are parsed (and their errors reported), Markdown files kept to be checked.
 fn check_files_of_unparsed_guide(tree: &SourceTree, file: &str, site: &mut ParsedSite, diagnostics: &mut Diagnostics) {
-    use crate::toml_places::strings_at;
+    use crate::source::toml_places::strings_at;
     let text = tree.text(file).unwrap_or_default();
     let (root, _) = toml::de::DeTable::parse_recoverable(text);
     let root = root.get_ref();

@@ -495,7 +495,7 @@ mod robustness_tests {
     #[test]
     fn any_prefix_of_a_file_is_handled() {
         let text = concat!(
-            include_str!("../tests/fixtures/base/guides/alpha/guide.toml"),
+            include_str!("../../tests/fixtures/base/guides/alpha/guide.toml"),
             "\n[extra]\na = \"\"\"\n拍摄\\\"门头\\\"\\u5185景，\\n\\\n    <b>x</b>\"\"\"\nb = 'lit\\n'\n",
             "c = { d = [1, { e = \"\\t\" }], d = 2 }\n[extra]\n\"q\\u00e9\".z = '''\nraw'''\n",
         );

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::schema::{LineStyle, Pattern, VocabularyToml};
 use super::symbols::SymbolLibrary;
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
+use crate::source::plan_format::{LineStyle, Pattern, VocabularyToml};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ZoneDef {
@@ -163,7 +163,7 @@ pub fn resolve_vocabulary(
     };
     for k in &toml.room_kinds {
         let name = k.id.get_ref().as_str();
-        if name == super::schema::OUTSIDE {
+        if name == crate::source::plan_format::OUTSIDE {
             diagnostics.push(
                 Diagnostic::error(
                     file,

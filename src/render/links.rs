@@ -7,7 +7,7 @@
 //! external and left alone.
 //!
 //! A broken link an author wrote is reported where it is written (the Markdown's file, line and
-//! column: [`crate::prose::SourceLink`], recorded by [`crate::markdown`]), with the nearest page,
+//! column: [`crate::source::prose::SourceLink`], recorded by [`crate::source::markdown`]), with the nearest page,
 //! file or anchor that exists. A broken link no author wrote comes from a template, and is
 //! reported against the page that holds it.
 //!
@@ -20,11 +20,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
-use crate::load::SourceTree;
-use crate::markdown::url_scheme;
 use crate::model::Site;
-use crate::prose::{Prose, SourceLink};
 use crate::render::{self, Output, RenderOptions};
+use crate::source::load::SourceTree;
+use crate::source::markdown::url_scheme;
+use crate::source::prose::{Prose, SourceLink};
 
 /// What one HTML page holds: the ids it defines and the link values it contains.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

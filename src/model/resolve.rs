@@ -10,14 +10,14 @@ use rayon::prelude::*;
 use toml::Spanned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
-use crate::floor_plan::vocabulary::{self, Vocabulary};
-use crate::floor_plan::{self, symbols::Symbol, symbols::SymbolLibrary};
-use crate::load::SourceTree;
-use crate::markdown::{self, MarkdownSource};
+use crate::model::plan::vocabulary::{self, Vocabulary};
+use crate::model::plan::{self, symbols::Symbol, symbols::SymbolLibrary};
 use crate::model::*;
-use crate::parse::{ParsedGuide, ParsedSite, resolve_path};
-use crate::prose::Prose;
-use crate::schema::{BasisRole, Confidence, ContactKind, LimitKind, MaterialToml, StageLogic, Statement};
+use crate::source::format::{BasisRole, Confidence, ContactKind, LimitKind, MaterialToml, StageLogic, Statement};
+use crate::source::load::SourceTree;
+use crate::source::markdown::{self, MarkdownSource};
+use crate::source::parse::{ParsedGuide, ParsedSite, resolve_path};
+use crate::source::prose::Prose;
 
 /// Whether `url` can be the address a site is published under: absolute http(s), ending
 /// with `/` (page links and QR codes append paths to it).
@@ -33,7 +33,7 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
         if !is_base_url(url) {
             diagnostics.push(
                 Diagnostic::error(
-                    crate::load::SITE_CONFIG,
+                    crate::source::load::SITE_CONFIG,
                     Some(c.base_url.span()),
                     "`base_url` must be an absolute http(s) URL ending with `/`",
                 )
@@ -121,7 +121,7 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
                 .as_ref()
                 .map(|text| render_toml_markdown(tree, file, text, 3, &mut diagnostics));
             let (samples, blank, blank_forms, files) =
-                crate::journey::resolve_samples(tree, parsed, file, m, &mut diagnostics);
+                crate::model::samples::resolve_samples(tree, parsed, file, m, &mut diagnostics);
             Material {
                 id: id.clone(),
                 name: m.name.clone(),
@@ -156,8 +156,8 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
         .map(|(name, guides)| Department { name, guides })
         .collect();
 
-    crate::journey::link_covers(parsed, &mut guides, &mut diagnostics);
-    crate::journey::link_chain(parsed, &mut guides, &mut materials, &mut diagnostics);
+    crate::model::chain::link_covers(parsed, &mut guides, &mut diagnostics);
+    crate::model::chain::link_chain(parsed, &mut guides, &mut materials, &mut diagnostics);
     for guide in &guides {
         for usage in &guide.materials {
             if let Some(material) = materials.iter_mut().find(|m| m.id == usage.id) {
@@ -165,7 +165,7 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
             }
         }
     }
-    let bundles = crate::journey::resolve_bundles(parsed, &mut guides, &materials, &mut diagnostics);
+    let bundles = crate::model::bundles::resolve_bundles(parsed, &mut guides, &materials, &mut diagnostics);
     // Unused materials are only worth a warning when every guide resolved: a guide with errors
     // may be the one that uses them.
     let all_guides_resolved = parsed.all_guides_parsed && guides.len() == parsed.guides.len();
@@ -178,7 +178,7 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
             ));
         }
     }
-    let finder = crate::journey::resolve_finder(parsed, &guides, &bundles, &mut diagnostics);
+    let finder = crate::model::finder::resolve_finder(parsed, &guides, &bundles, &mut diagnostics);
     let site = config.map(|config| Site {
         finder,
         bundles,
@@ -241,7 +241,7 @@ fn render_toml_markdown(
     let offset = file_text.and_then(|t| markdown::toml_string_offset(t, &text.span()));
     let map = match offset {
         Some(_) => None,
-        None => file_text.and_then(|t| crate::toml_places::string_map(t, &text.span(), text.get_ref())),
+        None => file_text.and_then(|t| crate::source::toml_places::string_map(t, &text.span(), text.get_ref())),
     };
     let Some(map) = map else {
         let source = MarkdownSource {
@@ -462,7 +462,7 @@ fn resolve_guide(
     let mut media: Vec<(String, Vec<u8>)> = Vec::new();
     // Stage and step ids share one name space (they are the page's anchors).
     let mut ids: BTreeMap<String, Range<usize>> = BTreeMap::new();
-    let mut duplicate = |id: &Spanned<crate::schema::Slug>, diagnostics: &mut Diagnostics| {
+    let mut duplicate = |id: &Spanned<crate::source::format::Slug>, diagnostics: &mut Diagnostics| {
         let name = id.get_ref().to_string();
         match ids.get(&name) {
             Some(first) => diagnostics.push(
@@ -743,7 +743,7 @@ fn resolve_guide(
     let mut plans = Vec::new();
     let mut guide_rules = Vec::new();
     if let Some(vocabulary) = vocabulary {
-        let rules = floor_plan::parse_rules(guide, file_text, vocabulary, symbols, diagnostics);
+        let rules = plan::parse_rules(guide, file_text, vocabulary, symbols, diagnostics);
         let mut plan_ids = BTreeMap::new();
         for parsed in &guide.plans {
             let stem = parsed
@@ -752,7 +752,7 @@ fn resolve_guide(
                 .next()
                 .unwrap_or_default()
                 .trim_end_matches(".toml");
-            let id = match crate::schema::Slug::parse(stem) {
+            let id = match crate::source::format::Slug::parse(stem) {
                 Ok(id) => id.to_string(),
                 Err(message) => {
                     diagnostics.push(Diagnostic::error(
@@ -776,7 +776,7 @@ fn resolve_guide(
                 continue;
             }
             plan_ids.insert(id.clone(), parsed.reference.file.span());
-            if let Some(measured) = floor_plan::measure::measure_plan(
+            if let Some(measured) = plan::measure::measure_plan(
                 &parsed.file,
                 &id,
                 parsed.reference.example,
@@ -785,7 +785,7 @@ fn resolve_guide(
                 symbols,
                 diagnostics,
             ) {
-                plans.push(floor_plan::check_plan(
+                plans.push(plan::check_plan(
                     guide,
                     measured,
                     &rules,
@@ -890,13 +890,13 @@ fn resolve_guide(
                 .map(|d| *d.get_ref())
                 .filter(|_| t.statutory_confidence != Confidence::U && t.clocks.is_empty()),
             clocks,
-            statutory_working: t.statutory_unit == crate::schema::DayUnit::Working,
+            statutory_working: t.statutory_unit == crate::source::format::DayUnit::Working,
             promised_days: t
                 .promised_days
                 .as_ref()
                 .map(|d| *d.get_ref())
                 .filter(|_| t.promised_confidence != Confidence::U),
-            promised_working: t.promised_unit == crate::schema::DayUnit::Working,
+            promised_working: t.promised_unit == crate::source::format::DayUnit::Working,
             kind_label: match t.kind {
                 LimitKind::OnTheSpot => "即办件",
                 LimitKind::Promised => "承诺件",
@@ -952,11 +952,11 @@ fn resolve_guide(
 /// in each member's label and the other members.
 fn either_or_groups(
     file: &str,
-    uses: &[crate::schema::MaterialUse],
+    uses: &[crate::source::format::MaterialUse],
     materials: &mut [MaterialUseView],
     diagnostics: &mut Diagnostics,
 ) {
-    let mut groups: BTreeMap<&str, Vec<&crate::schema::MaterialUse>> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, Vec<&crate::source::format::MaterialUse>> = BTreeMap::new();
     for use_ in uses {
         if let Some(group) = &use_.one_of {
             groups.entry(group.get_ref().as_str()).or_default().push(use_);
@@ -1014,7 +1014,7 @@ pub fn one_of_label(members: usize) -> Option<&'static str> {
 fn resolve_video(
     tree: &SourceTree,
     file: &str,
-    video: &crate::schema::VideoToml,
+    video: &crate::source::format::VideoToml,
     media: &mut Vec<(String, Vec<u8>)>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Video> {
@@ -1101,13 +1101,13 @@ pub fn todo_warnings(tree: &SourceTree) -> Diagnostics {
         .files_under("guides")
         .chain(tree.files_under("materials"))
         .chain(tree.files_under("vocabularies"))
-        .chain(std::iter::once(crate::load::SITE_CONFIG))
+        .chain(std::iter::once(crate::source::load::SITE_CONFIG))
     {
         let Some(text) = tree.text(path) else { continue };
         let what = match path.split('/').next() {
             Some("materials") => "TODO left in the material",
             Some("vocabularies") => "TODO left in the vocabulary",
-            _ if path == crate::load::SITE_CONFIG => "TODO left in the site settings",
+            _ if path == crate::source::load::SITE_CONFIG => "TODO left in the site settings",
             _ => "TODO left in the guide",
         };
         for (offset, _) in text.match_indices("TODO") {

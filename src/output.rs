@@ -23,8 +23,8 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use crate::load::{SITE_CONFIG, SOURCE_DIRS};
 use crate::render::Output;
+use crate::source::load::{SITE_CONFIG, SOURCE_DIRS};
 
 /// The file that marks a folder as a permitroom output, written into every output.
 pub const MARKER_FILE: &str = ".permitroom-output";

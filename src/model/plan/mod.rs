@@ -7,18 +7,16 @@
 pub mod geometry;
 pub mod measure;
 pub mod rules;
-pub mod schema;
 pub mod selfcheck;
-pub mod svg;
 pub mod symbols;
 pub mod vocabulary;
 
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::toml_string_offset;
-use crate::parse::ParsedGuide;
-use crate::schema::{Confidence, ExampleKind};
+use crate::source::format::{Confidence, ExampleKind};
+use crate::source::markdown::toml_string_offset;
+use crate::source::parse::ParsedGuide;
 use geometry::Point;
 use measure::MeasuredPlan;
 use rules::{Check, Dim};
@@ -133,7 +131,7 @@ pub struct RoomRow {
 
 pub fn format_value(value: f64, dim: Dim) -> String {
     match dim.0 {
-        2 => format!("{} m²", svg::format_area(value)),
+        2 => format!("{} m²", format_area(value)),
         1 => format!("{:.2} m", (value * 100.0).round() / 100.0),
         _ if value.is_infinite() => "∞".into(),
         _ if (value - value.round()).abs() < 1e-9 => format!("{}", value.round() as i64),
@@ -344,7 +342,7 @@ pub fn check_plan(
                 .as_ref()
                 .and_then(|z| vocabulary.zones.get(z))
                 .map(|z| z.label.clone()),
-            area: svg::format_area(r.area_m2),
+            area: format_area(r.area_m2),
             shortest_side: format!("{:.2}", (r.shortest_side_m * 100.0).round() / 100.0),
             counts: vocabulary
                 .quantities
@@ -381,8 +379,8 @@ pub fn check_plan(
         })
         .collect();
     PlanReport {
-        gross_area: svg::format_area(plan.gross_area_m2),
-        net_area: svg::format_area(plan.net_area_m2),
+        gross_area: format_area(plan.gross_area_m2),
+        net_area: format_area(plan.net_area_m2),
         failures: results.iter().filter(|r| !r.pass && !r.reference).count(),
         results,
         quantities,
@@ -391,4 +389,9 @@ pub fn check_plan(
         highlights,
         plan,
     }
+}
+
+/// Areas as applicants see them: m² with one decimal.
+pub fn format_area(m2: f64) -> String {
+    format!("{:.1}", (m2 * 10.0).round() / 10.0)
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::schema::Shape;
+use crate::source::plan_format::Shape;
 
 /// One kind of equipment that can be placed in a room.
 #[derive(Debug, Clone, PartialEq)]

@@ -9,11 +9,11 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::geometry::{self, Inside, Point};
-use super::schema::{OUTSIDE, PlanToml, Swing};
 use super::symbols::SymbolLibrary;
 use super::vocabulary::{Vocabulary, unknown_hint};
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
-use crate::schema::ExampleKind;
+use crate::source::format::ExampleKind;
+use crate::source::plan_format::{OUTSIDE, PlanToml, Swing};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MeasuredRoom {
@@ -508,7 +508,7 @@ pub fn measure_plan(
 
     // Doors and windows.
     let place_opening = |ctx: &mut Ctx,
-                         room: &toml::Spanned<crate::schema::Slug>,
+                         room: &toml::Spanned<crate::source::format::Slug>,
                          at: &toml::Spanned<[i64; 2]>,
                          width: u32,
                          what: &str| {

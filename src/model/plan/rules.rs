@@ -1156,11 +1156,11 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::floor_plan::measure::{Flow, MeasuredPlan, Opening};
-    use crate::floor_plan::schema::{LineStyle, Pattern, Shape};
-    use crate::floor_plan::symbols::Symbol;
-    use crate::floor_plan::vocabulary::{FlowDef, GroupDef, QuantityDef, ZoneDef};
-    use crate::schema::ExampleKind;
+    use crate::model::plan::measure::{Flow, MeasuredPlan, Opening};
+    use crate::model::plan::symbols::Symbol;
+    use crate::model::plan::vocabulary::{FlowDef, GroupDef, QuantityDef, ZoneDef};
+    use crate::source::format::ExampleKind;
+    use crate::source::plan_format::{LineStyle, Pattern, Shape};
 
     // A made-up vocabulary: `bay` rooms hold `seat`s; `wet` groups `wash` and `prep`.
     fn vocabulary() -> Vocabulary {

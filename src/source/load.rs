@@ -676,6 +676,12 @@ fn special_kind(_meta: &std::fs::Metadata) -> &'static str {
     "a special file"
 }
 
+impl crate::diagnostics::SourceText for SourceTree {
+    fn display_text(&self, path: &str) -> Option<std::borrow::Cow<'_, str>> {
+        SourceTree::display_text(self, path)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

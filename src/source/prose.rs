@@ -53,7 +53,7 @@ pub struct Prose {
     pub text: String,
     pub doc: Vec<Block>,
     /// Every link and image the author wrote, with its place, for the link check
-    /// ([`crate::links`]); not part of what templates see.
+    /// ([`crate::render::links`]); not part of what templates see.
     #[serde(skip)]
     pub links: Vec<SourceLink>,
 }
@@ -277,7 +277,7 @@ fn push_block(stack: &mut [(Option<Tag<'_>>, Frame)], block: Block) {
 mod tests {
     use super::*;
     use crate::diagnostics::Diagnostics;
-    use crate::markdown::{MarkdownSource, checked_events};
+    use crate::source::markdown::{MarkdownSource, checked_events};
 
     fn doc(text: &str) -> Vec<Block> {
         let mut d = Diagnostics::default();

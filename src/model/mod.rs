@@ -3,13 +3,20 @@
 //! Markdown is already HTML, plans are measured and their rules evaluated. Serialisable, so
 //! templates and the PDF engine see exactly these fields (documented in docs/templates.md).
 
+pub mod bundles;
+pub mod chain;
+pub mod finder;
+pub mod plan;
+pub mod resolve;
+pub mod samples;
+
 use serde::Serialize;
 
-use crate::floor_plan::PlanReport;
-use crate::floor_plan::symbols::SymbolLibrary;
-use crate::floor_plan::vocabulary::Vocabulary;
-use crate::prose::Prose;
-use crate::schema::{Authority, Centre, Confidence, Contact, FeeItem, ResultToml, Trust};
+use crate::model::plan::PlanReport;
+use crate::model::plan::symbols::SymbolLibrary;
+use crate::model::plan::vocabulary::Vocabulary;
+use crate::source::format::{Authority, Centre, Confidence, Contact, FeeItem, ResultToml, Trust};
+use crate::source::prose::Prose;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Site {
@@ -238,7 +245,7 @@ pub struct Guide {
     /// The guide's plan rules, parsed (the self-check page evaluates them on an applicant's
     /// figures), and the vocabulary they speak.
     #[serde(skip)]
-    pub rules: Vec<crate::floor_plan::Rule>,
+    pub rules: Vec<crate::model::plan::Rule>,
     #[serde(skip)]
     pub vocabulary: Option<String>,
     /// Materials this procedure issues.
@@ -399,7 +406,7 @@ pub struct Step {
     pub qualifier: &'static str,
     pub duration: Option<String>,
     pub place: Option<String>,
-    pub special: Option<crate::schema::Special>,
+    pub special: Option<crate::source::format::Special>,
     pub special_label: Option<&'static str>,
     /// A special step whose time 行政许可法 §45 takes out of the statutory limit (never a
     /// site inspection).

@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::schema::Slug;
+use crate::source::format::Slug;
 
 /// A point in millimetres; `y` grows downwards.
 pub type PointMm = [i64; 2];

@@ -1,0 +1,240 @@
+//! Part of the resolve stage: a material's filled-in samples (staff images checked and sized,
+//! forms laid out from data), their callouts placed, and the blank forms to publish.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::*;
+use crate::render::form_svg as samples;
+use crate::source::format::MaterialToml;
+use crate::source::load::SourceTree;
+use crate::source::parse::{ParsedSite, resolve_path};
+use crate::source::svg::{self as staff_svg, ImageKind};
+
+/// A material's samples, the blank form's file name, the forms drawn empty, and files to
+/// publish: `(name, bytes)`.
+type MaterialSamples = (Vec<Sample>, Option<String>, Vec<BlankForm>, Vec<(String, Vec<u8>)>);
+
+/// The samples and blank form of one material: the views, the blank's file name, and the
+/// files to publish beside the material's page.
+/// `file:line:col` of a byte offset, for naming a place in another diagnostic.
+fn place(tree: &SourceTree, file: &str, offset: usize) -> String {
+    match tree.text(file) {
+        Some(text) => {
+            let (line, col) = crate::diagnostics::line_col(text, offset);
+            format!("{file}:{line}:{col}")
+        }
+        None => file.to_owned(),
+    }
+}
+
+pub fn resolve_samples(
+    tree: &SourceTree,
+    parsed: &ParsedSite,
+    file: &str,
+    material: &MaterialToml,
+    diagnostics: &mut Diagnostics,
+) -> MaterialSamples {
+    let mut views = Vec::new();
+    let mut files = Vec::new();
+    let mut blank_forms = Vec::new();
+    for (i, sample) in material.samples.iter().enumerate() {
+        let number = i + 1;
+        let (name, bytes, width, height, kind, alt) = match (&sample.image, &sample.form) {
+            (Some(image), None) => {
+                let Some(path) = resolve_path(tree, file, image, diagnostics) else {
+                    continue;
+                };
+                let Some(kind) = ImageKind::from_path(&path) else {
+                    diagnostics.push(
+                        Diagnostic::error(file, Some(image.span()), "a sample image is a PNG, JPEG or SVG file")
+                            .with_hint("convert scans to PNG or JPEG"),
+                    );
+                    continue;
+                };
+                let Some(bytes) = tree.bytes(&path) else { continue };
+                let size = match kind {
+                    ImageKind::Svg => {
+                        let text = String::from_utf8_lossy(bytes);
+                        let problems = staff_svg::svg_diagnostics(&path, &text);
+                        if !problems.is_empty() {
+                            // Each problem is located in the SVG; each also names the line
+                            // that uses the file as a sample.
+                            let used_at = place(tree, file, image.span().start);
+                            for d in problems {
+                                diagnostics.push(d.with_hint(format!("used as a sample image at {used_at}")));
+                            }
+                            continue;
+                        }
+                        staff_svg::svg_size(&text)
+                    }
+                    _ => imagesize::blob_size(bytes)
+                        .ok()
+                        .map(|s| (s.width as f64, s.height as f64)),
+                };
+                let Some((w, h)) = size.filter(|(w, h)| *w > 0.0 && *h > 0.0) else {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            file,
+                            Some(image.span()),
+                            format!("cannot read the size of the image `{path}`: it is not a complete {} file", kind.name()),
+                        )
+                        .with_label("this image")
+                        .with_hint("open the image to see that it is whole and of the kind its name says; save it again as PNG, JPEG or SVG"),
+                    );
+                    continue;
+                };
+                let Some(alt) = sample.alt.clone() else {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            file,
+                            Some(image.span()),
+                            "a sample image needs `alt`: what it shows, for readers who cannot see it",
+                        )
+                        .with_hint("e.g. alt = \"填写完整的申请书第一页，已加盖公章\""),
+                    );
+                    continue;
+                };
+                (
+                    format!("sample-{number}.{}", kind.extension()),
+                    bytes.to_vec(),
+                    w,
+                    h,
+                    "image",
+                    alt,
+                )
+            }
+            (None, Some(form)) => {
+                let Ok(path) = tree.resolve(file, form.get_ref()) else {
+                    continue;
+                };
+                let Some(parsed_form) = parsed.forms.get(&path) else {
+                    continue;
+                };
+                let drawn = samples::form_svg(parsed_form);
+                if drawn.content_bottom > samples::CONTENT_BOTTOM {
+                    diagnostics.push(
+                        Diagnostic::error(&path, Some(0..0), format!(
+                            "the form does not fit on one page: its content ends at {:.0} mm, the signatures start at {:.0} mm",
+                            drawn.content_bottom,
+                            samples::CONTENT_BOTTOM
+                        ))
+                        .with_hint("shorten tables or pair short fields (fields without `wide` share a row)"),
+                    );
+                    continue;
+                }
+                let alt = sample
+                    .alt
+                    .clone()
+                    .unwrap_or_else(|| format!("{}（填写示例）", parsed_form.title));
+                // The same form empty; its PDF is made with the other PDFs (render::blank).
+                let blank = BlankForm {
+                    sample: number,
+                    title: parsed_form.title.clone(),
+                    svg: format!("blank-form-{number}.svg"),
+                    pdf: format!("blank-form-{number}.pdf"),
+                };
+                files.push((blank.svg.clone(), samples::blank_form_svg(parsed_form).into_bytes()));
+                blank_forms.push(blank);
+                (
+                    format!("sample-{number}.svg"),
+                    drawn.svg.into_bytes(),
+                    samples::PAGE_W,
+                    samples::PAGE_H,
+                    "form",
+                    alt,
+                )
+            }
+            (Some(image), Some(_)) => {
+                diagnostics.push(Diagnostic::error(
+                    file,
+                    Some(image.span()),
+                    "a sample has `image` or `form`, not both",
+                ));
+                continue;
+            }
+            (None, None) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        file,
+                        Some(material.id.span()),
+                        format!("a sample of `{}` has neither `image` nor `form`", material.id.get_ref()),
+                    )
+                    .with_hint("add `form = \"../forms/….toml\"` or `image = \"….png\"`"),
+                );
+                continue;
+            }
+        };
+        // On a drawn form, a marker goes beside the value its callout points at, not over it.
+        let layout = sample
+            .form
+            .as_ref()
+            .and_then(|f| tree.resolve(file, f.get_ref()).ok())
+            .and_then(|path| parsed.forms.get(&path))
+            .map(|form| samples::form_svg(form).layout);
+        let mut placed = Vec::new();
+        let mut callouts = Vec::new();
+        for (j, callout) in sample.callouts.iter().enumerate() {
+            let [x, y] = *callout.at.get_ref();
+            if !(0.0..=width).contains(&x) || !(0.0..=height).contains(&y) {
+                let unit = if kind == "form" { "mm" } else { "px" };
+                diagnostics.push(
+                    Diagnostic::error(
+                        file,
+                        Some(callout.at.span()),
+                        format!("this callout is off the page ({} × {} {unit})", width, height),
+                    )
+                    .with_label("outside the sample")
+                    .with_hint(if kind == "form" {
+                        "forms are A4 pages: x from 0 to 210, y from 0 to 297 millimetres, from the top left"
+                    } else {
+                        "image callouts are in pixels of the image, from the top left"
+                    }),
+                );
+                continue;
+            }
+            let [x, y] = layout.as_ref().map_or([x, y], |l| l.marker_beside([x, y], &placed));
+            placed.push([x, y]);
+            callouts.push(Callout {
+                number: j + 1,
+                text: callout.text.clone(),
+                mistake: callout.mistake,
+                left: format!("{:.2}%", x / width * 100.0),
+                top: format!("{:.2}%", y / height * 100.0),
+                x_ratio: (x / width * 10_000.0).round() / 10_000.0,
+                y_ratio: (y / height * 10_000.0).round() / 10_000.0,
+            });
+        }
+        if sample.callouts.is_empty() {
+            diagnostics.push(
+                Diagnostic::warning(
+                    file,
+                    Some(material.id.span()),
+                    format!("sample {number} of `{}` has no callouts", material.id.get_ref()),
+                )
+                .with_hint("point out where applicants go wrong with [[material.samples.callouts]]"),
+            );
+        }
+        // Display at most 720 px wide, keeping the aspect ratio.
+        let scale = (720.0 / width).min(if kind == "form" { 720.0 / width } else { 1.0 });
+        views.push(Sample {
+            number,
+            title: sample.title.clone(),
+            file: name.clone(),
+            kind,
+            alt,
+            width,
+            height,
+            width_px: (width * scale).round() as u32,
+            height_px: (height * scale).round() as u32,
+            callouts,
+        });
+        files.push((name, bytes));
+    }
+    let blank = material.blank.as_ref().and_then(|b| {
+        let path = resolve_path(tree, file, b, diagnostics)?;
+        let name = path.rsplit('/').next().unwrap_or("blank").to_owned();
+        let bytes = tree.bytes(&path)?.to_vec();
+        files.push((format!("blank-{name}"), bytes));
+        Some(format!("blank-{name}"))
+    });
+    (views, blank, blank_forms, files)
+}
