@@ -320,8 +320,11 @@ fn site_pages_with(
             Ok(html) => out.insert(format!("materials/{}/index.html", material.id), html),
             Err(d) => diagnostics.push(*d),
         }
-        for (name, bytes) in &material.files {
-            out.insert(format!("materials/{}/{name}", material.id), bytes.clone());
+        for asset in &material.assets {
+            out.insert(
+                format!("materials/{}/{}", material.id, asset.name),
+                super::asset_bytes(asset),
+            );
         }
     }
     for bundle in &site.bundles {
@@ -390,8 +393,11 @@ pub fn guide_pages(
             .map_err(|d| Diagnostics::from_iter([*d]))?;
         out.insert(path, html);
     }
-    for (name, bytes) in &guide.files {
-        out.insert(format!("guides/{}/media/{name}", guide.id), bytes.clone());
+    for asset in &guide.assets {
+        out.insert(
+            format!("guides/{}/media/{}", guide.id, asset.name),
+            super::asset_bytes(asset),
+        );
     }
     Ok(out)
 }
