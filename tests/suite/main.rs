@@ -18,3 +18,4 @@ mod schema;
 mod selfcheck;
 mod serve;
 mod site;
+mod templates;
