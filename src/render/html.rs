@@ -1,7 +1,8 @@
 //! HTML pages with tera. The templates are embedded in the binary (from `templates/`) and a
 //! site replaces one by putting a file of the same name in its own `templates/` folder.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -40,20 +41,20 @@ pub struct Templates {
     tera: Tera,
     /// Static assets by name (`style.css`), after overrides.
     assets: BTreeMap<String, String>,
-    /// The site's own templates by name, to place an error in them.
-    overrides: BTreeMap<String, String>,
+    /// The names of the templates the site wrote itself, to tell its mistakes from ours.
+    overrides: BTreeSet<String>,
 }
 
 impl Templates {
     pub fn new(tree: &SourceTree) -> Result<Templates, Diagnostics> {
         let mut sources: Vec<(String, String)> = Vec::new();
         let mut assets = BTreeMap::new();
-        let mut overrides = BTreeMap::new();
+        let mut overrides = BTreeSet::new();
         for (name, embedded) in EMBEDDED {
             let path = format!("templates/{name}");
             let text = match tree.text(&path) {
                 Some(own) => {
-                    overrides.insert(name.to_string(), own.to_owned());
+                    overrides.insert(name.to_string());
                     own
                 }
                 None => embedded,
@@ -67,8 +68,14 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
-        if let Err(e) = tera.add_raw_templates(sources) {
-            return Err(Diagnostics::from_iter([tera_error("", &e, &overrides)]));
+        tera.set_escape_fn(escape_html);
+        // A number as the pages have always printed it: `210`, not tera 2's `210.0`.
+        tera.register_filter("number", |n: tera::Number, _: tera::Kwargs, _: &tera::State| {
+            n.to_string()
+        });
+        if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n, t))) {
+            let texts: BTreeMap<&str, &str> = sources.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+            return Err(tera_errors("", &e, &texts, &overrides));
         }
         Ok(Templates {
             tera,
@@ -78,95 +85,150 @@ impl Templates {
     }
 
     fn render(&self, name: &str, context: &Context) -> Result<String, Box<Diagnostic>> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| Box::new(tera_error(name, &e, &self.overrides)))
+        self.tera.render(name, context).map_err(|e| {
+            let d = tera_errors(name, &e, &BTreeMap::new(), &self.overrides);
+            Box::new(d.into_iter().next().expect("one diagnostic per render error"))
+        })
     }
 }
 
-/// A tera error as a diagnostic in the template it comes from, at its line and column when
-/// the site wrote that template: a syntax error where tera points, an unknown variable,
-/// filter, function or test at its first use. (tera 1 reports no place for render errors.)
-fn tera_error(rendering: &str, error: &tera::Error, overrides: &BTreeMap<String, String>) -> Diagnostic {
-    use std::error::Error as _;
-    let mut chain = vec![error.to_string()];
-    let mut source = error.source();
-    while let Some(s) = source {
-        chain.push(s.to_string());
-        source = s.source();
+/// The HTML escaping of every `{{ … }}` in a `.html` template: `& < > " ' /`, as the pages
+/// have always been escaped (tera 2's own escaper leaves `/` alone and writes `'` as `&#39;`).
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut plain = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#x27;",
+            b'/' => b"&#x2F;",
+            _ => continue,
+        };
+        out.write_all(&input.as_bytes()[plain..i])?;
+        out.write_all(entity)?;
+        plain = i + 1;
     }
-    let quoted = |text: &str, open: char, close: char| -> Option<String> {
-        let start = text.find(open)? + open.len_utf8();
-        let end = text[start..].find(close)? + start;
-        Some(text[start..end].to_owned())
+    out.write_all(&input.as_bytes()[plain..])
+}
+
+/// A tera error as diagnostics in the template where tera places it (file, line, column): a
+/// syntax error, a render error (an undefined variable or field, a filter given the wrong
+/// type), or, when the templates are put together, each unknown filter, test, function,
+/// component or block. `texts` are the templates' sources, needed only for the last kind,
+/// which tera reports as text (`--> name:line:col`) rather than as a place.
+fn tera_errors(
+    rendering: &str,
+    error: &tera::Error,
+    texts: &BTreeMap<&str, &str>,
+    overrides: &BTreeSet<String>,
+) -> Diagnostics {
+    let placed = |name: &str, span: Option<Range<usize>>, what: &str, message: &str| {
+        let (why, hint) = explain(message);
+        let mut d = Diagnostic::error(format!("templates/{name}"), span, format!("{what}: {why}"));
+        if let Some(hint) = hint {
+            d = d.with_hint(hint);
+        }
+        if overrides.contains(name) {
+            d.with_hint("the site's own template: compare it with the built-in one of the same name in the `templates/` folder of the permitroom source (docs/templates.md lists what each template receives)")
+        } else {
+            d.with_hint("a built-in template: this is a bug in permitroom; please report it")
+        }
     };
-    // The template named by "Failed to parse 'x'" / "Failed to render 'x'", else the page's.
-    let name = chain
-        .iter()
-        .find(|m| m.starts_with("Failed to parse '") || m.starts_with("Failed to render '"))
-        .and_then(|m| quoted(m, '\'', '\''))
-        .unwrap_or_else(|| rendering.to_owned());
-    let mut file = format!("templates/{name}");
-    let joined = chain.join(": ");
-    let mut span = None;
-    let mut message = format!("template error: {joined}");
-    if let Some(at) = joined.find(" --> ") {
-        // A syntax error: ` --> line:col`, then pest's picture, then `= expected …`.
-        let place = joined[at + 5..].split_whitespace().next().unwrap_or("");
-        let mut numbers = place.split(':').map(|n| n.parse::<usize>().ok());
-        if let (Some(Some(line)), Some(Some(col)), Some(text)) = (numbers.next(), numbers.next(), overrides.get(&name))
-        {
-            span = offset_of(text, line, col).map(|o| o..o + 1);
-        }
-        let why = joined
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("= "))
-            .unwrap_or("a syntax error");
-        message = format!("template syntax error: {why}");
-    } else {
-        let unknown = [
-            ("Variable `", '`', "variable"),
-            ("Filter '", '\'', "filter"),
-            ("Function '", '\'', "function"),
-            ("Test '", '\'', "test"),
-        ]
-        .into_iter()
-        .find_map(|(lead, close, what)| {
-            let at = joined.find(lead)?;
-            let token = quoted(&joined[at + lead.len() - 1..], lead.chars().last()?, close)?;
-            Some((token, what))
-        });
-        if let Some((token, what)) = unknown {
-            // First in the template named, then in any other template the site wrote
-            // (an `{% extends %}` parent or an include).
-            let found = overrides
-                .get(&name)
-                .and_then(|t| t.find(&token).map(|o| (name.clone(), o)))
-                .or_else(|| {
-                    overrides
-                        .iter()
-                        .find_map(|(n, t)| t.find(&token).map(|o| (n.clone(), o)))
-                });
-            message = match found {
-                // Placed: the same mistake met on every page is then one diagnostic.
-                Some((in_name, offset)) => {
-                    file = format!("templates/{in_name}");
-                    span = Some(offset..offset + token.len());
-                    format!("template error: unknown {what} `{token}`")
-                }
-                None => format!("template error: unknown {what} `{token}` (while rendering `{rendering}`)"),
-            };
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) => Diagnostics::from_iter([placed(
+            report.filename(),
+            Some(report.span().range.clone()),
+            "template syntax error",
+            report.message(),
+        )]),
+        tera::ErrorKind::RenderingError(report) => Diagnostics::from_iter([placed(
+            report.filename(),
+            Some(report.span().range.clone()),
+            "template error",
+            report.message(),
+        )]),
+        _ => {
+            let text = error.to_string();
+            let reports = reports_in(&text);
+            if reports.is_empty() {
+                return Diagnostics::from_iter([placed(rendering, None, "template error", &text)]);
+            }
+            reports
+                .into_iter()
+                .map(|(message, name, line, col, width)| {
+                    let span = texts
+                        .get(name)
+                        .and_then(|t| offset_of(t, line, col))
+                        .map(|start| start..start + width_in_bytes(texts[name], start, width));
+                    placed(name, span, "template error", message)
+                })
+                .collect()
         }
     }
-    let own = file
-        .strip_prefix("templates/")
-        .is_some_and(|n| overrides.contains_key(n));
-    let diagnostic = Diagnostic::error(file, span, message);
-    if own {
-        diagnostic.with_hint("the site's own template: compare it with the built-in one of the same name in the `templates/` folder of the permitroom source (docs/en/reference.md#templates)")
-    } else {
-        diagnostic.with_hint("a built-in template: this is a bug in permitroom; please report it")
+}
+
+/// The reports in tera's text of several errors: `error: MESSAGE`, then ` --> NAME:LINE:COL`,
+/// the line, and `^^^` under the place, as `(message, name, line, col, carets)`.
+fn reports_in(text: &str) -> Vec<(&str, &str, usize, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(message) = line.strip_prefix("error: ") else {
+            continue;
+        };
+        let Some(place) = lines.get(i + 1).and_then(|l| l.trim_start().strip_prefix("--> ")) else {
+            continue;
+        };
+        let mut parts = place.rsplitn(3, ':');
+        let (Some(col), Some(line_no), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let (Ok(line_no), Ok(col)) = (line_no.parse::<usize>(), col.parse::<usize>()) else {
+            continue;
+        };
+        let carets = lines
+            .get(i + 4)
+            .map_or(1, |l| l.chars().filter(|&c| c == '^').count().max(1));
+        found.push((message, name, line_no, col, carets));
     }
+    found
+}
+
+/// The byte length of `chars` characters of `text` from `start`.
+fn width_in_bytes(text: &str, start: usize, chars: usize) -> usize {
+    text[start..]
+        .chars()
+        .take(chars)
+        .map(char::len_utf8)
+        .sum::<usize>()
+        .max(1)
+}
+
+/// Tera's message in a diagnostic's words: its first sentence, lower-cased at the start, and
+/// a hint from the names tera lists as available (the nearest one when the name looks like a
+/// typo of it).
+fn explain(message: &str) -> (String, Option<String>) {
+    let (first, available) = match message.split_once(" Available ") {
+        Some((first, rest)) => (first, rest.split_once(": ").map(|(_, names)| names)),
+        None => (message, None),
+    };
+    let first = first.trim_end_matches('.');
+    let mut chars = first.chars();
+    let why = match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    let hint = available.map(|names| {
+        let names: Vec<&str> = names.trim_end_matches('.').split(", ").collect();
+        let unknown = first.split('`').nth(1).unwrap_or("");
+        match crate::diagnostics::nearest(unknown, names.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("available here: {}", names.join(", ")),
+        }
+    });
+    (why, hint)
 }
 
 /// The byte offset of one-based `line` and `col` (in characters) of `text`.

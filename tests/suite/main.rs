@@ -19,3 +19,4 @@ mod schema;
 mod selfcheck;
 mod serve;
 mod site;
+mod templates;
