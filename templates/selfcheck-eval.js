@@ -7,7 +7,7 @@
   'use strict';
 
   // Quantities the figures cannot give: they need the drawing.
-  var DRAWING = ['openings', 'doors_between', 'windows_to', 'backflows', 'order_breaks', 'crossings', 'shared_passages'];
+  var DRAWING = ['openings', 'windows_to', 'backflows', 'order_breaks', 'crossings', 'shared_passages'];
   var EPS = 1e-9;
 
   function isNum(v) { return typeof v === 'number'; }
@@ -122,6 +122,15 @@
           if (d.from === ri) { other = d.to; } else if (d.to === ri) { other = d.from; } else { return; }
           var kind = other === null || other === undefined ? 'outside' : rooms[other].kind;
           if (has(e.kinds, kind)) { n += 1; }
+        });
+        return n;
+      case 'doors_between':
+        // Doors of the whole plan joining a room of one set and a room (or the outside) of the other.
+        n = 0;
+        validDoors(fig).forEach(function (d) {
+          var x = rooms[d.from].kind;
+          var y = d.to === null || d.to === undefined ? 'outside' : rooms[d.to].kind;
+          if ((has(e.a, x) && has(e.b, y)) || (has(e.a, y) && has(e.b, x))) { n += 1; }
         });
         return n;
       default:

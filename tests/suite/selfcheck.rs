@@ -157,6 +157,9 @@ const EXTRA_RULES: &[&str] = &[
     "each treatment: chairs / count(sink) <= 2",
     "each treatment: net_area - 6 m2 * chairs > -0.5 m2",
     "openings(waiting, treatment) == 0",
+    "doors_between(waiting, treatment) <= 1",
+    "doors_between(treatment, toilet) + doors_between(cleaning, sterilising) == 0",
+    "doors_between(waiting, sterilising) < rooms(treatment)",
 ];
 
 #[test]

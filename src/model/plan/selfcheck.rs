@@ -5,8 +5,8 @@
 //!
 //! Rust is the source of truth: [`evaluate_figures`] builds a synthetic measured plan from the
 //! figures and runs the rule language's own evaluator ([`rules::evaluate`]) on it. A rule
-//! that needs geometry the figures do not hold (flows, open connections, windows, doors between
-//! two sets) is never guessed: it is [`Status::Drawing`]. A figure left blank makes the sides
+//! that needs geometry the figures do not hold (flows, open connections without a door,
+//! windows) is never guessed: it is [`Status::Drawing`]. A figure left blank makes the sides
 //! that need it unknown ([`Status::Unknown`]). The differential test
 //! (`tests/suite/selfcheck.rs`) requires both evaluators to agree on every case.
 
@@ -124,7 +124,6 @@ fn needs_drawing(q: &Quantity) -> bool {
     matches!(
         q,
         Quantity::Openings(..)
-            | Quantity::DoorsBetween(..)
             | Quantity::WindowsTo(_)
             | Quantity::Backflows(_)
             | Quantity::OrderBreaks(..)
@@ -344,9 +343,9 @@ pub fn expr_json(e: &Expr) -> Value {
             }
             Quantity::Doors => json!({ "q": "doors" }),
             Quantity::DoorsTo(set) => json!({ "q": "doors_to", "kinds": kinds(set) }),
+            Quantity::DoorsBetween(a, b) => json!({ "q": "doors_between", "a": kinds(a), "b": kinds(b) }),
             // Geometry the figures do not hold: named, never evaluated.
             Quantity::Openings(..) => json!({ "q": "openings" }),
-            Quantity::DoorsBetween(..) => json!({ "q": "doors_between" }),
             Quantity::WindowsTo(_) => json!({ "q": "windows_to" }),
             Quantity::Backflows(_) => json!({ "q": "backflows" }),
             Quantity::OrderBreaks(..) => json!({ "q": "order_breaks" }),
@@ -631,7 +630,10 @@ mod tests {
             &v,
         );
         assert_eq!((r.status, r.outcomes[0].measured), (Status::Pass, Some(1.0)));
-        // Geometry the figures do not hold is never guessed.
+        // Doors between two kinds come from the listed doors too: one bay–lobby door.
+        let r = evaluate_figures(&rule("doors_between(bay, lobby) == 0", Confidence::S, false), &figures, &v);
+        assert_eq!((r.status, r.outcomes[0].measured), (Status::Fail, Some(1.0)));
+        // Geometry the figures do not hold (an opening without a door) is never guessed.
         let r = evaluate_figures(&rule("openings(bay, lobby) == 0", Confidence::S, false), &figures, &v);
         assert_eq!((r.status, r.outcomes.len()), (Status::Drawing, 0));
     }
