@@ -631,7 +631,11 @@ mod tests {
         );
         assert_eq!((r.status, r.outcomes[0].measured), (Status::Pass, Some(1.0)));
         // Doors between two kinds come from the listed doors too: one bay–lobby door.
-        let r = evaluate_figures(&rule("doors_between(bay, lobby) == 0", Confidence::S, false), &figures, &v);
+        let r = evaluate_figures(
+            &rule("doors_between(bay, lobby) == 0", Confidence::S, false),
+            &figures,
+            &v,
+        );
         assert_eq!((r.status, r.outcomes[0].measured), (Status::Fail, Some(1.0)));
         // Geometry the figures do not hold (an opening without a door) is never guessed.
         let r = evaluate_figures(&rule("openings(bay, lobby) == 0", Confidence::S, false), &figures, &v);
