@@ -330,8 +330,8 @@ fn build(
         eprintln!("build failed: {} was left as it was", out.display());
         return ExitCode::from(EXIT_CONTENT);
     }
-    if let (Some(url), Some(site)) = (base_url, checked.site.as_mut()) {
-        site.config.base_url = url.to_string();
+    if let Some(url) = base_url {
+        checked.set_base_url(url);
     }
     let options = permitroom::BuildOptions {
         render: RenderOptions::default(),

@@ -31,6 +31,7 @@ pub fn resolve_samples(
     parsed: &ParsedSite,
     file: &str,
     material: &MaterialToml,
+    labels: &crate::labels::Labels,
     diagnostics: &mut Diagnostics,
 ) -> MaterialSamples {
     let mut views = Vec::new();
@@ -124,7 +125,7 @@ pub fn resolve_samples(
                 let alt = sample
                     .alt
                     .clone()
-                    .unwrap_or_else(|| format!("{}（填写示例）", parsed_form.title));
+                    .unwrap_or_else(|| labels.fill("sample.alt", &[("title", &parsed_form.title)]));
                 // The same form empty; its PDF is made with the other PDFs (render::blank).
                 let blank = BlankForm {
                     sample: number,
@@ -132,7 +133,17 @@ pub fn resolve_samples(
                     svg: format!("blank-form-{number}.svg"),
                     pdf: format!("blank-form-{number}.pdf"),
                 };
-                files.push((blank.svg.clone(), samples::blank_form_svg(parsed_form).into_bytes()));
+                files.push((
+                    blank.svg.clone(),
+                    samples::blank_form_svg(
+                        parsed_form,
+                        samples::BlankWords {
+                            subtitle: labels.get("document.blank_subtitle"),
+                            footer: labels.get("document.blank_footer"),
+                        },
+                    )
+                    .into_bytes(),
+                ));
                 blank_forms.push(blank);
                 (
                     format!("sample-{number}.svg"),

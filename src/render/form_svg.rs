@@ -137,20 +137,26 @@ impl FormLayout {
 /// Draws a form on an A4 page, following the layout documented in
 /// docs/en/reference.md, "forms" (authors place callouts by it).
 pub fn form_svg(form: &FormToml) -> DrawnForm {
-    draw_form(form, true)
+    draw_form(form, None)
 }
 
-/// The subtitle and footer of a blank form (the sample's own speak of the sample).
-pub const BLANK_SUBTITLE: &str = "（空白表格）";
-pub const BLANK_FOOTER: &str = "本表按填写示例的版式绘制，仅供参考；正式提交请使用受理窗口提供的现行格式文本。";
+/// What a blank form says in place of the sample's subtitle and footer (which speak of the
+/// sample): the labels' `document.blank_subtitle` and `document.blank_footer`.
+#[derive(Debug, Clone, Copy)]
+pub struct BlankWords<'a> {
+    pub subtitle: &'a str,
+    pub footer: &'a str,
+}
 
 /// The same form drawn empty, for applicants to print: every label, heading, column and box
 /// where it is on the sample, and none of the sample's values, seals or signatures.
-pub fn blank_form_svg(form: &FormToml) -> String {
-    draw_form(form, false).svg
+pub fn blank_form_svg(form: &FormToml, words: BlankWords<'_>) -> String {
+    draw_form(form, Some(words)).svg
 }
 
-fn draw_form(form: &FormToml, filled: bool) -> DrawnForm {
+/// A form filled in (`blank` is `None`) or drawn empty with the blank form's words.
+fn draw_form(form: &FormToml, blank: Option<BlankWords<'_>>) -> DrawnForm {
+    let filled = blank.is_none();
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -160,7 +166,7 @@ fn draw_form(form: &FormToml, filled: bool) -> DrawnForm {
         escape(&if filled {
             form.title.clone()
         } else {
-            format!("{}{BLANK_SUBTITLE}", form.title)
+            format!("{}{}", form.title, blank.map_or("", |w| w.subtitle))
         }),
         FONT_FAMILY.replace('\'', "&#39;")
     );
@@ -170,10 +176,9 @@ fn draw_form(form: &FormToml, filled: bool) -> DrawnForm {
         r##"<text x="105" y="22" font-size="7" font-weight="bold" text-anchor="middle" fill="#111">{}</text>"##,
         escape(&form.title)
     );
-    let subtitle = if filled {
-        form.subtitle.as_deref()
-    } else {
-        Some(BLANK_SUBTITLE)
+    let subtitle = match blank {
+        None => form.subtitle.as_deref(),
+        Some(words) => Some(words.subtitle),
     };
     if let Some(sub) = subtitle {
         let _ = writeln!(
@@ -421,10 +426,9 @@ fn draw_form(form: &FormToml, filled: bool) -> DrawnForm {
             }
         }
     }
-    let footer = if filled {
-        form.footer.as_deref()
-    } else {
-        Some(BLANK_FOOTER)
+    let footer = match blank {
+        None => form.footer.as_deref(),
+        Some(words) => Some(words.footer),
     };
     if let Some(footer) = footer {
         fitted_text(

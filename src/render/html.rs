@@ -67,6 +67,7 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
+        tera.register_filter("fill", fill_filter);
         if let Err(e) = tera.add_raw_templates(sources) {
             return Err(Diagnostics::from_iter([tera_error("", &e, &overrides)]));
         }
@@ -77,11 +78,44 @@ impl Templates {
         })
     }
 
-    fn render(&self, name: &str, context: &Context) -> Result<String, Box<Diagnostic>> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| Box::new(tera_error(name, &e, &self.overrides)))
+    /// Renders the page `name` of `site`. On a page of an edition other than the primary one,
+    /// text still in the original language is marked as such (`untranslated`).
+    fn render(&self, name: &str, site: &Site, context: &Context) -> Result<String, Box<Diagnostic>> {
+        let error = |e: tera::Error| Box::new(tera_error(name, &e, &self.overrides));
+        if site.edition.is_primary() {
+            return self.tera.render(name, context).map_err(error);
+        }
+        let mut value = context.clone().into_json();
+        super::untranslated::wrap(&mut value, NOT_TEXT);
+        let context = Context::from_value(value).map_err(error)?;
+        let html = self.tera.render(name, &context).map_err(error)?;
+        Ok(super::untranslated::finish(
+            &html,
+            site.edition.labels.get("edition.untranslated"),
+        ))
     }
+}
+
+/// `{{ t.guide.stage_number | fill(n=s.number) }}`: a label with each `{name}` replaced by the
+/// argument of that name (text or a number). The result is autoescaped like any text.
+fn fill_filter(
+    value: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("`fill` is for a label (a text)"))?;
+    let mut names: Vec<&String> = args.keys().collect();
+    names.sort();
+    let mut out = text.to_owned();
+    for name in names {
+        let v = match &args[name] {
+            tera::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        out = out.replace(&format!("{{{name}}}"), &v);
+    }
+    Ok(tera::Value::String(out))
 }
 
 /// A tera error as a diagnostic in the template it comes from, at its line and column when
@@ -195,18 +229,67 @@ struct GuideCard<'a> {
     statutory: &'a Fact,
     /// The caveats a limit needs even on a card: the special steps whose time is not
     /// counted (行政许可法 §45), and whether the guide explains the limit further.
-    outside_clock: Vec<&'static str>,
+    outside_clock: Vec<&'a str>,
     has_note: bool,
     fees: &'a Fact,
     material_count: usize,
 }
 
-fn base_context(site: &Site, root: &str, options: &RenderOptions) -> Context {
+/// The keys of a page's context that hold no text of the sources: never marked as untranslated.
+const NOT_TEXT: &[&str] = &["t", "page_labels", "editions", "root", "live_reload_script", "page_url"];
+
+/// The sections of the labels the page scripts read (from the page's `page-labels` element).
+const SCRIPT_LABELS: &[&str] = &["search", "checklist", "collapse", "finder", "selfcheck_js"];
+
+/// What every page's template gets: the site, the way to the output's root, the edition's
+/// words (`t`), the words of the page scripts as JSON, and the page in every edition (the
+/// language switch and the `hreflang` alternates). `path` is the page's place in its edition.
+fn base_context(site: &Site, path: &str, options: &RenderOptions) -> Context {
+    let root = "../".repeat(path.matches('/').count());
+    let labels = &site.edition.labels;
     let mut c = Context::new();
     c.insert("site", &site.config);
-    c.insert("root", root);
+    c.insert("root", &root);
     c.insert("live_reload_script", &options.live_reload_script);
+    c.insert("t", labels);
+    let scripts: serde_json::Map<String, serde_json::Value> = SCRIPT_LABELS
+        .iter()
+        .filter_map(|k| Some((k.to_string(), labels.json().get(*k)?.clone())))
+        .collect();
+    // Inside <script>: `</` could end the element.
+    let json = serde_json::Value::Object(scripts).to_string().replace("</", "<\\/");
+    c.insert("page_labels", &json);
+    c.insert("editions", &edition_links(site, path, &root));
     c
+}
+
+/// A page in one edition, as the language switch and the alternates name it.
+#[derive(Serialize)]
+struct PageEdition<'a> {
+    lang: &'a str,
+    name: &'a str,
+    /// Relative to the page.
+    href: String,
+    current: bool,
+}
+
+/// The page at `path` in every edition of the site, the primary one first.
+fn edition_links<'a>(site: &'a Site, path: &str, root: &str) -> Vec<PageEdition<'a>> {
+    if site.edition.all.len() < 2 {
+        return Vec::new();
+    }
+    // From this page to the output's root: to its edition's root, then out of its folder.
+    let out_of_edition = "../".repeat(site.edition.prefix.matches('/').count());
+    site.edition
+        .all
+        .iter()
+        .map(|e| PageEdition {
+            lang: &e.lang,
+            name: &e.name,
+            href: format!("{root}{out_of_edition}{}{path}", e.prefix),
+            current: e.prefix == site.edition.prefix,
+        })
+        .collect()
 }
 
 /// The pages that list the whole site: index, 404 and the stylesheet.
@@ -247,9 +330,12 @@ fn site_pages_with(
                     stages: g.stages.iter().map(|s| s.title.as_str()).collect(),
                     statutory: &g.time_limit.statutory,
                     outside_clock: {
-                        let mut labels: Vec<&'static str> = Vec::new();
+                        let mut labels: Vec<&str> = Vec::new();
                         let steps = g.stages.iter().flat_map(|s| &s.steps);
-                        for label in steps.filter(|t| t.outside_clock).filter_map(|t| t.special_label) {
+                        for label in steps
+                            .filter(|t| t.outside_clock)
+                            .filter_map(|t| t.special_label.as_deref())
+                        {
                             if !labels.contains(&label) {
                                 labels.push(label);
                             }
@@ -269,28 +355,29 @@ fn site_pages_with(
             (d.name.clone(), cards)
         })
         .collect();
-    let mut c = base_context(site, "", options);
+    let mut c = base_context(site, "index.html", options);
     c.insert("departments", &departments);
     c.insert("guide_count", &site.guides.len());
     c.insert("materials", &site.materials);
     c.insert("bundles", &site.bundles);
     let mut diagnostics = Diagnostics::default();
-    match templates.render("index.html", &c) {
+    match templates.render("index.html", site, &c) {
         Ok(html) => out.insert("index.html", html),
         Err(d) => diagnostics.push(*d),
     }
-    let c = base_context(site, "", options);
-    match templates.render("404.html", &c) {
+    let c = base_context(site, "404.html", options);
+    match templates.render("404.html", site, &c) {
         Ok(html) => out.insert("404.html", html),
         Err(d) => diagnostics.push(*d),
     }
-    match templates.render("search.html", &c) {
+    let c = base_context(site, "search.html", options);
+    match templates.render("search.html", site, &c) {
         Ok(html) => out.insert("search.html", html),
         Err(d) => diagnostics.push(*d),
     }
-    let mut c = base_context(site, "", options);
+    let mut c = base_context(site, "finder.html", options);
     c.insert("finder", &site.finder);
-    match templates.render("finder.html", &c) {
+    match templates.render("finder.html", site, &c) {
         Ok(html) => out.insert("finder.html", html),
         Err(d) => diagnostics.push(*d),
     }
@@ -300,11 +387,11 @@ fn site_pages_with(
             Err(d) => diagnostics.push(*d),
         }
     }
-    let mut c = base_context(site, "../", options);
+    let mut c = base_context(site, "guides/index.html", options);
     c.insert("departments", &departments);
     c.insert("guides", &site.guides.iter().map(|g| &g.id).collect::<Vec<_>>());
     c.insert("bundles", &site.bundles);
-    match templates.render("all-guides.html", &c) {
+    match templates.render("all-guides.html", site, &c) {
         Ok(html) => out.insert("guides/index.html", html),
         Err(d) => diagnostics.push(*d),
     }
@@ -314,7 +401,10 @@ fn site_pages_with(
             Err(d) => diagnostics.push(*d),
         }
     }
-    out.extend(super::api::api_files(site));
+    // Open data is published once, in the primary edition's language.
+    if site.edition.is_primary() {
+        out.extend(super::api::api_files(site));
+    }
     for material in &site.materials {
         match material_page(site, material, templates, options) {
             Ok(html) => out.insert(format!("materials/{}/index.html", material.id), html),
@@ -325,9 +415,9 @@ fn site_pages_with(
         }
     }
     for bundle in &site.bundles {
-        let mut c = base_context(site, "../../", options);
+        let mut c = base_context(site, &format!("bundles/{}/index.html", bundle.id), options);
         c.insert("bundle", bundle);
-        match templates.render("bundle.html", &c) {
+        match templates.render("bundle.html", site, &c) {
             Ok(html) => out.insert(format!("bundles/{}/index.html", bundle.id), html),
             Err(d) => diagnostics.push(*d),
         }
@@ -348,9 +438,9 @@ fn material_page(
     templates: &Templates,
     options: &RenderOptions,
 ) -> Result<String, Box<Diagnostic>> {
-    let mut c = base_context(site, "../../", options);
+    let mut c = base_context(site, &format!("materials/{}/index.html", material.id), options);
     c.insert("material", material);
-    templates.render("material.html", &c)
+    templates.render("material.html", site, &c)
 }
 
 /// The page of one guide.
@@ -362,7 +452,7 @@ pub fn guide_pages(
     options: &RenderOptions,
 ) -> Result<Output, Diagnostics> {
     let mut out = Output::default();
-    let mut c = base_context(site, "../../", options);
+    let mut c = base_context(site, &format!("guides/{}/index.html", guide.id), options);
     c.insert("guide", guide);
     // Each plan's drawing size, in the order of `guide.plans`.
     let sizes: Vec<[u32; 2]> = drawings.iter().map(|d| [d.width, d.height]).collect();
@@ -374,19 +464,19 @@ pub fn guide_pages(
         &super::jsonld::script_text(&super::jsonld::government_service(site, guide)),
     );
     let html = templates
-        .render("guide.html", &c)
+        .render("guide.html", site, &c)
         .map_err(|d| Diagnostics::from_iter([*d]))?;
     out.insert(format!("guides/{}/index.html", guide.id), html);
     if let (Some(path), Some((rules, data))) = (
         super::selfcheck::page_path(guide),
         super::selfcheck::page_data(site, guide),
     ) {
-        let mut c = base_context(site, "../../", options);
+        let mut c = base_context(site, &path, options);
         c.insert("guide", guide);
         c.insert("rules", &rules);
         c.insert("selfcheck_data", &data);
         let html = templates
-            .render("selfcheck.html", &c)
+            .render("selfcheck.html", site, &c)
             .map_err(|d| Diagnostics::from_iter([*d]))?;
         out.insert(path, html);
     }

@@ -4,6 +4,7 @@
 //! [`toml_places`] locating what serde does not, [`markdown`] and [`prose`] for Markdown).
 //! [`json_schema`] publishes the formats as JSON Schemas. Nothing here depends on a later stage.
 
+pub mod edition;
 pub mod format;
 pub mod json_schema;
 pub mod load;
