@@ -366,6 +366,89 @@ fn render_pdfs(
     Ok(())
 }
 
+/// What `permitroom build` is asked for.
+#[derive(Debug, Clone)]
+pub struct BuildRequest<'a> {
+    /// The site folder.
+    pub root: &'a Path,
+    /// The output folder, replaced only when the build succeeds.
+    pub out: &'a Path,
+    /// Publish under this address instead of `site.toml`'s `base_url` (QR codes, page links).
+    pub base_url: Option<&'a str>,
+    pub options: BuildOptions,
+}
+
+/// Why `build` made nothing; in every case the output folder is as it was.
+#[derive(Debug)]
+pub enum BuildFailure {
+    /// Refused before anything was read: the output folder or the base URL.
+    Refused(String),
+    /// The site folder could not be read.
+    Load(load::LoadError),
+    /// Errors in the sources (already handed to `on_checked`) or in rendering (these
+    /// diagnostics, to be shown against `tree`).
+    Content {
+        diagnostics: Diagnostics,
+        tree: Box<SourceTree>,
+    },
+    /// The output folder could not be written.
+    Io(String),
+}
+
+/// What a successful build wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Built {
+    pub files: usize,
+}
+
+/// The whole build (stages 1–5): refuses a wrong output folder or base URL before reading
+/// anything, checks the site (handing the result to `on_checked`, warnings included, so they
+/// are shown before the long part), renders it part by part into a staging folder beside the
+/// output (`progress` after each part) and swaps that in only when everything is written.
+pub fn build(
+    request: &BuildRequest<'_>,
+    on_checked: &mut dyn FnMut(&Checked),
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Built, BuildFailure> {
+    // Refused before anything is read or written: a mistyped --out must not cost a build.
+    output::check_target(request.out, request.root).map_err(|e| BuildFailure::Refused(e.to_string()))?;
+    if let Some(url) = request.base_url
+        && !resolve::is_base_url(url)
+    {
+        return Err(BuildFailure::Refused(format!(
+            "--base-url {url:?} must be an absolute http(s) URL ending with `/`"
+        )));
+    }
+    let mut checked = check(request.root).map_err(BuildFailure::Load)?;
+    on_checked(&checked);
+    if checked.diagnostics.has_errors() {
+        return Err(BuildFailure::Content {
+            diagnostics: Diagnostics::default(),
+            tree: Box::new(checked.tree),
+        });
+    }
+    if let Some(url) = request.base_url {
+        checked.set_base_url(url);
+    }
+    let mut staging = output::Staging::new(request.out, request.root).map_err(|e| BuildFailure::Io(e.to_string()))?;
+    // Parts are written as they are rendered; the new folder replaces the old only at the end.
+    match render_in_parts_with_progress(&checked, &request.options, &mut |part| staging.add(&part), progress) {
+        Ok(()) => {}
+        Err(BuildError::Content(diagnostics)) => {
+            return Err(BuildFailure::Content {
+                diagnostics,
+                tree: Box::new(checked.tree),
+            });
+        }
+        Err(BuildError::Io(e)) => {
+            return Err(BuildFailure::Io(format!("cannot write {}: {e}", request.out.display())));
+        }
+    }
+    let files = staging.file_count();
+    staging.commit().map_err(|e| BuildFailure::Io(e.to_string()))?;
+    Ok(Built { files })
+}
+
 /// The files `permitroom schema` writes, by path relative to the site folder: the JSON Schemas
 /// of every source kind in `out` (the site's vocabularies and symbols become the plan schemas'
 /// enums; a folder that is no site yet gets the generic schemas), the open data's documents

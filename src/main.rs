@@ -311,76 +311,56 @@ fn build(
     loudness: Loudness,
 ) -> ExitCode {
     let started = std::time::Instant::now();
-    // Refused before anything is read or written: a mistyped --out must not cost a build.
-    if let Err(e) = permitroom::output::check_target(&out, root) {
-        eprintln!("error: {e}");
-        return ExitCode::from(EXIT_USAGE_OR_IO);
-    }
-    if let Some(url) = base_url
-        && !permitroom::model::resolve::is_base_url(url)
-    {
-        eprintln!("error: --base-url {url:?} must be an absolute http(s) URL ending with `/`");
-        return ExitCode::from(EXIT_USAGE_OR_IO);
-    }
-    let mut checked = match load_and_check(root, loudness) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    if checked.diagnostics.has_errors() {
-        eprintln!("build failed: {} was left as it was", out.display());
-        return ExitCode::from(EXIT_CONTENT);
-    }
-    if let Some(url) = base_url {
-        checked.set_base_url(url);
-    }
-    let options = permitroom::BuildOptions {
-        render: RenderOptions::default(),
-        pdf: permitroom::render::pdf::PdfOptions {
-            source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.parse().ok()),
+    let request = permitroom::BuildRequest {
+        root,
+        out: &out,
+        base_url,
+        options: permitroom::BuildOptions {
+            render: RenderOptions::default(),
+            pdf: permitroom::render::pdf::PdfOptions {
+                source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.parse().ok()),
+            },
+            skip_pdfs,
         },
-        skip_pdfs,
     };
-    let mut staging = match permitroom::output::Staging::new(&out, root) {
-        Ok(staging) => staging,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_USAGE_OR_IO);
-        }
-    };
-    // Parts are written as they are rendered; the new folder replaces the old only at the end.
     let mut reporter = Reporter::new(loudness);
-    let rendered = permitroom::render_in_parts_with_progress(
-        &checked,
-        &options,
-        &mut |part| staging.add(&part),
+    let built = permitroom::build(
+        &request,
+        &mut |checked| {
+            print_diagnostics(&checked.diagnostics, &checked.tree, loudness);
+            if loudness == Loudness::Verbose {
+                eprintln!("checked the sources in {:.2?}", started.elapsed());
+            }
+        },
         &mut |progress| reporter.report(progress),
     );
     reporter.finish();
-    match rendered {
-        Ok(()) => {}
-        Err(permitroom::BuildError::Content(d)) => {
-            print_diagnostics(&d, &checked.tree, loudness);
+    match built {
+        Ok(built) => {
+            if loudness > Loudness::Quiet {
+                eprintln!(
+                    "built {} file(s) into {} in {:.2?}",
+                    built.files,
+                    out.display(),
+                    started.elapsed()
+                );
+            }
+            ExitCode::from(EXIT_OK)
+        }
+        Err(permitroom::BuildFailure::Content { diagnostics, tree }) => {
+            print_diagnostics(&diagnostics, &tree, loudness);
             eprintln!("build failed: {} was left as it was", out.display());
-            return ExitCode::from(EXIT_CONTENT);
+            ExitCode::from(EXIT_CONTENT)
         }
-        Err(permitroom::BuildError::Io(e)) => {
-            eprintln!("error: cannot write {}: {e}", out.display());
-            return ExitCode::from(EXIT_USAGE_OR_IO);
+        Err(permitroom::BuildFailure::Load(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE_OR_IO)
+        }
+        Err(permitroom::BuildFailure::Refused(e) | permitroom::BuildFailure::Io(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_USAGE_OR_IO)
         }
     }
-    let files = staging.file_count();
-    if let Err(e) = staging.commit() {
-        eprintln!("error: {e}");
-        return ExitCode::from(EXIT_USAGE_OR_IO);
-    }
-    if loudness > Loudness::Quiet {
-        eprintln!(
-            "built {files} file(s) into {} in {:.2?}",
-            out.display(),
-            started.elapsed()
-        );
-    }
-    ExitCode::from(EXIT_OK)
 }
 
 /// Shows how far a build has come: a progress bar on a terminal, a line per finished stage

@@ -6,9 +6,11 @@
 pub mod bundles;
 pub mod chain;
 pub mod finder;
+pub mod form_layout;
 pub mod plan;
 pub mod resolve;
 pub mod samples;
+pub mod text;
 
 use serde::Serialize;
 
@@ -146,9 +148,32 @@ pub struct Material {
     /// Every sample drawn from data, drawn again empty (SVG now, PDF at render).
     pub blank_forms: Vec<BlankForm>,
     pub file: String,
-    /// Files published beside the material's page: `(name, bytes)`.
+    /// Files published beside the material's page (sample images and forms, blank forms).
     #[serde(skip)]
-    pub files: Vec<(String, Vec<u8>)>,
+    pub assets: Vec<Asset>,
+}
+
+/// A file published beside a page, by name; the render stage makes its bytes.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub name: String,
+    pub content: AssetContent,
+}
+
+/// What an asset's bytes come from.
+#[derive(Debug, Clone)]
+pub enum AssetContent {
+    /// A source file published as it is (shared with the source tree, not copied).
+    Source(std::sync::Arc<[u8]>),
+    /// A form laid out from data, drawn as SVG when rendered.
+    Form(std::sync::Arc<form_layout::FormPage>),
+}
+
+impl Asset {
+    /// The asset called `name` among `assets`.
+    pub fn find<'a>(assets: &'a [Asset], name: &str) -> Option<&'a Asset> {
+        assets.iter().find(|a| a.name == name)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -309,9 +334,9 @@ pub struct Guide {
     /// The procedures this guide walks through together (an overview, not a procedure itself).
     pub covers: Vec<GuideLink>,
     pub file: String,
-    /// Media files published under `guides/<id>/media/`: `(name, bytes)`.
+    /// Media files published under `guides/<id>/media/`.
     #[serde(skip)]
-    pub files: Vec<(String, Vec<u8>)>,
+    pub assets: Vec<Asset>,
 }
 
 #[derive(Debug, Clone, Serialize)]

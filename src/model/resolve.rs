@@ -141,7 +141,7 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite, edition: SiteEdition
                 blank,
                 blank_forms,
                 file: (*file).to_owned(),
-                files,
+                assets: files,
             }
         })
         .collect();
@@ -472,7 +472,7 @@ fn resolve_guide(
     either_or_groups(file, &g.materials, &mut materials, labels, diagnostics);
 
     // Stages and steps.
-    let mut media: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut media: Vec<Asset> = Vec::new();
     // Stage and step ids share one name space (they are the page's anchors).
     let mut ids: BTreeMap<String, Range<usize>> = BTreeMap::new();
     let mut duplicate = |id: &Spanned<crate::source::format::Slug>, diagnostics: &mut Diagnostics| {
@@ -958,7 +958,7 @@ fn resolve_guide(
         bundles: Vec::new(),
         covers: Vec::new(),
         file: file.to_owned(),
-        files: media,
+        assets: media,
     })
 }
 
@@ -1031,14 +1031,17 @@ fn resolve_video(
     tree: &SourceTree,
     file: &str,
     video: &crate::source::format::VideoToml,
-    media: &mut Vec<(String, Vec<u8>)>,
+    media: &mut Vec<Asset>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Video> {
     let errors_before = diagnostics.error_count();
     let mut publish = |path: &str| -> String {
         let name = path.rsplit('/').next().unwrap_or(path).to_owned();
-        if !media.iter().any(|(n, _)| n == &name) {
-            media.push((name.clone(), tree.bytes(path).unwrap_or_default().to_vec()));
+        if Asset::find(media, &name).is_none() {
+            media.push(Asset {
+                name: name.clone(),
+                content: AssetContent::Source(tree.shared_bytes(path).unwrap_or_else(|| Vec::new().into())),
+            });
         }
         name
     };

@@ -2,16 +2,16 @@
 //! forms laid out from data), their callouts placed, and the blank forms to publish.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::form_layout as samples;
 use crate::model::*;
-use crate::render::form_svg as samples;
 use crate::source::format::MaterialToml;
 use crate::source::load::SourceTree;
 use crate::source::parse::{ParsedSite, resolve_path};
 use crate::source::svg::{self as staff_svg, ImageKind};
 
-/// A material's samples, the blank form's file name, the forms drawn empty, and files to
-/// publish: `(name, bytes)`.
-type MaterialSamples = (Vec<Sample>, Option<String>, Vec<BlankForm>, Vec<(String, Vec<u8>)>);
+/// A material's samples, the blank form's file name, the forms laid out empty, and the files
+/// to publish.
+type MaterialSamples = (Vec<Sample>, Option<String>, Vec<BlankForm>, Vec<Asset>);
 
 /// The samples and blank form of one material: the views, the blank's file name, and the
 /// files to publish beside the material's page.
@@ -39,7 +39,7 @@ pub fn resolve_samples(
     let mut blank_forms = Vec::new();
     for (i, sample) in material.samples.iter().enumerate() {
         let number = i + 1;
-        let (name, bytes, width, height, kind, alt) = match (&sample.image, &sample.form) {
+        let (name, content, width, height, kind, alt) = match (&sample.image, &sample.form) {
             (Some(image), None) => {
                 let Some(path) = resolve_path(tree, file, image, diagnostics) else {
                     continue;
@@ -96,7 +96,7 @@ pub fn resolve_samples(
                 };
                 (
                     format!("sample-{number}.{}", kind.extension()),
-                    bytes.to_vec(),
+                    AssetContent::Source(tree.shared_bytes(&path).unwrap_or_else(|| bytes.into())),
                     w,
                     h,
                     "image",
@@ -110,7 +110,7 @@ pub fn resolve_samples(
                 let Some(parsed_form) = parsed.forms.get(&path) else {
                     continue;
                 };
-                let drawn = samples::form_svg(parsed_form);
+                let drawn = samples::lay_out(parsed_form);
                 if drawn.content_bottom > samples::CONTENT_BOTTOM {
                     diagnostics.push(
                         Diagnostic::error(&path, Some(0..0), format!(
@@ -133,21 +133,17 @@ pub fn resolve_samples(
                     svg: format!("blank-form-{number}.svg"),
                     pdf: format!("blank-form-{number}.pdf"),
                 };
-                files.push((
-                    blank.svg.clone(),
-                    samples::blank_form_svg(
+                files.push(Asset {
+                    name: blank.svg.clone(),
+                    content: AssetContent::Form(std::sync::Arc::new(samples::lay_out_blank(
                         parsed_form,
-                        samples::BlankWords {
-                            subtitle: labels.get("document.blank_subtitle"),
-                            footer: labels.get("document.blank_footer"),
-                        },
-                    )
-                    .into_bytes(),
-                ));
+                        samples::BlankWords::of(labels),
+                    ))),
+                });
                 blank_forms.push(blank);
                 (
                     format!("sample-{number}.svg"),
-                    drawn.svg.into_bytes(),
+                    AssetContent::Form(std::sync::Arc::new(drawn)),
                     samples::PAGE_W,
                     samples::PAGE_H,
                     "form",
@@ -175,12 +171,10 @@ pub fn resolve_samples(
             }
         };
         // On a drawn form, a marker goes beside the value its callout points at, not over it.
-        let layout = sample
-            .form
-            .as_ref()
-            .and_then(|f| tree.resolve(file, f.get_ref()).ok())
-            .and_then(|path| parsed.forms.get(&path))
-            .map(|form| samples::form_svg(form).layout);
+        let layout = match &content {
+            AssetContent::Form(page) => Some(&page.layout),
+            AssetContent::Source(_) => None,
+        };
         let mut placed = Vec::new();
         let mut callouts = Vec::new();
         for (j, callout) in sample.callouts.iter().enumerate() {
@@ -238,13 +232,16 @@ pub fn resolve_samples(
             height_px: (height * scale).round() as u32,
             callouts,
         });
-        files.push((name, bytes));
+        files.push(Asset { name, content });
     }
     let blank = material.blank.as_ref().and_then(|b| {
         let path = resolve_path(tree, file, b, diagnostics)?;
         let name = path.rsplit('/').next().unwrap_or("blank").to_owned();
-        let bytes = tree.bytes(&path)?.to_vec();
-        files.push((format!("blank-{name}"), bytes));
+        let bytes = tree.shared_bytes(&path)?;
+        files.push(Asset {
+            name: format!("blank-{name}"),
+            content: AssetContent::Source(bytes),
+        });
         Some(format!("blank-{name}"))
     });
     (views, blank, blank_forms, files)

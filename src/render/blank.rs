@@ -27,7 +27,7 @@ pub fn blank_pdf_paths(material: &Material) -> impl Iterator<Item = String> + '_
     material
         .blank_forms
         .iter()
-        .filter(|blank| material.files.iter().any(|(name, _)| name == &blank.svg))
+        .filter(|blank| crate::model::Asset::find(&material.assets, &blank.svg).is_some())
         .map(|blank| blank_pdf_path(material, blank))
 }
 
@@ -56,7 +56,7 @@ pub fn material_blank_pdfs(
     let date = document_date(updated, options.source_date_epoch);
     let mut out = Output::default();
     for blank in &material.blank_forms {
-        let Some((_, svg)) = material.files.iter().find(|(name, _)| name == &blank.svg) else {
+        let Some(svg) = crate::model::Asset::find(&material.assets, &blank.svg).map(super::asset_bytes) else {
             continue;
         };
         let data = BlankData {

@@ -1,7 +1,8 @@
 //! HTML pages with tera. The templates are embedded in the binary (from `templates/`) and a
 //! site replaces one by putting a file of the same name in its own `templates/` folder.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -40,20 +41,20 @@ pub struct Templates {
     tera: Tera,
     /// Static assets by name (`style.css`), after overrides.
     assets: BTreeMap<String, String>,
-    /// The site's own templates by name, to place an error in them.
-    overrides: BTreeMap<String, String>,
+    /// The names of the templates the site wrote itself, to tell its mistakes from ours.
+    overrides: BTreeSet<String>,
 }
 
 impl Templates {
     pub fn new(tree: &SourceTree) -> Result<Templates, Diagnostics> {
         let mut sources: Vec<(String, String)> = Vec::new();
         let mut assets = BTreeMap::new();
-        let mut overrides = BTreeMap::new();
+        let mut overrides = BTreeSet::new();
         for (name, embedded) in EMBEDDED {
             let path = format!("templates/{name}");
             let text = match tree.text(&path) {
                 Some(own) => {
-                    overrides.insert(name.to_string(), own.to_owned());
+                    overrides.insert(name.to_string());
                     own
                 }
                 None => embedded,
@@ -67,9 +68,15 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(escape_html);
+        // A number as the pages have always printed it: `210`, not tera 2's `210.0`.
+        tera.register_filter("number", |n: tera::Number, _: tera::Kwargs, _: &tera::State| {
+            n.to_string()
+        });
         tera.register_filter("fill", fill_filter);
-        if let Err(e) = tera.add_raw_templates(sources) {
-            return Err(Diagnostics::from_iter([tera_error("", &e, &overrides)]));
+        if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n, t))) {
+            let texts: BTreeMap<&str, &str> = sources.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+            return Err(tera_errors("", &e, &texts, &overrides));
         }
         Ok(Templates {
             tera,
@@ -80,14 +87,22 @@ impl Templates {
 
     /// Renders the page `name` of `site`. On a page of an edition other than the primary one,
     /// text still in the original language is marked as such (`untranslated`).
-    fn render(&self, name: &str, site: &Site, context: &Context) -> Result<String, Box<Diagnostic>> {
-        let error = |e: tera::Error| Box::new(tera_error(name, &e, &self.overrides));
-        if site.edition.is_primary() {
-            return self.tera.render(name, context).map_err(error);
+    fn render(&self, name: &str, site: &Site, page: &PageContext) -> Result<String, Box<Diagnostic>> {
+        let error = |e: tera::Error| {
+            let d = tera_errors(name, &e, &BTreeMap::new(), &self.overrides);
+            Box::new(d.into_iter().next().expect("one diagnostic per render error"))
+        };
+        let Some(values) = &page.marked else {
+            return self.tera.render(name, &page.context).map_err(error);
+        };
+        let mut context = Context::new();
+        for (key, value) in values {
+            let mut value = value.clone();
+            if !NOT_TEXT.contains(&key.as_str()) {
+                super::untranslated::wrap(&mut value, &[]);
+            }
+            context.insert(key.clone(), &value);
         }
-        let mut value = context.clone().into_json();
-        super::untranslated::wrap(&mut value, NOT_TEXT);
-        let context = Context::from_value(value).map_err(error)?;
         let html = self.tera.render(name, &context).map_err(error)?;
         Ok(super::untranslated::finish(
             &html,
@@ -96,111 +111,177 @@ impl Templates {
     }
 }
 
+/// A page's template context. On a page of an edition other than the primary one it keeps the
+/// values as JSON too, to mark the text still in the original language before rendering.
+struct PageContext {
+    context: Context,
+    marked: Option<Vec<(String, serde_json::Value)>>,
+}
+
+impl PageContext {
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        match &mut self.marked {
+            None => self.context.insert(key, value),
+            Some(values) => {
+                let json = serde_json::to_value(value).unwrap_or_default();
+                values.retain(|(k, _)| k != key);
+                values.push((key.to_owned(), json));
+            }
+        }
+    }
+}
+
 /// `{{ t.guide.stage_number | fill(n=s.number) }}`: a label with each `{name}` replaced by the
-/// argument of that name (text or a number). The result is autoescaped like any text.
-fn fill_filter(
-    value: &tera::Value,
-    args: &std::collections::HashMap<String, tera::Value>,
-) -> tera::Result<tera::Value> {
-    let text = value
-        .as_str()
-        .ok_or_else(|| tera::Error::msg("`fill` is for a label (a text)"))?;
-    let mut names: Vec<&String> = args.keys().collect();
-    names.sort();
+/// argument of that name (text or a number). The result is escaped like any text.
+fn fill_filter(text: &str, kwargs: tera::Kwargs, _: &tera::State) -> String {
     let mut out = text.to_owned();
-    for name in names {
-        let v = match &args[name] {
-            tera::Value::String(s) => s.clone(),
-            other => other.to_string(),
+    for (name, value) in kwargs.iter() {
+        let v = match value.as_str() {
+            Some(s) => s.to_owned(),
+            None => value.to_string(),
         };
         out = out.replace(&format!("{{{name}}}"), &v);
     }
-    Ok(tera::Value::String(out))
+    out
 }
 
-/// A tera error as a diagnostic in the template it comes from, at its line and column when
-/// the site wrote that template: a syntax error where tera points, an unknown variable,
-/// filter, function or test at its first use. (tera 1 reports no place for render errors.)
-fn tera_error(rendering: &str, error: &tera::Error, overrides: &BTreeMap<String, String>) -> Diagnostic {
-    use std::error::Error as _;
-    let mut chain = vec![error.to_string()];
-    let mut source = error.source();
-    while let Some(s) = source {
-        chain.push(s.to_string());
-        source = s.source();
+/// The HTML escaping of every `{{ … }}` in a `.html` template: `& < > " ' /`, as the pages
+/// have always been escaped (tera 2's own escaper leaves `/` alone and writes `'` as `&#39;`).
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut plain = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#x27;",
+            b'/' => b"&#x2F;",
+            _ => continue,
+        };
+        out.write_all(&input.as_bytes()[plain..i])?;
+        out.write_all(entity)?;
+        plain = i + 1;
     }
-    let quoted = |text: &str, open: char, close: char| -> Option<String> {
-        let start = text.find(open)? + open.len_utf8();
-        let end = text[start..].find(close)? + start;
-        Some(text[start..end].to_owned())
+    out.write_all(&input.as_bytes()[plain..])
+}
+
+/// A tera error as diagnostics in the template where tera places it (file, line, column): a
+/// syntax error, a render error (an undefined variable or field, a filter given the wrong
+/// type), or, when the templates are put together, each unknown filter, test, function,
+/// component or block. `texts` are the templates' sources, needed only for the last kind,
+/// which tera reports as text (`--> name:line:col`) rather than as a place.
+fn tera_errors(
+    rendering: &str,
+    error: &tera::Error,
+    texts: &BTreeMap<&str, &str>,
+    overrides: &BTreeSet<String>,
+) -> Diagnostics {
+    let placed = |name: &str, span: Option<Range<usize>>, what: &str, message: &str| {
+        let (why, hint) = explain(message);
+        let mut d = Diagnostic::error(format!("templates/{name}"), span, format!("{what}: {why}"));
+        if let Some(hint) = hint {
+            d = d.with_hint(hint);
+        }
+        if overrides.contains(name) {
+            d.with_hint("the site's own template: compare it with the built-in one of the same name in the `templates/` folder of the permitroom source (docs/templates.md lists what each template receives)")
+        } else {
+            d.with_hint("a built-in template: this is a bug in permitroom; please report it")
+        }
     };
-    // The template named by "Failed to parse 'x'" / "Failed to render 'x'", else the page's.
-    let name = chain
-        .iter()
-        .find(|m| m.starts_with("Failed to parse '") || m.starts_with("Failed to render '"))
-        .and_then(|m| quoted(m, '\'', '\''))
-        .unwrap_or_else(|| rendering.to_owned());
-    let mut file = format!("templates/{name}");
-    let joined = chain.join(": ");
-    let mut span = None;
-    let mut message = format!("template error: {joined}");
-    if let Some(at) = joined.find(" --> ") {
-        // A syntax error: ` --> line:col`, then pest's picture, then `= expected …`.
-        let place = joined[at + 5..].split_whitespace().next().unwrap_or("");
-        let mut numbers = place.split(':').map(|n| n.parse::<usize>().ok());
-        if let (Some(Some(line)), Some(Some(col)), Some(text)) = (numbers.next(), numbers.next(), overrides.get(&name))
-        {
-            span = offset_of(text, line, col).map(|o| o..o + 1);
-        }
-        let why = joined
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("= "))
-            .unwrap_or("a syntax error");
-        message = format!("template syntax error: {why}");
-    } else {
-        let unknown = [
-            ("Variable `", '`', "variable"),
-            ("Filter '", '\'', "filter"),
-            ("Function '", '\'', "function"),
-            ("Test '", '\'', "test"),
-        ]
-        .into_iter()
-        .find_map(|(lead, close, what)| {
-            let at = joined.find(lead)?;
-            let token = quoted(&joined[at + lead.len() - 1..], lead.chars().last()?, close)?;
-            Some((token, what))
-        });
-        if let Some((token, what)) = unknown {
-            // First in the template named, then in any other template the site wrote
-            // (an `{% extends %}` parent or an include).
-            let found = overrides
-                .get(&name)
-                .and_then(|t| t.find(&token).map(|o| (name.clone(), o)))
-                .or_else(|| {
-                    overrides
-                        .iter()
-                        .find_map(|(n, t)| t.find(&token).map(|o| (n.clone(), o)))
-                });
-            message = match found {
-                // Placed: the same mistake met on every page is then one diagnostic.
-                Some((in_name, offset)) => {
-                    file = format!("templates/{in_name}");
-                    span = Some(offset..offset + token.len());
-                    format!("template error: unknown {what} `{token}`")
-                }
-                None => format!("template error: unknown {what} `{token}` (while rendering `{rendering}`)"),
-            };
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) => Diagnostics::from_iter([placed(
+            report.filename(),
+            Some(report.span().range.clone()),
+            "template syntax error",
+            report.message(),
+        )]),
+        tera::ErrorKind::RenderingError(report) => Diagnostics::from_iter([placed(
+            report.filename(),
+            Some(report.span().range.clone()),
+            "template error",
+            report.message(),
+        )]),
+        _ => {
+            let text = error.to_string();
+            let reports = reports_in(&text);
+            if reports.is_empty() {
+                return Diagnostics::from_iter([placed(rendering, None, "template error", &text)]);
+            }
+            reports
+                .into_iter()
+                .map(|(message, name, line, col, width)| {
+                    let span = texts
+                        .get(name)
+                        .and_then(|t| offset_of(t, line, col))
+                        .map(|start| start..start + width_in_bytes(texts[name], start, width));
+                    placed(name, span, "template error", message)
+                })
+                .collect()
         }
     }
-    let own = file
-        .strip_prefix("templates/")
-        .is_some_and(|n| overrides.contains_key(n));
-    let diagnostic = Diagnostic::error(file, span, message);
-    if own {
-        diagnostic.with_hint("the site's own template: compare it with the built-in one of the same name in the `templates/` folder of the permitroom source (docs/en/reference.md#templates)")
-    } else {
-        diagnostic.with_hint("a built-in template: this is a bug in permitroom; please report it")
+}
+
+/// The reports in tera's text of several errors: `error: MESSAGE`, then ` --> NAME:LINE:COL`,
+/// the line, and `^^^` under the place, as `(message, name, line, col, carets)`.
+fn reports_in(text: &str) -> Vec<(&str, &str, usize, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(message) = line.strip_prefix("error: ") else {
+            continue;
+        };
+        let Some(place) = lines.get(i + 1).and_then(|l| l.trim_start().strip_prefix("--> ")) else {
+            continue;
+        };
+        let mut parts = place.rsplitn(3, ':');
+        let (Some(col), Some(line_no), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let (Ok(line_no), Ok(col)) = (line_no.parse::<usize>(), col.parse::<usize>()) else {
+            continue;
+        };
+        let carets = lines
+            .get(i + 4)
+            .map_or(1, |l| l.chars().filter(|&c| c == '^').count().max(1));
+        found.push((message, name, line_no, col, carets));
     }
+    found
+}
+
+/// The byte length of `chars` characters of `text` from `start`.
+fn width_in_bytes(text: &str, start: usize, chars: usize) -> usize {
+    text[start..]
+        .chars()
+        .take(chars)
+        .map(char::len_utf8)
+        .sum::<usize>()
+        .max(1)
+}
+
+/// Tera's message in a diagnostic's words: its first sentence, lower-cased at the start, and
+/// a hint from the names tera lists as available (the nearest one when the name looks like a
+/// typo of it).
+fn explain(message: &str) -> (String, Option<String>) {
+    let (first, available) = match message.split_once(" Available ") {
+        Some((first, rest)) => (first, rest.split_once(": ").map(|(_, names)| names)),
+        None => (message, None),
+    };
+    let first = first.trim_end_matches('.');
+    let mut chars = first.chars();
+    let why = match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    let hint = available.map(|names| {
+        let names: Vec<&str> = names.trim_end_matches('.').split(", ").collect();
+        let unknown = first.split('`').nth(1).unwrap_or("");
+        match crate::diagnostics::nearest(unknown, names.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("available here: {}", names.join(", ")),
+        }
+    });
+    (why, hint)
 }
 
 /// The byte offset of one-based `line` and `col` (in characters) of `text`.
@@ -244,10 +325,13 @@ const SCRIPT_LABELS: &[&str] = &["search", "checklist", "collapse", "finder", "s
 /// What every page's template gets: the site, the way to the output's root, the edition's
 /// words (`t`), the words of the page scripts as JSON, and the page in every edition (the
 /// language switch and the `hreflang` alternates). `path` is the page's place in its edition.
-fn base_context(site: &Site, path: &str, options: &RenderOptions) -> Context {
+fn base_context(site: &Site, path: &str, options: &RenderOptions) -> PageContext {
     let root = "../".repeat(path.matches('/').count());
     let labels = &site.edition.labels;
-    let mut c = Context::new();
+    let mut c = PageContext {
+        context: Context::new(),
+        marked: (!site.edition.is_primary()).then(Vec::new),
+    };
     c.insert("site", &site.config);
     c.insert("root", &root);
     c.insert("live_reload_script", &options.live_reload_script);
@@ -273,7 +357,8 @@ struct PageEdition<'a> {
     current: bool,
 }
 
-/// The page at `path` in every edition of the site, the primary one first.
+/// The page at `path` in every edition of the site, the primary one first (none when the
+/// site has one edition).
 fn edition_links<'a>(site: &'a Site, path: &str, root: &str) -> Vec<PageEdition<'a>> {
     if site.edition.all.len() < 2 {
         return Vec::new();
@@ -410,8 +495,11 @@ fn site_pages_with(
             Ok(html) => out.insert(format!("materials/{}/index.html", material.id), html),
             Err(d) => diagnostics.push(*d),
         }
-        for (name, bytes) in &material.files {
-            out.insert(format!("materials/{}/{name}", material.id), bytes.clone());
+        for asset in &material.assets {
+            out.insert(
+                format!("materials/{}/{}", material.id, asset.name),
+                super::asset_bytes(asset),
+            );
         }
     }
     for bundle in &site.bundles {
@@ -480,8 +568,11 @@ pub fn guide_pages(
             .map_err(|d| Diagnostics::from_iter([*d]))?;
         out.insert(path, html);
     }
-    for (name, bytes) in &guide.files {
-        out.insert(format!("guides/{}/media/{name}", guide.id), bytes.clone());
+    for asset in &guide.assets {
+        out.insert(
+            format!("guides/{}/media/{}", guide.id, asset.name),
+            super::asset_bytes(asset),
+        );
     }
     Ok(out)
 }

@@ -206,3 +206,11 @@ pub fn merge(parts: impl IntoIterator<Item = Result<Output, Diagnostics>>) -> Re
         Ok(output)
     }
 }
+
+/// The bytes of a file published beside a page: a source file as it is, a form drawn.
+pub fn asset_bytes(asset: &crate::model::Asset) -> Vec<u8> {
+    match &asset.content {
+        crate::model::AssetContent::Source(bytes) => bytes.to_vec(),
+        crate::model::AssetContent::Form(page) => form_svg::svg(page).into_bytes(),
+    }
+}

@@ -373,7 +373,7 @@ pub fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfO
             continue;
         };
         for sample in &material.samples {
-            let Some((_, bytes)) = material.files.iter().find(|(name, _)| name == &sample.file) else {
+            let Some(bytes) = crate::model::Asset::find(&material.assets, &sample.file).map(super::asset_bytes) else {
                 continue;
             };
             let ext = sample.file.rsplit('.').next().unwrap_or("svg");

@@ -14,6 +14,7 @@ use crate::model::plan::measure::{MeasuredPlan, footprint};
 use crate::model::plan::symbols::SymbolLibrary;
 use crate::model::plan::vocabulary::Vocabulary;
 use crate::model::plan::{Marker, PlanReport, format_area};
+pub use crate::model::text::text_width;
 use crate::source::plan_format::{LineStyle, Pattern, Shape, Swing};
 
 /// The font family the drawings ask for: the bundled font first, then common system fonts.
@@ -48,11 +49,6 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-/// Estimated width of a line of text at `size` (CJK characters are one em, others about half).
-pub fn text_width(text: &str, size: f64) -> f64 {
-    text.chars().map(|c| if c.is_ascii() { 0.56 } else { 1.0 }).sum::<f64>() * size
 }
 
 /// A light tint of a `#rrggbb` colour, for the ground of a hatch.

@@ -41,7 +41,7 @@ pub enum FileContent {
     Text(String),
     /// Any other file, kept as bytes (images, videos, fonts); also a text file that is not
     /// valid UTF-8 (reported when loaded).
-    Binary(Vec<u8>),
+    Binary(std::sync::Arc<[u8]>),
     /// A path that is there but was not read, and why (a symbolic link leaving the site, a
     /// FIFO or device, a file over its size limit…). Reported when the site is loaded, and
     /// again where a source refers to it.
@@ -179,8 +179,8 @@ impl SourceTree {
                 let bytes = c.into();
                 let content = match (is_text_path(&path), String::from_utf8(bytes)) {
                     (true, Ok(text)) => FileContent::Text(without_bom(text)),
-                    (_, Ok(text)) => FileContent::Binary(text.into_bytes()),
-                    (_, Err(e)) => FileContent::Binary(e.into_bytes()),
+                    (_, Ok(text)) => FileContent::Binary(text.into_bytes().into()),
+                    (_, Err(e)) => FileContent::Binary(e.into_bytes().into()),
                 };
                 (path, content)
             })
@@ -217,6 +217,15 @@ impl SourceTree {
         match self.files.get(path) {
             Some(FileContent::Text(t)) => Some(t.as_bytes()),
             Some(FileContent::Binary(b)) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// A binary file's bytes, shared rather than copied (for publishing it as it is).
+    pub fn shared_bytes(&self, path: &str) -> Option<std::sync::Arc<[u8]>> {
+        match self.files.get(path) {
+            Some(FileContent::Text(t)) => Some(t.as_bytes().into()),
+            Some(FileContent::Binary(b)) => Some(b.clone()),
             _ => None,
         }
     }
@@ -598,7 +607,7 @@ impl Loader {
             );
         }
         if !is_text_path(&rel) {
-            self.tree.files.insert(rel, FileContent::Binary(bytes));
+            self.tree.files.insert(rel, FileContent::Binary(bytes.into()));
             return;
         }
         match String::from_utf8(bytes) {
@@ -628,7 +637,7 @@ impl Loader {
                     .with_label("not UTF-8")
                     .with_hint("save the file as UTF-8 (editors call it \"UTF-8\" or \"Unicode\"; GBK is not)"),
                 );
-                self.tree.files.insert(rel, FileContent::Binary(e.into_bytes()));
+                self.tree.files.insert(rel, FileContent::Binary(e.into_bytes().into()));
             }
         }
     }

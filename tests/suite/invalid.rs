@@ -150,6 +150,7 @@ cases! {
     template_syntax_error_at_its_place => "template-syntax",
     template_unknown_variable_at_its_use => "template-unknown-variable",
     template_unknown_filter_in_a_parent_template => "template-unknown-filter-in-parent",
+    template_undefined_field_inside_an_if => "template-undefined-in-if",
     a_broken_guide_toml_hides_nothing => "broken-guide-hides-nothing",
     duplicate_key_and_table_name_both_places => "duplicate-key",
     type_errors_name_the_field_path => "type-paths",

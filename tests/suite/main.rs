@@ -3,6 +3,7 @@
 
 #![allow(clippy::disallowed_methods)] // Tests set up and inspect real folders.
 
+mod architecture;
 mod common;
 mod docs;
 mod hostile;
@@ -18,3 +19,4 @@ mod schema;
 mod selfcheck;
 mod serve;
 mod site;
+mod templates;
