@@ -14,7 +14,6 @@
 #![forbid(unsafe_code)]
 
 pub mod diagnostics;
-pub mod labels;
 pub mod model;
 pub mod output;
 pub mod render;
@@ -69,9 +68,9 @@ pub fn check_tree(tree: SourceTree, mut diagnostics: Diagnostics) -> Checked {
     let (parsed, parse_diagnostics) = parse::parse_site_for(&tree, primary);
     diagnostics.extend(parse_diagnostics);
     let lang = parsed.config.as_ref().map_or("zh-CN", |c| c.language.as_str());
-    let labels = labels::Labels::load(&tree, lang).unwrap_or_else(|d| {
+    let labels = source::labels::Labels::load(&tree, lang).unwrap_or_else(|d| {
         diagnostics.extend(d);
-        labels::Labels::builtin("zh-CN")
+        source::labels::Labels::builtin("zh-CN")
     });
     let all = edition_links(&parsed, &labels, &mut diagnostics);
     let primary_edition = model::SiteEdition {
@@ -91,7 +90,7 @@ pub fn check_tree(tree: SourceTree, mut diagnostics: Diagnostics) -> Checked {
         };
         let (parsed, mut found) = parse::parse_site_for(&tree, reading);
         found.extend(untranslated_warnings(&parsed, &link.lang));
-        let labels = match labels::Labels::load(&tree, &link.lang) {
+        let labels = match source::labels::Labels::load(&tree, &link.lang) {
             Ok(labels) => labels,
             Err(d) => {
                 found.extend(d);
@@ -151,7 +150,7 @@ fn add_new(diagnostics: &mut Diagnostics, more: Diagnostics) {
 /// primary language, listed once.
 fn edition_links(
     parsed: &parse::ParsedSite,
-    labels: &labels::Labels,
+    labels: &source::labels::Labels,
     diagnostics: &mut Diagnostics,
 ) -> Vec<model::EditionLink> {
     let mut all = vec![model::EditionLink {

@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
-use crate::labels::Labels;
 use crate::model::*;
 use crate::source::format::Confidence;
+use crate::source::labels::Labels;
 use crate::source::parse::ParsedSite;
 
 /// Resolves every bundle against the guides; records on each guide which bundles hold it.

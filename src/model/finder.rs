@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
-use crate::labels::Labels;
 use crate::model::*;
+use crate::source::labels::Labels;
 use crate::source::parse::ParsedSite;
 
 /// The questionnaire: every id an answer adds must be a guide or a bundle.

@@ -30,7 +30,7 @@ pub struct BlankWords<'a> {
 }
 
 impl<'a> BlankWords<'a> {
-    pub fn of(labels: &'a crate::labels::Labels) -> BlankWords<'a> {
+    pub fn of(labels: &'a crate::source::labels::Labels) -> BlankWords<'a> {
         BlankWords {
             subtitle: labels.get("document.blank_subtitle"),
             footer: labels.get("document.blank_footer"),
@@ -500,7 +500,7 @@ wide = true
         // 丙 is wide: its own row, with the wider label cell.
         assert_eq!(value_at("3"), Some((LEFT + 35.0 + 1.5, 63.0)));
         assert!(
-            lay_out_blank(&form, BlankWords::of(&crate::labels::Labels::builtin("zh-CN")))
+            lay_out_blank(&form, BlankWords::of(&crate::source::labels::Labels::builtin("zh-CN")))
                 .marks
                 .iter()
                 .all(|m| !matches!(

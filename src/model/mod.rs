@@ -14,7 +14,7 @@ pub mod text;
 
 use serde::Serialize;
 
-use crate::labels::Labels;
+use crate::source::labels::Labels;
 
 use crate::model::plan::PlanReport;
 use crate::model::plan::symbols::SymbolLibrary;

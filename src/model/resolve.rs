@@ -10,11 +10,11 @@ use rayon::prelude::*;
 use toml::Spanned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
-use crate::labels::Labels;
 use crate::model::plan::vocabulary::{self, Vocabulary};
 use crate::model::plan::{self, symbols::Symbol, symbols::SymbolLibrary};
 use crate::model::*;
 use crate::source::format::{Confidence, ContactKind, MaterialToml, StageLogic, Statement};
+use crate::source::labels::Labels;
 use crate::source::load::SourceTree;
 use crate::source::markdown::{self, MarkdownSource};
 use crate::source::parse::{ParsedGuide, ParsedSite, resolve_path};

@@ -31,7 +31,7 @@ pub fn resolve_samples(
     parsed: &ParsedSite,
     file: &str,
     material: &MaterialToml,
-    labels: &crate::labels::Labels,
+    labels: &crate::source::labels::Labels,
     diagnostics: &mut Diagnostics,
 ) -> MaterialSamples {
     let mut views = Vec::new();

@@ -1264,7 +1264,7 @@ mod tests {
         let fact = Fact::new(
             Some("30 日".into()),
             Confidence::U,
-            &crate::labels::Labels::builtin("zh-CN"),
+            &crate::source::labels::Labels::builtin("zh-CN"),
         );
         let doc = FactDoc::from(&fact);
         assert_eq!(doc.value, None);
@@ -1273,7 +1273,7 @@ mod tests {
         let fact = Fact::new(
             Some("30 日".into()),
             Confidence::C,
-            &crate::labels::Labels::builtin("zh-CN"),
+            &crate::source::labels::Labels::builtin("zh-CN"),
         );
         assert_eq!(FactDoc::from(&fact).value.as_deref(), Some("30 日"));
     }

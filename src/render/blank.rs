@@ -18,7 +18,7 @@ use crate::model::{Material, Site, SiteConfig};
 struct BlankData<'a> {
     site: &'a SiteConfig,
     /// The edition's words (`templates/labels/<lang>.toml`).
-    t: &'a crate::labels::Labels,
+    t: &'a crate::source::labels::Labels,
     title: &'a str,
 }
 

@@ -140,7 +140,7 @@ value = "示例公司"
     fn a_blank_page_draws_no_values() {
         let svg = svg(&lay_out_blank(
             &form(),
-            crate::model::form_layout::BlankWords::of(&crate::labels::Labels::builtin("zh-CN")),
+            crate::model::form_layout::BlankWords::of(&crate::source::labels::Labels::builtin("zh-CN")),
         ));
         assert!(!svg.contains("class=\"value\""));
         assert!(!svg.contains("<circle"), "no seal on a blank form");

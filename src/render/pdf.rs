@@ -168,7 +168,7 @@ impl World for DocumentWorld<'_> {
 struct HandoutData<'a> {
     site: &'a SiteConfig,
     /// The edition's words (`templates/labels/<lang>.toml`).
-    t: &'a crate::labels::Labels,
+    t: &'a crate::source::labels::Labels,
     guide: &'a Guide,
     page_url: String,
     qr: &'static str,
@@ -191,7 +191,7 @@ struct SampleData<'a> {
 struct BundleData<'a> {
     site: &'a SiteConfig,
     /// The edition's words (`templates/labels/<lang>.toml`).
-    t: &'a crate::labels::Labels,
+    t: &'a crate::source::labels::Labels,
     bundle: &'a Bundle,
     page_url: String,
     qr: &'static str,

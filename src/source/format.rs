@@ -756,7 +756,7 @@ mod tests {
     /// 行政许可法 §45: 听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审 — and nothing else.
     #[test]
     fn only_the_kinds_the_law_lists_are_outside_the_statutory_clock() {
-        let zh = crate::labels::Labels::builtin("zh-CN");
+        let zh = crate::source::labels::Labels::builtin("zh-CN");
         let outside: Vec<String> = Special::ALL
             .iter()
             .filter(|s| s.outside_statutory_clock())

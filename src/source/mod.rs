@@ -7,6 +7,7 @@
 pub mod edition;
 pub mod format;
 pub mod json_schema;
+pub mod labels;
 pub mod load;
 pub mod markdown;
 pub mod parse;

@@ -214,7 +214,7 @@ pub fn check_plan(
     reference_span: std::ops::Range<usize>,
     vocabulary: &Vocabulary,
     symbols: &SymbolLibrary,
-    labels: &crate::labels::Labels,
+    labels: &crate::source::labels::Labels,
     diagnostics: &mut Diagnostics,
 ) -> PlanReport {
     let mut results = Vec::new();

@@ -357,7 +357,7 @@ pub fn expr_json(e: &Expr) -> Value {
 }
 
 /// One rule as data. An unconfirmed (U) rule carries no expression: its number is not shown.
-pub fn rule_json(rule: &Rule, vocabulary: &Vocabulary, labels: &crate::labels::Labels) -> Value {
+pub fn rule_json(rule: &Rule, vocabulary: &Vocabulary, labels: &crate::source::labels::Labels) -> Value {
     let unconfirmed = rule.confidence == Confidence::U;
     let cmp = match rule.check.cmp {
         Cmp::Ge => ">=",
@@ -421,7 +421,7 @@ pub fn guide_json(
     rules: &[Rule],
     vocabulary: &Vocabulary,
     symbols: &SymbolLibrary,
-    labels: &crate::labels::Labels,
+    labels: &crate::source::labels::Labels,
 ) -> Value {
     let used: BTreeSet<&str> = rules
         .iter()
@@ -645,7 +645,7 @@ mod tests {
     fn an_unconfirmed_rule_carries_no_number_and_a_reference_never_decides() {
         let v = vocabulary();
         let u = rule("each bay: net_area >= 5 m2", Confidence::U, true);
-        let json = rule_json(&u, &v, &crate::labels::Labels::builtin("zh-CN"));
+        let json = rule_json(&u, &v, &crate::source::labels::Labels::builtin("zh-CN"));
         assert_eq!(
             (&json["left"], &json["right"], &json["cmp"]),
             (&Value::Null, &Value::Null, &Value::Null)

@@ -19,8 +19,8 @@ use crate::source::load::SourceTree;
 
 /// The built-in labels files: `(language, contents)`.
 pub const EMBEDDED: &[(&str, &str)] = &[
-    ("zh-CN", include_str!("../templates/labels/zh-CN.toml")),
-    ("en", include_str!("../templates/labels/en.toml")),
+    ("zh-CN", include_str!("../../templates/labels/zh-CN.toml")),
+    ("en", include_str!("../../templates/labels/en.toml")),
 ];
 
 /// One edition's words.
