@@ -303,6 +303,7 @@ fn render_markdown_file(
 }
 
 /// A fact with an optional value and a confidence: `U` must not state a value, the others must.
+#[allow(clippy::too_many_arguments)] // the edition's labels joined the seven inputs
 fn fact<T: ToString>(
     file: &str,
     value: Option<&Spanned<T>>,
@@ -375,6 +376,7 @@ fn start_span() -> Range<usize> {
     0..0
 }
 
+#[allow(clippy::too_many_arguments)] // the edition's labels joined the seven inputs
 fn resolve_guide(
     tree: &SourceTree,
     guide: &ParsedGuide,

@@ -36,11 +36,7 @@ pub fn is_chinese(text: &str) -> bool {
 /// [`CLOSE`].
 pub fn wrap(value: &mut serde_json::Value, skip: &[&str]) {
     match value {
-        serde_json::Value::String(s) => {
-            if is_chinese(s) {
-                *s = format!("{OPEN}{s}{CLOSE}");
-            }
-        }
+        serde_json::Value::String(s) if is_chinese(s) => *s = format!("{OPEN}{s}{CLOSE}"),
         serde_json::Value::Array(items) => items.iter_mut().for_each(|v| wrap(v, skip)),
         serde_json::Value::Object(map) => {
             for (key, v) in map.iter_mut() {

@@ -322,10 +322,7 @@ mod tests {
     fn a_translation_of_a_missing_key_of_a_non_text_or_of_another_length_is_an_error_at_its_place() {
         let text = "title = \"标题\"\nid = \"a-b\"\nn = 3\nlist = [\"甲\", \"乙\"]\nen.titel = \"T\"\nen.id = \"x\"\nen.n = \"three\"\nen.list = [\"A\"]\n";
         let (_, _, errors) = read(text, Some("en"));
-        let at = |needle: &str| {
-            let start = text.find(needle).unwrap();
-            start
-        };
+        let at = |needle: &str| text.find(needle).unwrap();
         assert_eq!(errors.len(), 4, "{errors:?}");
         let titel = at("titel");
         assert!(

@@ -207,6 +207,7 @@ pub fn parse_rules(
 
 /// Evaluates every rule on a plan; a correct or reference plan that fails an enforced rule is
 /// an error, a wrong example that passes every enforced rule a warning.
+#[allow(clippy::too_many_arguments)] // the edition's labels joined the seven inputs
 pub fn check_plan(
     guide: &ParsedGuide,
     plan: MeasuredPlan,
