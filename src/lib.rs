@@ -36,30 +36,184 @@ use render::{Engines, Output, RenderOptions};
 /// diagnostic (warnings included) either way.
 pub struct Checked {
     pub tree: SourceTree,
+    /// The primary edition.
     pub site: Option<Site>,
+    /// The other editions `site.toml` lists (`[[editions]]`), each resolved from the sources
+    /// with their translations put in; empty when there were errors.
+    pub editions: Vec<Site>,
     pub diagnostics: Diagnostics,
+}
+
+impl Checked {
+    /// Every edition's model, the primary one first.
+    pub fn sites(&self) -> impl Iterator<Item = &Site> {
+        self.site.iter().chain(&self.editions)
+    }
+
+    /// Sets the address the site is published under, in every edition (`build --base-url`).
+    pub fn set_base_url(&mut self, url: &str) {
+        for site in self.site.iter_mut().chain(&mut self.editions) {
+            site.config.base_url = format!("{url}{}", site.edition.prefix);
+        }
+    }
 }
 
 /// Stages 2 and 3 on a tree already loaded.
 pub fn check_tree(tree: SourceTree, mut diagnostics: Diagnostics) -> Checked {
-    let (parsed, parse_diagnostics) = parse::parse_site(&tree);
+    let translations = parse::edition_langs(&tree);
+    let primary = source::edition::Reading {
+        lang: None,
+        translations: &translations,
+    };
+    let (parsed, parse_diagnostics) = parse::parse_site_for(&tree, primary);
     diagnostics.extend(parse_diagnostics);
-    let (site, resolve_diagnostics) = resolve::resolve_site(&tree, &parsed);
+    let lang = parsed.config.as_ref().map_or("zh-CN", |c| c.language.as_str());
+    let labels = source::labels::Labels::load(&tree, lang).unwrap_or_else(|d| {
+        diagnostics.extend(d);
+        source::labels::Labels::builtin("zh-CN")
+    });
+    let all = edition_links(&parsed, &labels, &mut diagnostics);
+    let primary_edition = model::SiteEdition {
+        lang: lang.to_owned(),
+        prefix: String::new(),
+        all: all.clone(),
+        labels,
+    };
+    let (site, resolve_diagnostics) = resolve::resolve_site(&tree, &parsed, primary_edition);
     diagnostics.extend(resolve_diagnostics);
     diagnostics.extend(resolve::todo_warnings(&tree));
-    if let Some(site) = &site {
-        diagnostics.extend(render::pdf::glyph_warnings(site, &tree, &render::pdf::bundled_fonts()));
-        // Links are checked on the rendered pages, so only once the site itself is sound.
-        if !diagnostics.has_errors() {
-            diagnostics.extend(links::check_site(site, &tree));
+    let mut editions = Vec::new();
+    for link in all.iter().skip(1) {
+        let reading = source::edition::Reading {
+            lang: Some(&link.lang),
+            translations: &translations,
+        };
+        let (parsed, mut found) = parse::parse_site_for(&tree, reading);
+        found.extend(untranslated_warnings(&parsed, &link.lang));
+        let labels = match source::labels::Labels::load(&tree, &link.lang) {
+            Ok(labels) => labels,
+            Err(d) => {
+                found.extend(d);
+                continue;
+            }
+        };
+        let edition = model::SiteEdition {
+            lang: link.lang.clone(),
+            prefix: link.prefix.clone(),
+            all: all.clone(),
+            labels,
+        };
+        let (resolved, resolve_diagnostics) = resolve::resolve_site(&tree, &parsed, edition);
+        found.extend(resolve_diagnostics);
+        add_new(&mut diagnostics, found);
+        if let Some(mut resolved) = resolved {
+            resolved.config.base_url = format!("{}{}", resolved.config.base_url, link.prefix);
+            resolved.config.language = link.lang.clone();
+            editions.push(resolved);
         }
     }
-    let site = if diagnostics.has_errors() { None } else { site };
+    if let Some(site) = &site {
+        let fonts = render::pdf::bundled_fonts();
+        for edition in std::iter::once(site).chain(&editions) {
+            let glyphs = render::pdf::glyph_warnings(edition, &tree, &fonts);
+            add_new(&mut diagnostics, glyphs);
+        }
+        // Links are checked on the rendered pages, so only once the site itself is sound.
+        if !diagnostics.has_errors() {
+            let sites: Vec<&Site> = std::iter::once(site).chain(&editions).collect();
+            diagnostics.extend(links::check_site(&sites, &tree));
+        }
+    }
+    let failed = diagnostics.has_errors();
     Checked {
         tree,
-        site,
+        site: if failed { None } else { site },
+        editions: if failed { Vec::new() } else { editions },
         diagnostics: diagnostics.sorted(),
     }
+}
+
+/// The diagnostics of `more` that `diagnostics` does not hold yet: an edition is read from the
+/// same sources, so most of what it finds the primary edition found already.
+fn add_new(diagnostics: &mut Diagnostics, more: Diagnostics) {
+    let fresh: Vec<diagnostics::Diagnostic> = more
+        .iter()
+        .filter(|d| !diagnostics.iter().any(|o| o == *d))
+        .cloned()
+        .collect();
+    for d in fresh {
+        diagnostics.push(d);
+    }
+}
+
+/// The editions of the site, the primary one first, each checked: a language tag, not the
+/// primary language, listed once.
+fn edition_links(
+    parsed: &parse::ParsedSite,
+    labels: &source::labels::Labels,
+    diagnostics: &mut Diagnostics,
+) -> Vec<model::EditionLink> {
+    let mut all = vec![model::EditionLink {
+        lang: labels.lang().to_owned(),
+        name: labels.get("edition.name").to_owned(),
+        prefix: String::new(),
+    }];
+    let Some(config) = &parsed.config else { return all };
+    for e in &config.editions {
+        let lang = e.lang.get_ref();
+        let tag = !lang.is_empty()
+            && lang
+                .split('-')
+                .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+            && lang
+                .split('-')
+                .next()
+                .is_some_and(|p| p.chars().all(|c| c.is_ascii_lowercase()));
+        let problem = if !tag {
+            Some(format!("`{lang}` is not a language tag (BCP 47, e.g. `en`, `en-GB`)"))
+        } else if all.iter().any(|a| a.lang == *lang) {
+            Some(format!("the edition `{lang}` is the site's language or listed twice"))
+        } else {
+            None
+        };
+        match problem {
+            Some(message) => diagnostics.push(
+                diagnostics::Diagnostic::error(load::SITE_CONFIG, Some(e.lang.span()), message)
+                    .with_hint("each edition is another language than `language`, listed once"),
+            ),
+            None => all.push(model::EditionLink {
+                lang: lang.clone(),
+                name: e.name.clone(),
+                prefix: format!("{lang}/"),
+            }),
+        }
+    }
+    all
+}
+
+/// One warning per guide that has a translation table and text left untranslated: how many
+/// fields, and the first few.
+fn untranslated_warnings(parsed: &parse::ParsedSite, lang: &str) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    for (file, fields) in &parsed.untranslated {
+        let shown: Vec<String> = fields.iter().take(5).map(|f| format!("`{f}`")).collect();
+        let more = if fields.len() > shown.len() { ", …" } else { "" };
+        out.push(
+            diagnostics::Diagnostic::warning(
+                file,
+                None,
+                format!(
+                    "{} text field(s) have no `{lang}` translation: {}{more}",
+                    fields.len(),
+                    shown.join(", ")
+                ),
+            )
+            .with_hint(format!(
+                "the `{lang}` edition shows them in the original language, marked as not yet translated; add `{lang}.<field> = \"…\"` beside each (or an `X.{lang}.md` beside a Markdown file)"
+            )),
+        );
+    }
+    out
 }
 
 /// Loads and checks the site at `root` (`permitroom check`).
@@ -116,57 +270,98 @@ pub enum Progress {
     Pdfs { done: usize, total: usize },
 }
 
-/// [`render_in_parts`], telling `progress` after each part.
+/// [`render_in_parts`], telling `progress` after each part. Every edition is rendered the
+/// same way, the primary one at the output's root, each other under its folder (`en/`).
 pub fn render_in_parts_with_progress(
     checked: &Checked,
     options: &BuildOptions,
     sink: &mut dyn FnMut(Output) -> std::io::Result<()>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(), BuildError> {
-    let site = checked
-        .site
-        .as_ref()
-        .ok_or_else(|| BuildError::Content(checked.diagnostics.clone()))?;
+    if checked.site.is_none() {
+        return Err(BuildError::Content(checked.diagnostics.clone()));
+    }
     let engines = Engines::new(&checked.tree).map_err(BuildError::Content)?;
-    // Site-wide pages first, then guides in groups that rayon renders in parallel.
-    let pages = render::html::site_pages(site, &engines.templates, &options.render).map_err(BuildError::Content)?;
-    sink(pages).map_err(BuildError::Io)?;
-    let total = site.guides.len();
-    progress(Progress::Pages { done: 0, total });
-    const GROUP: usize = 8;
-    for (n, group) in site.guides.chunks(GROUP).enumerate() {
-        let ids: Vec<&str> = group.iter().map(|g| g.id.as_str()).collect();
-        let part = render::render_guides(site, &engines, &options.render, &|id| ids.contains(&id), None)
-            .map_err(BuildError::Content)?;
-        sink(part).map_err(BuildError::Io)?;
-        progress(Progress::Pages {
-            done: (n * GROUP + group.len()).min(total),
-            total,
-        });
+    let sites: Vec<&Site> = checked.sites().collect();
+    let guides: usize = sites.iter().map(|s| s.guides.len()).sum();
+    let batches: usize = sites.iter().map(|s| s.guides.len() + s.bundles.len() + 1).sum();
+    let (mut pages_done, mut pdfs_done) = (0, 0);
+    for site in &sites {
+        let prefix = site.edition.prefix.clone();
+        let mut sink = |part: Output| sink(part.prefixed(&prefix));
+        render_pages(site, &engines, options, &mut sink, &mut |n| {
+            pages_done += n;
+            progress(Progress::Pages {
+                done: pages_done,
+                total: guides,
+            });
+        })?;
     }
     if !options.skip_pdfs {
-        let total = site.guides.len() + site.bundles.len() + 1;
-        let mut done = 0;
-        progress(Progress::Pdfs { done, total });
-        let mut step = |done: &mut usize| {
-            *done += 1;
-            progress(Progress::Pdfs { done: *done, total });
-        };
-        // One guide's PDFs at a time: Typst's cache is evicted after each document.
-        for guide in &site.guides {
-            let pdfs = render::pdf::guide_pdfs(site, guide, &engines.pdf, &options.pdf).map_err(BuildError::Content)?;
-            sink(pdfs).map_err(BuildError::Io)?;
-            step(&mut done);
+        progress(Progress::Pdfs {
+            done: 0,
+            total: batches,
+        });
+        for site in &sites {
+            let prefix = site.edition.prefix.clone();
+            let mut sink = |part: Output| sink(part.prefixed(&prefix));
+            render_pdfs(site, &engines, options, &mut sink, &mut || {
+                pdfs_done += 1;
+                progress(Progress::Pdfs {
+                    done: pdfs_done,
+                    total: batches,
+                });
+            })?;
         }
-        for bundle in &site.bundles {
-            let pdf = render::pdf::bundle_pdf(site, bundle, &engines.pdf, &options.pdf).map_err(BuildError::Content)?;
-            sink(pdf).map_err(BuildError::Io)?;
-            step(&mut done);
-        }
-        let blanks = render::blank::blank_pdfs(site, &engines.pdf, &options.pdf).map_err(BuildError::Content)?;
-        sink(blanks).map_err(BuildError::Io)?;
-        step(&mut done);
     }
+    Ok(())
+}
+
+/// One edition's pages: the site-wide pages, then its guides in groups that rayon renders in
+/// parallel; `done(n)` after each group of `n` guides (and `done(0)` after the site pages).
+fn render_pages(
+    site: &Site,
+    engines: &Engines,
+    options: &BuildOptions,
+    sink: &mut dyn FnMut(Output) -> std::io::Result<()>,
+    done: &mut dyn FnMut(usize),
+) -> Result<(), BuildError> {
+    let pages = render::html::site_pages(site, &engines.templates, &options.render).map_err(BuildError::Content)?;
+    sink(pages).map_err(BuildError::Io)?;
+    done(0);
+    const GROUP: usize = 8;
+    for group in site.guides.chunks(GROUP) {
+        let ids: Vec<&str> = group.iter().map(|g| g.id.as_str()).collect();
+        let part = render::render_guides(site, engines, &options.render, &|id| ids.contains(&id), None)
+            .map_err(BuildError::Content)?;
+        sink(part).map_err(BuildError::Io)?;
+        done(group.len());
+    }
+    Ok(())
+}
+
+/// One edition's PDFs, one guide's at a time (Typst's cache is evicted after each document),
+/// then the bundles' and the blank forms'; `step()` after each batch.
+fn render_pdfs(
+    site: &Site,
+    engines: &Engines,
+    options: &BuildOptions,
+    sink: &mut dyn FnMut(Output) -> std::io::Result<()>,
+    step: &mut dyn FnMut(),
+) -> Result<(), BuildError> {
+    for guide in &site.guides {
+        let pdfs = render::pdf::guide_pdfs(site, guide, &engines.pdf, &options.pdf).map_err(BuildError::Content)?;
+        sink(pdfs).map_err(BuildError::Io)?;
+        step();
+    }
+    for bundle in &site.bundles {
+        let pdf = render::pdf::bundle_pdf(site, bundle, &engines.pdf, &options.pdf).map_err(BuildError::Content)?;
+        sink(pdf).map_err(BuildError::Io)?;
+        step();
+    }
+    let blanks = render::blank::blank_pdfs(site, &engines.pdf, &options.pdf).map_err(BuildError::Content)?;
+    sink(blanks).map_err(BuildError::Io)?;
+    step();
     Ok(())
 }
 
@@ -231,8 +426,8 @@ pub fn build(
             tree: Box::new(checked.tree),
         });
     }
-    if let (Some(url), Some(site)) = (request.base_url, checked.site.as_mut()) {
-        site.config.base_url = url.to_string();
+    if let Some(url) = request.base_url {
+        checked.set_base_url(url);
     }
     let mut staging = output::Staging::new(request.out, request.root).map_err(|e| BuildFailure::Io(e.to_string()))?;
     // Parts are written as they are rendered; the new folder replaces the old only at the end.

@@ -8,6 +8,12 @@
 // hold a stage back.
 (function () {
   'use strict';
+  // The page's words (templates/labels/<lang>.toml, section `checklist`), from the page itself.
+  var labelsEl = document.getElementById('page-labels');
+  var T = labelsEl ? JSON.parse(labelsEl.textContent).checklist : {};
+  function fill(text, values) {
+    return String(text || '').replace(/\{(\w+)\}/g, function (all, name) { return name in values ? String(values[name]) : all; });
+  }
   var box = document.getElementById('my-checklist');
   if (!box) { return; }
   var key = 'permitroom:' + box.getAttribute('data-page');
@@ -58,17 +64,17 @@
       var state = stageState(stage);
       if (!state.complete && current === null) { current = stage.number; }
       if (stage.status) {
-        stage.status.textContent = state.complete ? '已完成'
-          : stage.logic === 'or' ? '未完成（任选其一）' : '已完成 ' + state.done + '/' + state.needed + ' 步';
+        stage.status.textContent = state.complete ? T.stage_done
+          : stage.logic === 'or' ? T.stage_open_one_of : fill(T.stage_steps, { done: state.done, needed: state.needed });
         stage.status.classList.toggle('stage-status-done', state.complete);
       }
     });
     var parts = [];
     if (stages.length) {
-      parts.push(current !== null ? '进行到第 ' + current + ' 阶段，共 ' + stages.length + ' 阶段' : '全部 ' + stages.length + ' 个阶段已完成');
+      parts.push(current !== null ? fill(T.at_stage, { n: current, stages: stages.length }) : fill(T.all_stages, { stages: stages.length }));
     }
-    if (materials.length) { parts.push('已备齐 ' + done + '/' + materials.length + ' 份材料'); }
-    progress.textContent = parts.join('；');
+    if (materials.length) { parts.push(fill(T.materials_ready, { done: done, total: materials.length })); }
+    progress.textContent = parts.join(T.separator);
   }
 
   function checkbox(el) {
@@ -78,7 +84,7 @@
     input.className = 'tick';
     input.id = 'tick-' + id;
     input.checked = !!stored[id];
-    input.setAttribute('aria-label', (el.getAttribute('data-kind') === 'material' ? '已备齐：' : '已完成：') + el.getAttribute('data-label'));
+    input.setAttribute('aria-label', (el.getAttribute('data-kind') === 'material' ? T.ready : T.done) + el.getAttribute('data-label'));
     input.addEventListener('change', function () {
       if (input.checked) { stored[id] = true; } else { delete stored[id]; }
       el.classList.toggle('ticked', input.checked);
@@ -111,13 +117,13 @@
       var head = row.parentNode.tagName === 'THEAD';
       var cell = document.createElement(head ? 'th' : 'td');
       cell.className = 'tick-cell';
-      if (head) { cell.scope = 'col'; cell.textContent = '备齐'; }
+      if (head) { cell.scope = 'col'; cell.textContent = T.ready_column; }
       row.insertBefore(cell, row.firstChild);
     });
   });
 
   document.getElementById('checklist-reset').addEventListener('click', function () {
-    if (!window.confirm('清除本页所有勾选？')) { return; }
+    if (!window.confirm(T.confirm_reset)) { return; }
     stored = {};
     save();
     items.forEach(function (el) { var i = el.querySelector('input.tick'); if (i) { i.checked = false; } el.classList.remove('ticked'); });

@@ -7,13 +7,19 @@
 // anchor inside still reach them; printing shows everything.
 (function () {
   'use strict';
+  // The page's words (templates/labels/<lang>.toml, section `collapse`), from the page itself.
+  var labelsEl = document.getElementById('page-labels');
+  var T = labelsEl ? JSON.parse(labelsEl.textContent).collapse : {};
+  function fill(text, values) {
+    return String(text || '').replace(/\{(\w+)\}/g, function (all, name) { return name in values ? String(values[name]) : all; });
+  }
   var units = Array.prototype.slice.call(document.querySelectorAll('[data-collapsible]'));
   if (!units.length) { return; }
   var hideValue = 'onbeforematch' in document.body ? 'until-found' : '';
 
   function setOpen(unit, open) {
     unit.button.setAttribute('aria-expanded', open ? 'true' : 'false');
-    unit.icon.textContent = open ? '收起' : '展开';
+    unit.icon.textContent = open ? T.hide : T.show;
     if (open) { unit.body.removeAttribute('hidden'); } else if (hideValue) { unit.body.setAttribute('hidden', hideValue); } else { unit.body.hidden = true; }
     unit.el.classList.toggle('is-open', open);
     syncAll();
@@ -80,8 +86,8 @@
   }
 
   made.forEach(function (u) { setOpen(u, false); });
-  addShowAll(['全部展开', '全部收起'], made);
-  addShowAll(['展开所有阶段', '收起所有阶段'], made.filter(function (u) { return u.kind === 'stage'; }));
+  addShowAll([T.show_all, T.hide_all], made);
+  addShowAll([T.show_stages, T.hide_stages], made.filter(function (u) { return u.kind === 'stage'; }));
   syncAll();
 
   // A link to something inside a collapsed part opens it (and the parts around it).

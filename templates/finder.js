@@ -2,6 +2,12 @@
 // built from DOM nodes. Without JavaScript the page lists every item with its conditions.
 (function () {
   'use strict';
+  // The page's words (templates/labels/<lang>.toml, section `finder`), from the page itself.
+  var labelsEl = document.getElementById('page-labels');
+  var T = labelsEl ? JSON.parse(labelsEl.textContent).finder : {};
+  function fill(text, values) {
+    return String(text || '').replace(/\{(\w+)\}/g, function (all, name) { return name in values ? String(values[name]) : all; });
+  }
   var form = document.getElementById('finder-form');
   var box = document.getElementById('finder-result-box');
   if (!form || !box) { return; }
@@ -41,9 +47,9 @@
       // another way to read the same procedures, not one more to apply for.
       var permits = items.filter(function (item) { return item.permit; }).length;
       var others = items.length - permits;
-      status.textContent = chosen.length === 0 ? '回答上面的问题后，这里列出需要办理的事项。'
-        : '已回答 ' + answered + '/' + finder.questions.length + ' 个问题，需要办理 ' + permits + ' 个事项'
-          + (others > 0 ? '（另列 ' + others + ' 份一件事或合集指南，讲的是同样的事项，不另算）' : '') + '。';
+      status.textContent = chosen.length === 0 ? T.none
+        : fill(T.answered, { answered: answered, questions: finder.questions.length, permits: permits })
+          + (others > 0 ? fill(T.others, { others: others }) : '') + T.end;
     }
     form.addEventListener('change', update);
     form.hidden = false;

@@ -12,6 +12,12 @@
   var more = document.getElementById('search-more');
   if (!input || !list || !status) { return; }
   var PAGE = 20;
+  // The page's words (templates/labels/<lang>.toml, section `search`), from the page itself.
+  var labels = document.getElementById('page-labels');
+  var T = labels ? JSON.parse(labels.textContent).search : {};
+  function fill(text, values) {
+    return String(text || '').replace(/\{(\w+)\}/g, function (all, name) { return name in values ? String(values[name]) : all; });
+  }
   
   function fnv1a(text) {
     var bytes = new TextEncoder().encode(text);
@@ -158,17 +164,17 @@
 
   function run(query) {
     var needle = query.toLowerCase();
-    status.textContent = '正在搜索…';
+    status.textContent = T.searching;
     search(query).then(function (result) {
-      if (!result) { status.textContent = '请输入要查找的文字或数字。'; return; }
+      if (!result) { status.textContent = T.empty_query; return; }
       var found = result.found, shown = 0;
       function say() {
         status.textContent = found.length
-          ? '找到 ' + found.length + ' 条与“' + query + '”相关的结果' + (shown < found.length ? '，显示前 ' + shown + ' 条' : '')
-          : '没有找到与“' + query + '”相关的结果，请换个说法试试。';
+          ? fill(T.found, { n: found.length, query: query }) + (shown < found.length ? fill(T.found_first, { shown: shown }) : '')
+          : fill(T.none, { query: query });
         if (more) {
           more.hidden = shown >= found.length;
-          more.textContent = '再显示 ' + Math.min(PAGE, found.length - shown) + ' 条（还有 ' + (found.length - shown) + ' 条）';
+          more.textContent = fill(T.more, { next: Math.min(PAGE, found.length - shown), rest: found.length - shown });
         }
       }
       function page() {
@@ -198,12 +204,12 @@
       }
       return page();
     }).catch(function () {
-      status.textContent = '搜索索引加载失败，请浏览全部事项。';
+      status.textContent = T.failed;
     });
   }
 
   var query = (new URLSearchParams(window.location.search).get('q') || '').trim();
   input.value = query;
-  if (!query) { status.textContent = '请输入要查找的事项、材料或步骤。'; return; }
+  if (!query) { status.textContent = T.prompt; return; }
   run(query);
 })();

@@ -4,6 +4,12 @@
 // text is set as DOM text, never as markup.
 (function () {
   'use strict';
+  // The page's words (templates/labels/<lang>.toml, section `selfcheck_js`), from the page.
+  var labelsEl = document.getElementById('page-labels');
+  var T = labelsEl ? JSON.parse(labelsEl.textContent).selfcheck_js : {};
+  function fill(text, values) {
+    return String(text || '').replace(/\{(\w+)\}/g, function (all, name) { return name in values ? String(values[name]) : all; });
+  }
   var page = document.getElementById('selfcheck');
   var dataEl = document.getElementById('selfcheck-data');
   var form = document.getElementById('selfcheck-form');
@@ -76,10 +82,10 @@
     var box = document.getElementById('sc-plan-fields');
     box.textContent = '';
     if (data.gross_area) {
-      box.appendChild(numberField('sc-gross-area', '建筑面积（m²，按外墙外皮）', fig.gross_area, false, function (v) { fig.gross_area = v; }));
+      box.appendChild(numberField('sc-gross-area', T.gross_area_field, fig.gross_area, false, function (v) { fig.gross_area = v; }));
     }
     data.quantities.forEach(function (q) {
-      box.appendChild(numberField('sc-q-' + q.id, q.label + (q.unit ? '（' + q.unit + '）' : ''), fig.quantities[q.id], true, function (v) {
+      box.appendChild(numberField('sc-q-' + q.id, q.label + (q.unit ? fill(T.unit, { unit: q.unit }) : ''), fig.quantities[q.id], true, function (v) {
         if (v === null) { delete fig.quantities[q.id]; } else { fig.quantities[q.id] = v; }
       }));
     });
@@ -89,13 +95,13 @@
   function roomList(focusId) {
     var box = document.getElementById('sc-room-list');
     box.textContent = '';
-    if (!fig.rooms.length) { box.appendChild(el('p', { 'class': 'muted' }, '还没有房间。请按“添加房间”逐间填写。')); }
+    if (!fig.rooms.length) { box.appendChild(el('p', { 'class': 'muted' }, T.no_rooms)); }
     fig.rooms.forEach(function (r, i) {
       var fs = el('fieldset', { 'class': 'sc-room', id: 'sc-room-' + i });
-      fs.appendChild(el('legend', {}, '房间 ' + (i + 1) + '：' + roomLabel(i)));
+      fs.appendChild(el('legend', {}, fill(T.room_legend, { n: i + 1, room: roomLabel(i) })));
       var row = el('div', { 'class': 'sc-fields' });
       var kw = el('div', { 'class': 'sc-field' });
-      kw.appendChild(el('label', { 'for': 'sc-room-' + i + '-kind' }, '房间类型'));
+      kw.appendChild(el('label', { 'for': 'sc-room-' + i + '-kind' }, T.room_kind));
       var sel = el('select', { id: 'sc-room-' + i + '-kind' });
       data.kinds.forEach(function (k) {
         var o = el('option', { value: k.id }, k.label);
@@ -106,23 +112,23 @@
       kw.appendChild(sel);
       row.appendChild(kw);
       var nw = el('div', { 'class': 'sc-field' });
-      nw.appendChild(el('label', { 'for': 'sc-room-' + i + '-name' }, '名称（可不填）'));
+      nw.appendChild(el('label', { 'for': 'sc-room-' + i + '-name' }, T.room_name));
       var name = el('input', { id: 'sc-room-' + i + '-name', type: 'text', autocomplete: 'off' });
       name.value = r.name;
-      name.addEventListener('input', function () { r.name = name.value; save(); fs.querySelector('legend').textContent = '房间 ' + (i + 1) + '：' + roomLabel(i); doorList(); update(); });
+      name.addEventListener('input', function () { r.name = name.value; save(); fs.querySelector('legend').textContent = fill(T.room_legend, { n: i + 1, room: roomLabel(i) }); doorList(); update(); });
       nw.appendChild(name);
       row.appendChild(nw);
-      row.appendChild(numberField('sc-room-' + i + '-length', '长（m）', r.length, false, function (v) { r.length = v; }));
-      row.appendChild(numberField('sc-room-' + i + '-width', '宽（m）', r.width, false, function (v) { r.width = v; }));
-      row.appendChild(numberField('sc-room-' + i + '-area', '使用面积（m²，可不填）', r.area, false, function (v) { r.area = v; }));
+      row.appendChild(numberField('sc-room-' + i + '-length', T.length, r.length, false, function (v) { r.length = v; }));
+      row.appendChild(numberField('sc-room-' + i + '-width', T.width, r.width, false, function (v) { r.width = v; }));
+      row.appendChild(numberField('sc-room-' + i + '-area', T.area_field, r.area, false, function (v) { r.area = v; }));
       data.symbols.forEach(function (s) {
         if (s.kinds.indexOf(r.kind) < 0) { return; }
-        row.appendChild(numberField('sc-room-' + i + '-eq-' + s.id, s.label + '（个数）', r.equipment[s.id], true, function (v) {
+        row.appendChild(numberField('sc-room-' + i + '-eq-' + s.id, fill(T.count_field, { label: s.label }), r.equipment[s.id], true, function (v) {
           if (v === null) { delete r.equipment[s.id]; } else { r.equipment[s.id] = v; }
         }));
       });
       fs.appendChild(row);
-      var rm = el('button', { type: 'button', 'class': 'sc-remove', id: 'sc-room-' + i + '-remove' }, '删除' + roomLabel(i));
+      var rm = el('button', { type: 'button', 'class': 'sc-remove', id: 'sc-room-' + i + '-remove' }, fill(T.remove_room, { room: roomLabel(i) }));
       rm.addEventListener('click', function () {
         fig.rooms.splice(i, 1);
         fig.doors = fig.doors.filter(function (d) { return d.from !== i && d.to !== i; }).map(function (d) {
@@ -141,17 +147,17 @@
     var box = document.getElementById('sc-door-list');
     box.textContent = '';
     document.getElementById('sc-add-door').disabled = !fig.rooms.length;
-    if (!fig.doors.length) { box.appendChild(el('p', { 'class': 'muted' }, fig.rooms.length ? '还没有门。' : '先添加房间，再填写门。')); }
+    if (!fig.doors.length) { box.appendChild(el('p', { 'class': 'muted' }, fig.rooms.length ? T.no_doors : T.rooms_first)); }
     fig.doors.forEach(function (d, i) {
       var fs = el('fieldset', { 'class': 'sc-door', id: 'sc-door-' + i });
-      fs.appendChild(el('legend', {}, '门 ' + (i + 1)));
+      fs.appendChild(el('legend', {}, fill(T.door, { n: i + 1 })));
       var row = el('div', { 'class': 'sc-fields' });
-      [['from', '从'], ['to', '通向']].forEach(function (side) {
+      [['from', T.from], ['to', T.to]].forEach(function (side) {
         var w = el('div', { 'class': 'sc-field' });
         var id = 'sc-door-' + i + '-' + side[0];
         w.appendChild(el('label', { 'for': id }, side[1]));
         var sel = el('select', { id: id });
-        if (side[0] === 'to') { sel.appendChild(el('option', { value: 'outside' }, '室外')); }
+        if (side[0] === 'to') { sel.appendChild(el('option', { value: 'outside' }, T.outside)); }
         fig.rooms.forEach(function (r, j) { sel.appendChild(el('option', { value: String(j) }, roomLabel(j))); });
         var v = d[side[0]];
         sel.value = v === null ? 'outside' : String(v);
@@ -160,7 +166,7 @@
         row.appendChild(w);
       });
       fs.appendChild(row);
-      var rm = el('button', { type: 'button', 'class': 'sc-remove', id: 'sc-door-' + i + '-remove' }, '删除门 ' + (i + 1));
+      var rm = el('button', { type: 'button', 'class': 'sc-remove', id: 'sc-door-' + i + '-remove' }, fill(T.remove_door, { n: i + 1 }));
       rm.addEventListener('click', function () { fig.doors.splice(i, 1); save(); rebuild('sc-add-door'); });
       fs.appendChild(rm);
       box.appendChild(fs);
@@ -207,11 +213,11 @@
     var m = o.measured, q = o.required, d = rule.dim;
     if (m === Infinity || q === Infinity) { return ''; }
     switch (rule.cmp) {
-      case '>=': return '还差 ' + fmtUp(q - m, d);
-      case '>': return '须大于 ' + fmt(q, d) + '，还差 ' + fmtUp(q - m, d) + ' 以上';
-      case '<=': return '多出 ' + fmtUp(m - q, d);
-      case '<': return '须小于 ' + fmt(q, d);
-      default: return '应为 ' + fmt(q, d) + '，现为 ' + fmt(m, d);
+      case '>=': return fill(T.short_by, { v: fmtUp(q - m, d) });
+      case '>': return fill(T.above, { q: fmt(q, d), v: fmtUp(q - m, d) });
+      case '<=': return fill(T.over_by, { v: fmtUp(m - q, d) });
+      case '<': return fill(T.below, { q: fmt(q, d) });
+      default: return fill(T.should_be, { q: fmt(q, d), m: fmt(m, d) });
     }
   }
   function uses(e, out) {
@@ -226,51 +232,51 @@
     var need = [];
     uses(rule.left, []).concat(uses(rule.right, [])).forEach(function (e) {
       var add = function (t) { if (need.indexOf(t) < 0) { need.push(t); } };
-      if (e.q === 'gross_area' && fig.gross_area === null) { add('建筑面积'); }
+      if (e.q === 'gross_area' && fig.gross_area === null) { add(T.gross_area); }
       if (e.q === 'counted' && o.room === null && typeof fig.quantities[e.id] !== 'number') {
         var q = data.quantities.filter(function (x) { return x.id === e.id; })[0];
-        add(q ? q.label + '数' : e.id);
+        add(q ? fill(T.count_of, { label: q.label }) : e.id);
       }
-      if (e.q === 'shortest_side' && o.room !== null && engine.shortestSide(fig.rooms[o.room]) === null) { add(roomLabel(o.room) + '的长和宽'); }
+      if (e.q === 'shortest_side' && o.room !== null && engine.shortestSide(fig.rooms[o.room]) === null) { add(fill(T.sides_of, { room: roomLabel(o.room) })); }
       if (e.q === 'net_area' || e.q === 'area') {
         fig.rooms.forEach(function (r, i) {
           var relevant = e.q === 'area' ? e.kinds.indexOf(r.kind) >= 0 : (o.room === null || o.room === i);
-          if (relevant && engine.roomArea(r) === null) { add(roomLabel(i) + '的面积'); }
+          if (relevant && engine.roomArea(r) === null) { add(fill(T.area_of, { room: roomLabel(i) })); }
         });
       }
     });
     return need;
   }
   var VERDICT = {
-    pass: ['verdict-pass', '✓ 符合'],
-    fail: ['verdict-fail', '✗ 不符合'],
-    unknown: ['verdict-unknown', '无法判断'],
-    drawing: ['verdict-drawing', '请在图纸上自查'],
-    'not-applicable': ['verdict-reference', '不适用'],
-    reference: ['verdict-reference', '参考值'],
-    unconfirmed: ['verdict-reference', '要求待本地确认']
+    pass: ['verdict-pass', T.pass],
+    fail: ['verdict-fail', T.fail],
+    unknown: ['verdict-unknown', T.unknown],
+    drawing: ['verdict-drawing', T.drawing],
+    'not-applicable': ['verdict-reference', T.not_applicable],
+    reference: ['verdict-reference', T.reference],
+    unconfirmed: ['verdict-reference', T.unconfirmed]
   };
 
   function figuresSummary() {
     var box = document.getElementById('sc-figures');
     box.textContent = '';
-    box.appendChild(el('h3', {}, '我填写的数据'));
+    box.appendChild(el('h3', {}, T.my_figures));
     var ul = el('ul', {});
-    if (data.gross_area) { ul.appendChild(el('li', {}, '建筑面积：' + (fig.gross_area === null ? '未填写' : fmt(fig.gross_area, 2)))); }
+    if (data.gross_area) { ul.appendChild(el('li', {}, T.gross_area_line + (fig.gross_area === null ? T.blank : fmt(fig.gross_area, 2)))); }
     data.quantities.forEach(function (q) {
       var v = fig.quantities[q.id];
-      ul.appendChild(el('li', {}, q.label + '：' + (typeof v === 'number' ? v + ' ' + q.unit : '未填写')));
+      ul.appendChild(el('li', {}, q.label + T.colon + (typeof v === 'number' ? v + ' ' + q.unit : T.blank)));
     });
     fig.rooms.forEach(function (r, i) {
       var parts = [kindLabel[r.kind]];
       if (r.length !== null && r.width !== null) { parts.push(fmt(r.length, 1) + ' × ' + fmt(r.width, 1)); }
       var a = engine.roomArea(r);
-      parts.push('使用面积 ' + (a === null ? '未填写' : fmt(a, 2)));
+      parts.push(T.usable_area + (a === null ? T.blank : fmt(a, 2)));
       data.symbols.forEach(function (s) { if (r.equipment[s.id]) { parts.push(s.label + ' × ' + r.equipment[s.id]); } });
-      ul.appendChild(el('li', {}, roomLabel(i) + '：' + parts.join('，')));
+      ul.appendChild(el('li', {}, roomLabel(i) + T.colon + parts.join(T.comma)));
     });
     fig.doors.forEach(function (d, i) {
-      ul.appendChild(el('li', {}, '门 ' + (i + 1) + '：' + roomLabel(d.from) + ' → ' + (d.to === null ? '室外' : roomLabel(d.to))));
+      ul.appendChild(el('li', {}, fill(T.door, { n: i + 1 }) + T.colon + roomLabel(d.from) + ' → ' + (d.to === null ? T.outside : roomLabel(d.to))));
     });
     box.appendChild(ul);
   }
@@ -293,34 +299,34 @@
       cell.appendChild(el('span', { 'class': 'verdict ' + v[0] }, v[1]));
       if (res.status === 'reference' || res.status === 'unconfirmed') {
         cell.appendChild(el('br'));
-        cell.appendChild(el('span', { 'class': 'muted' }, '仅供参考，不作判定'));
+        cell.appendChild(el('span', { 'class': 'muted' }, T.reference_only));
       }
       if (res.status === 'drawing') {
-        detail.appendChild(el('span', { 'class': 'muted' }, '需要流线、开敞处、窗或门的位置，本表不收集'));
+        detail.appendChild(el('span', { 'class': 'muted' }, T.needs_drawing));
       }
       if (res.status === 'not-applicable') {
-        detail.appendChild(el('span', { 'class': 'muted' }, '您的方案中没有' + rule.each.label));
+        detail.appendChild(el('span', { 'class': 'muted' }, fill(T.none_in_design, { label: rule.each.label })));
       }
       res.outcomes.forEach(function (o) {
         var line = el('span', { 'class': 'sc-outcome sc-outcome-' + (res.status === 'reference' ? 'reference' : o.status) });
-        var who = o.room === null ? '' : roomLabel(o.room) + '：';
+        var who = o.room === null ? '' : roomLabel(o.room) + T.colon;
         if (o.status === 'unknown') {
-          line.textContent = who + '无法判断，请填写' + missing(rule, o).join('、');
+          line.textContent = who + fill(T.fill_in, { items: missing(rule, o).join(T.list_separator) });
         } else {
-          var text = who + '实际 ' + fmt(o.measured, rule.dim) + '，要求 ' + rule.symbol + ' ' + fmt(o.required, rule.dim);
-          if (res.status === 'reference') { text += o.status === 'pass' ? '（已达到参考值）' : '（未达到参考值）'; }
-          else if (o.status === 'fail') { text += '，' + change(rule, o); }
+          var text = who + fill(T.measured_required, { measured: fmt(o.measured, rule.dim), required: rule.symbol + ' ' + fmt(o.required, rule.dim) });
+          if (res.status === 'reference') { text += o.status === 'pass' ? T.reached : T.not_reached; }
+          else if (o.status === 'fail') { text += T.comma + change(rule, o); }
           line.textContent = text;
         }
         detail.appendChild(line);
       });
     });
     var parts = [];
-    [['pass', '符合'], ['fail', '不符合'], ['unknown', '无法判断'], ['drawing', '请在图纸上自查'], ['not-applicable', '不适用'],
-      ['reference', '参考值'], ['unconfirmed', '要求待本地确认']].forEach(function (p) {
-      if (counts[p[0]]) { parts.push(p[1] + ' ' + counts[p[0]] + ' 条'); }
+    [['pass', T.count_pass], ['fail', T.count_fail], ['unknown', T.unknown], ['drawing', T.drawing], ['not-applicable', T.not_applicable],
+      ['reference', T.reference], ['unconfirmed', T.unconfirmed]].forEach(function (p) {
+      if (counts[p[0]]) { parts.push(fill(T.count, { what: p[1], n: counts[p[0]] })); }
     });
-    document.getElementById('sc-summary').textContent = '共 ' + results.length + ' 条规则：' + parts.join('，') + '。';
+    document.getElementById('sc-summary').textContent = fill(T.summary, { n: results.length, parts: parts.join(T.comma) });
     figuresSummary();
   }
 

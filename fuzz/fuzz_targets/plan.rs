@@ -58,7 +58,7 @@ fuzz_target!(|data: &[u8]| {
     let fixed = fixed();
     let tree = SourceTree::from_files([(FILE, data)]);
     let mut d = Diagnostics::default();
-    let Some(plan) = parse::parse_toml::<PlanToml>(&tree, FILE, &mut d) else {
+    let Some(plan) = parse::parse_toml::<PlanToml>(&tree, FILE, permitroom::source::edition::Reading::PRIMARY, &mut d) else {
         common::print_and_check_places(&d, &tree);
         return;
     };

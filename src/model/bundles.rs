@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
 use crate::model::*;
 use crate::source::format::Confidence;
+use crate::source::labels::Labels;
 use crate::source::parse::ParsedSite;
 
 /// Resolves every bundle against the guides; records on each guide which bundles hold it.
@@ -13,6 +14,7 @@ pub fn resolve_bundles(
     parsed: &ParsedSite,
     guides: &mut [Guide],
     materials: &[Material],
+    labels: &Labels,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Bundle> {
     let mut bundles = Vec::new();
@@ -58,7 +60,15 @@ pub fn resolve_bundles(
         if !ok {
             continue;
         }
-        bundles.push(bundle(id.as_str(), file, toml, &members, materials, diagnostics));
+        bundles.push(bundle(
+            id.as_str(),
+            file,
+            toml,
+            &members,
+            materials,
+            labels,
+            diagnostics,
+        ));
     }
     for b in &bundles {
         for step in &b.steps {
@@ -84,6 +94,7 @@ fn bundle(
     toml: &crate::source::format::BundleToml,
     members: &[&Guide],
     materials: &[Material],
+    labels: &Labels,
     diagnostics: &mut Diagnostics,
 ) -> Bundle {
     // material id -> (position, guide) of the members that issue it
@@ -96,7 +107,7 @@ fn bundle(
     let tagged = |text: String, confidence: Confidence| TaggedText {
         text,
         confidence,
-        confidence_label: confidence.label(),
+        confidence_label: labels.of("confidence", &confidence),
     };
     let mut outside_clock = Vec::new();
     let (mut fees_free, mut fees_charged, mut fees_unconfirmed) = (Vec::new(), Vec::new(), Vec::new());
@@ -110,7 +121,7 @@ fn bundle(
                     "{}：{}（{}）",
                     guide.title,
                     step.title,
-                    step.special_label.unwrap_or_default()
+                    step.special_label.clone().unwrap_or_default()
                 ));
             }
         }
@@ -208,7 +219,7 @@ fn bundle(
                         material_name: m.name.clone(),
                         from_number: i + 1,
                         from_title: g.title.clone(),
-                        one_of_label: m.one_of_label,
+                        one_of_label: m.one_of_label.clone(),
                     });
                 }
                 kept.push((*m, left_out.clone()));
@@ -239,7 +250,7 @@ fn bundle(
                         name: material.map_or_else(|| usage.name.clone(), |m| m.name.clone()),
                         issuer: usage.issuer.clone(),
                         trust: usage.trust,
-                        trust_label: usage.trust_label,
+                        trust_label: usage.trust_label.clone(),
                         submit_once: produced_by.is_none(),
                         produced_by,
                         uses: vec![use_],

@@ -153,7 +153,7 @@ pub fn link_chain(
                         material: usage.id.clone(),
                         material_name: usage.name.clone(),
                         condition: usage.condition.clone(),
-                        one_of_label: usage.one_of_label,
+                        one_of_label: usage.one_of_label.clone(),
                         alternatives: usage.alternatives.iter().map(|a| a.name.clone()).collect(),
                         same_authority: same(&producer.id),
                     });
@@ -172,7 +172,7 @@ pub fn link_chain(
             needs.push(ChainNeed {
                 links,
                 or_provide,
-                one_of_label: group[0].one_of_label,
+                one_of_label: group[0].one_of_label.clone(),
                 required,
             });
         }
@@ -191,7 +191,7 @@ pub fn link_chain(
                         material: usage.id.clone(),
                         material_name: usage.name.clone(),
                         condition: usage.condition.clone(),
-                        one_of_label: usage.one_of_label,
+                        one_of_label: usage.one_of_label.clone(),
                         alternatives: usage.alternatives.iter().map(|a| a.name.clone()).collect(),
                         same_authority: *consumer_department == guide.department,
                     });

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
 use crate::model::*;
+use crate::source::labels::Labels;
 use crate::source::parse::ParsedSite;
 
 /// The questionnaire: every id an answer adds must be a guide or a bundle.
@@ -11,6 +12,7 @@ pub fn resolve_finder(
     parsed: &ParsedSite,
     guides: &[Guide],
     bundles: &[Bundle],
+    labels: &Labels,
     diagnostics: &mut Diagnostics,
 ) -> Option<Finder> {
     let toml = parsed.finder.as_ref()?;
@@ -20,7 +22,13 @@ pub fn resolve_finder(
             return Some(FinderItem {
                 id: g.id.clone(),
                 permit: g.covers.is_empty(),
-                kind: if g.covers.is_empty() { "事项" } else { "合集指南" },
+                kind: labels
+                    .get(if g.covers.is_empty() {
+                        "kind.permit"
+                    } else {
+                        "kind.collection"
+                    })
+                    .to_owned(),
                 title: g.title.clone(),
                 url: format!("guides/{}/index.html", g.id),
                 summary: g.summary.clone(),
@@ -31,7 +39,7 @@ pub fn resolve_finder(
                     .map(|c| ConditionText {
                         text: c.prose.text.clone(),
                         confidence: c.confidence,
-                        confidence_label: c.confidence_label,
+                        confidence_label: c.confidence_label.clone(),
                     })
                     .collect(),
             });
@@ -39,7 +47,7 @@ pub fn resolve_finder(
         bundles.iter().find(|b| b.id == id).map(|b| FinderItem {
             id: b.id.clone(),
             permit: false,
-            kind: "一件事",
+            kind: labels.get("kind.bundle").to_owned(),
             title: b.title.clone(),
             url: format!("bundles/{}/index.html", b.id),
             summary: b.summary.clone(),

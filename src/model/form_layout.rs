@@ -21,9 +21,22 @@ pub const CONTENT_BOTTOM: f64 = 240.0;
 const SIGN_TOP: f64 = 245.0;
 const SIGN_BOTTOM: f64 = 280.0;
 
-/// The subtitle and footer of a blank form (the sample's own speak of the sample).
-pub const BLANK_SUBTITLE: &str = "（空白表格）";
-pub const BLANK_FOOTER: &str = "本表按填写示例的版式绘制，仅供参考；正式提交请使用受理窗口提供的现行格式文本。";
+/// What a blank form says in place of the sample's subtitle and footer (which speak of the
+/// sample): the labels' `document.blank_subtitle` and `document.blank_footer`.
+#[derive(Debug, Clone, Copy)]
+pub struct BlankWords<'a> {
+    pub subtitle: &'a str,
+    pub footer: &'a str,
+}
+
+impl<'a> BlankWords<'a> {
+    pub fn of(labels: &'a crate::source::labels::Labels) -> BlankWords<'a> {
+        BlankWords {
+            subtitle: labels.get("document.blank_subtitle"),
+            footer: labels.get("document.blank_footer"),
+        }
+    }
+}
 
 /// What a box on the page is (the renderer chooses its colours).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,16 +200,18 @@ fn fitted(x: f64, y: f64, text: &str, size: f64, width: f64, kind: TextKind) -> 
 
 /// The filled-in sample: labels, headings and the sample's values, seals and signatures.
 pub fn lay_out(form: &FormToml) -> FormPage {
-    lay_out_page(form, true)
+    lay_out_page(form, None)
 }
 
 /// The same form empty, for applicants to print: every label, heading, column and box where
 /// it is on the sample, and none of the sample's values, seals or signatures.
-pub fn lay_out_blank(form: &FormToml) -> FormPage {
-    lay_out_page(form, false)
+pub fn lay_out_blank(form: &FormToml, words: BlankWords<'_>) -> FormPage {
+    lay_out_page(form, Some(words))
 }
 
-fn lay_out_page(form: &FormToml, filled: bool) -> FormPage {
+/// A form filled in (`blank` is `None`) or laid out empty with the blank form's words.
+fn lay_out_page(form: &FormToml, blank: Option<BlankWords<'_>>) -> FormPage {
+    let filled = blank.is_none();
     let mut marks = Vec::new();
     let text = |marks: &mut Vec<Mark>, x, y, t: &str, size, width, kind| {
         let (mark, end) = fitted(x, y, t, size, width, kind);
@@ -206,7 +221,7 @@ fn lay_out_page(form: &FormToml, filled: bool) -> FormPage {
     let label = if filled {
         form.title.clone()
     } else {
-        format!("{}{BLANK_SUBTITLE}", form.title)
+        format!("{}{}", form.title, blank.map_or("", |w| w.subtitle))
     };
     marks.push(Mark::Text {
         x: 105.0,
@@ -215,10 +230,9 @@ fn lay_out_page(form: &FormToml, filled: bool) -> FormPage {
         text: form.title.clone(),
         kind: TextKind::Title,
     });
-    let subtitle = if filled {
-        form.subtitle.as_deref()
-    } else {
-        Some(BLANK_SUBTITLE)
+    let subtitle = match blank {
+        None => form.subtitle.as_deref(),
+        Some(words) => Some(words.subtitle),
     };
     if let Some(sub) = subtitle {
         marks.push(Mark::Text {
@@ -392,10 +406,9 @@ fn lay_out_page(form: &FormToml, filled: bool) -> FormPage {
             }
         }
     }
-    let footer = if filled {
-        form.footer.as_deref()
-    } else {
-        Some(BLANK_FOOTER)
+    let footer = match blank {
+        None => form.footer.as_deref(),
+        Some(words) => Some(words.footer),
     };
     if let Some(footer) = footer {
         text(&mut marks, 105.0, 289.0, footer, 2.8, 180.0, TextKind::Footer);
@@ -486,12 +499,17 @@ wide = true
         assert_eq!(value_at("2"), Some((105.0 + 28.0 + 1.5, 54.0)));
         // 丙 is wide: its own row, with the wider label cell.
         assert_eq!(value_at("3"), Some((LEFT + 35.0 + 1.5, 63.0)));
-        assert!(lay_out_blank(&form).marks.iter().all(|m| !matches!(
-            m,
-            Mark::Text {
-                kind: TextKind::Value,
-                ..
-            }
-        )));
+        assert!(
+            lay_out_blank(&form, BlankWords::of(&crate::source::labels::Labels::builtin("zh-CN")))
+                .marks
+                .iter()
+                .all(|m| !matches!(
+                    m,
+                    Mark::Text {
+                        kind: TextKind::Value,
+                        ..
+                    }
+                ))
+        );
     }
 }

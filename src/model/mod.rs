@@ -14,6 +14,8 @@ pub mod text;
 
 use serde::Serialize;
 
+use crate::source::labels::Labels;
+
 use crate::model::plan::PlanReport;
 use crate::model::plan::symbols::SymbolLibrary;
 use crate::model::plan::vocabulary::Vocabulary;
@@ -36,6 +38,54 @@ pub struct Site {
     pub symbols: SymbolLibrary,
     /// The site's vocabularies, by id.
     pub vocabularies: std::collections::BTreeMap<String, Vocabulary>,
+    /// Which edition of the site this is, and its words.
+    #[serde(skip)]
+    pub edition: SiteEdition,
+}
+
+/// One edition of the site as a model: the primary one, or one resolved from the sources with
+/// their translations put in (`source::edition`).
+#[derive(Debug, Clone)]
+pub struct SiteEdition {
+    /// Its language (`zh-CN`, `en`).
+    pub lang: String,
+    /// Its folder in the output with a trailing `/` (`en/`); empty for the primary edition.
+    pub prefix: String,
+    /// Every edition of the site, the primary one first.
+    pub all: Vec<EditionLink>,
+    /// The edition's words (`templates/labels/<lang>.toml`).
+    pub labels: Labels,
+}
+
+impl SiteEdition {
+    /// The primary edition of a site without others, in `lang`'s built-in words.
+    pub fn primary(labels: Labels) -> SiteEdition {
+        let lang = labels.lang().to_owned();
+        SiteEdition {
+            all: vec![EditionLink {
+                lang: lang.clone(),
+                name: labels.get("edition.name").to_owned(),
+                prefix: String::new(),
+            }],
+            lang,
+            prefix: String::new(),
+            labels,
+        }
+    }
+
+    pub fn is_primary(&self) -> bool {
+        self.prefix.is_empty()
+    }
+}
+
+/// An edition as the language switch names it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct EditionLink {
+    pub lang: String,
+    /// The language's own name ("English", "中文").
+    pub name: String,
+    /// Its folder in the output (`en/`; empty for the primary edition).
+    pub prefix: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -52,26 +102,26 @@ pub struct Department {
     pub guides: Vec<String>,
 }
 
-/// A fact that may be unconfirmed: `text` is the value, or "待本地确认".
+/// A fact that may be unconfirmed: `text` is the value, or the labels' `confidence.U`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Fact {
     pub text: String,
     pub confidence: Confidence,
-    pub confidence_label: &'static str,
+    pub confidence_label: String,
     pub unconfirmed: bool,
 }
 
 impl Fact {
-    pub fn new(value: Option<String>, confidence: Confidence) -> Fact {
+    pub fn new(value: Option<String>, confidence: Confidence, labels: &Labels) -> Fact {
         let unconfirmed = confidence == Confidence::U || value.is_none();
         Fact {
             text: if unconfirmed {
-                "待本地确认".into()
+                labels.get("confidence.U").to_owned()
             } else {
                 value.unwrap_or_default()
             },
             confidence,
-            confidence_label: confidence.label(),
+            confidence_label: labels.of("confidence", &confidence),
             unconfirmed,
         }
     }
@@ -83,7 +133,7 @@ pub struct Material {
     pub name: String,
     pub issuer: String,
     pub trust: Trust,
-    pub trust_label: &'static str,
+    pub trust_label: String,
     pub description: Option<Prose>,
     pub basis: Option<String>,
     pub requirements: Vec<String>,
@@ -185,7 +235,7 @@ pub struct ChainLink {
     /// When this document is the one to provide (`condition` of the material use).
     pub condition: Option<String>,
     /// "二选一" … when the document is one of several alternatives.
-    pub one_of_label: Option<&'static str>,
+    pub one_of_label: Option<String>,
     /// The other alternatives of its either-or group (material names).
     pub alternatives: Vec<String>,
     /// Both procedures are handled by the same department: reuse is confirmed (医疗机构管理条例
@@ -203,7 +253,7 @@ pub struct ChainNeed {
     /// Alternatives the applicant provides without another procedure (material names).
     pub or_provide: Vec<String>,
     /// "二选一" … for an either-or group.
-    pub one_of_label: Option<&'static str>,
+    pub one_of_label: Option<String>,
     /// False for a material provided only in some cases (`required = false`): no order follows.
     pub required: bool,
 }
@@ -212,13 +262,13 @@ pub struct ChainNeed {
 pub struct MaterialUsage {
     pub guide: String,
     pub guide_title: String,
-    pub form_label: &'static str,
+    pub form_label: String,
     pub copies: Fact,
     pub reused: bool,
     pub reuse_confirmed: bool,
     pub required: bool,
     pub condition: Option<String>,
-    pub one_of_label: Option<&'static str>,
+    pub one_of_label: Option<String>,
 }
 
 impl MaterialUsage {
@@ -227,13 +277,13 @@ impl MaterialUsage {
         MaterialUsage {
             guide: guide.id.clone(),
             guide_title: guide.title.clone(),
-            form_label: usage.form_label,
+            form_label: usage.form_label.clone(),
             copies: usage.copies.clone(),
             reused: usage.reused,
             reuse_confirmed: usage.reuse_confirmed,
             required: usage.required,
             condition: usage.condition.clone(),
-            one_of_label: usage.one_of_label,
+            one_of_label: usage.one_of_label.clone(),
         }
     }
 }
@@ -293,16 +343,16 @@ pub struct Guide {
 pub struct LegalBasisView {
     pub law: String,
     pub articles: Option<String>,
-    pub role_label: &'static str,
+    pub role_label: String,
     pub confidence: Confidence,
-    pub confidence_label: &'static str,
+    pub confidence_label: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StatementView {
     pub prose: Prose,
     pub confidence: Confidence,
-    pub confidence_label: &'static str,
+    pub confidence_label: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -312,8 +362,8 @@ pub struct MaterialUseView {
     pub name: String,
     pub issuer: String,
     pub trust: Trust,
-    pub trust_label: &'static str,
-    pub form_label: &'static str,
+    pub trust_label: String,
+    pub form_label: String,
     pub copies: Fact,
     pub required: bool,
     pub condition: Option<String>,
@@ -328,7 +378,7 @@ pub struct MaterialUseView {
     /// The name of this material's either-or group (`one_of`), if any.
     pub one_of: Option<String>,
     /// "二选一", "三选一" …
-    pub one_of_label: Option<&'static str>,
+    pub one_of_label: Option<String>,
     /// The other members of its either-or group.
     pub alternatives: Vec<AlternativeRef>,
     /// The step at which it is handed in, when the guide says so.
@@ -365,7 +415,7 @@ pub struct TimeLimitView {
     pub statutory_working: bool,
     pub promised_days: Option<u32>,
     pub promised_working: bool,
-    pub kind_label: &'static str,
+    pub kind_label: String,
     pub note: Option<String>,
 }
 
@@ -379,17 +429,21 @@ pub struct ClockView {
 impl ClockView {
     /// The clocks as one fact, never added up: each with its own figure, the tag the weakest of
     /// theirs (a figure is never shown more firmly than its own tag).
-    pub fn combined(clocks: &[ClockView]) -> Fact {
+    pub fn combined(clocks: &[ClockView], labels: &Labels) -> Fact {
         let weakest = clocks
             .iter()
             .filter(|c| !c.fact.unconfirmed)
             .map(|c| c.fact.confidence)
             .max();
         let Some(weakest) = weakest else {
-            return Fact::new(None, Confidence::U);
+            return Fact::new(None, Confidence::U, labels);
         };
         let each: Vec<String> = clocks.iter().map(|c| format!("{} {}", c.label, c.fact.text)).collect();
-        Fact::new(Some(format!("{}（分别计时，不能相加）", each.join("；"))), weakest)
+        let text = labels.fill(
+            "clocks.combined",
+            &[("clocks", &each.join(labels.get("clocks.separator")))],
+        );
+        Fact::new(Some(text), weakest, labels)
     }
 }
 
@@ -401,7 +455,7 @@ pub struct FeesView {
     pub fact: Fact,
     pub free: Option<bool>,
     pub confidence: Confidence,
-    pub confidence_label: &'static str,
+    pub confidence_label: String,
     pub items: Vec<FeeItem>,
     pub note: Option<String>,
 }
@@ -415,7 +469,7 @@ pub struct Stage {
     /// "and" or "or".
     pub logic: &'static str,
     /// How the steps combine, in words.
-    pub logic_label: &'static str,
+    pub logic_label: String,
     pub steps: Vec<Step>,
 }
 
@@ -428,11 +482,11 @@ pub struct Step {
     pub body: Prose,
     pub optional: bool,
     /// Words put into the accessible heading: "（可选）", "（任选其一）" or "".
-    pub qualifier: &'static str,
+    pub qualifier: String,
     pub duration: Option<String>,
     pub place: Option<String>,
     pub special: Option<crate::source::format::Special>,
-    pub special_label: Option<&'static str>,
+    pub special_label: Option<String>,
     /// A special step whose time 行政许可法 §45 takes out of the statutory limit (never a
     /// site inspection).
     pub outside_clock: bool,
@@ -483,7 +537,7 @@ pub struct FinderItem {
     /// A procedure to apply for: not a bundle, not a guide that covers other guides. The
     /// finder counts only these.
     pub permit: bool,
-    pub kind: &'static str,
+    pub kind: String,
     pub title: String,
     pub url: String,
     pub summary: String,
@@ -496,7 +550,7 @@ pub struct FinderItem {
 pub struct ConditionText {
     pub text: String,
     pub confidence: Confidence,
-    pub confidence_label: &'static str,
+    pub confidence_label: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -533,7 +587,7 @@ pub struct Bundle {
 pub struct TaggedText {
     pub text: String,
     pub confidence: Confidence,
-    pub confidence_label: &'static str,
+    pub confidence_label: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -562,7 +616,7 @@ pub struct BundleInput {
     /// The item of the bundle that issues it.
     pub from_number: usize,
     pub from_title: String,
-    pub one_of_label: Option<&'static str>,
+    pub one_of_label: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -582,7 +636,7 @@ pub struct ChecklistItem {
     pub name: String,
     pub issuer: String,
     pub trust: Trust,
-    pub trust_label: &'static str,
+    pub trust_label: String,
     /// The procedure in this bundle that issues it, if any.
     pub produced_by: Option<GuideLink>,
     pub uses: Vec<ChecklistUse>,

@@ -13,7 +13,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
 use crate::model::plan::vocabulary::{self, Vocabulary};
 use crate::model::plan::{self, symbols::Symbol, symbols::SymbolLibrary};
 use crate::model::*;
-use crate::source::format::{BasisRole, Confidence, ContactKind, LimitKind, MaterialToml, StageLogic, Statement};
+use crate::source::format::{Confidence, ContactKind, MaterialToml, StageLogic, Statement};
+use crate::source::labels::Labels;
 use crate::source::load::SourceTree;
 use crate::source::markdown::{self, MarkdownSource};
 use crate::source::parse::{ParsedGuide, ParsedSite, resolve_path};
@@ -26,8 +27,9 @@ pub fn is_base_url(url: &str) -> bool {
 }
 
 /// Resolves the whole site. Returns `None` only when there is no usable site config.
-pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Diagnostics) {
+pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite, edition: SiteEdition) -> (Option<Site>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
+    let labels = &edition.labels;
     let config = parsed.config.as_ref().map(|c| {
         let url = c.base_url.get_ref();
         if !is_base_url(url) {
@@ -101,6 +103,7 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
                 &symbols,
                 &vocabularies,
                 &parsed.unparsed_material_ids,
+                labels,
                 &mut d,
             );
             (resolved, d)
@@ -121,13 +124,13 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
                 .as_ref()
                 .map(|text| render_toml_markdown(tree, file, text, 3, &mut diagnostics));
             let (samples, blank, blank_forms, files) =
-                crate::model::samples::resolve_samples(tree, parsed, file, m, &mut diagnostics);
+                crate::model::samples::resolve_samples(tree, parsed, file, m, labels, &mut diagnostics);
             Material {
                 id: id.clone(),
                 name: m.name.clone(),
                 issuer: m.issuer.clone(),
                 trust: m.trust,
-                trust_label: m.trust.label(),
+                trust_label: labels.of("trust", &m.trust),
                 description,
                 basis: m.basis.clone(),
                 requirements: m.requirements.clone(),
@@ -165,7 +168,7 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
             }
         }
     }
-    let bundles = crate::model::bundles::resolve_bundles(parsed, &mut guides, &materials, &mut diagnostics);
+    let bundles = crate::model::bundles::resolve_bundles(parsed, &mut guides, &materials, labels, &mut diagnostics);
     // Unused materials are only worth a warning when every guide resolved: a guide with errors
     // may be the one that uses them.
     let all_guides_resolved = parsed.all_guides_parsed && guides.len() == parsed.guides.len();
@@ -178,7 +181,7 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
             ));
         }
     }
-    let finder = crate::model::finder::resolve_finder(parsed, &guides, &bundles, &mut diagnostics);
+    let finder = crate::model::finder::resolve_finder(parsed, &guides, &bundles, labels, &mut diagnostics);
     let site = config.map(|config| Site {
         finder,
         bundles,
@@ -188,6 +191,7 @@ pub fn resolve_site(tree: &SourceTree, parsed: &ParsedSite) -> (Option<Site>, Di
         departments,
         symbols,
         vocabularies,
+        edition,
     });
     (site, diagnostics)
 }
@@ -299,6 +303,7 @@ fn render_markdown_file(
 }
 
 /// A fact with an optional value and a confidence: `U` must not state a value, the others must.
+#[allow(clippy::too_many_arguments)] // the edition's labels joined the seven inputs
 fn fact<T: ToString>(
     file: &str,
     value: Option<&Spanned<T>>,
@@ -306,6 +311,7 @@ fn fact<T: ToString>(
     [field, confidence_field]: [&str; 2],
     anchor: Range<usize>,
     suffix: &str,
+    labels: &Labels,
     diagnostics: &mut Diagnostics,
 ) -> Fact {
     match (value, confidence) {
@@ -314,7 +320,7 @@ fn fact<T: ToString>(
                 Diagnostic::error(file, Some(v.span()), format!("`{field}` states a value but `{confidence_field}` is \"U\" (unconfirmed)"))
                     .with_hint("an unconfirmed fact must not state a number: remove the value (the page shows 待本地确认), or set the confidence to C, S or L"),
             );
-            Fact::new(None, Confidence::U)
+            Fact::new(None, Confidence::U, labels)
         }
         (None, c) if c != Confidence::U => {
             diagnostics.push(
@@ -322,19 +328,25 @@ fn fact<T: ToString>(
                     "give the value, or set `{confidence_field} = \"U\"` if it is not confirmed"
                 )),
             );
-            Fact::new(None, Confidence::U)
+            Fact::new(None, Confidence::U, labels)
         }
-        (v, c) => Fact::new(v.map(|v| format!("{}{suffix}", v.get_ref().to_string())), c),
+        (v, c) => Fact::new(v.map(|v| format!("{}{suffix}", v.get_ref().to_string())), c, labels),
     }
 }
 
-fn statements(tree: &SourceTree, file: &str, items: &[Statement], diagnostics: &mut Diagnostics) -> Vec<StatementView> {
+fn statements(
+    tree: &SourceTree,
+    file: &str,
+    items: &[Statement],
+    labels: &Labels,
+    diagnostics: &mut Diagnostics,
+) -> Vec<StatementView> {
     items
         .iter()
         .map(|s| StatementView {
             prose: render_toml_markdown(tree, file, &s.text, 3, diagnostics),
             confidence: s.confidence,
-            confidence_label: s.confidence.label(),
+            confidence_label: labels.of("confidence", &s.confidence),
         })
         .collect()
 }
@@ -364,6 +376,7 @@ fn start_span() -> Range<usize> {
     0..0
 }
 
+#[allow(clippy::too_many_arguments)] // the edition's labels joined the seven inputs
 fn resolve_guide(
     tree: &SourceTree,
     guide: &ParsedGuide,
@@ -371,6 +384,7 @@ fn resolve_guide(
     symbols: &SymbolLibrary,
     vocabularies: &BTreeMap<String, Vocabulary>,
     unparsed_material_ids: &std::collections::BTreeSet<String>,
+    labels: &Labels,
     diagnostics: &mut Diagnostics,
 ) -> Option<Guide> {
     let g = &guide.toml;
@@ -425,7 +439,8 @@ fn resolve_guide(
             use_.copies_confidence,
             ["copies", "copies_confidence"],
             use_.material.span(),
-            " 份",
+            labels.get("unit.copies"),
+            labels,
             diagnostics,
         );
         materials.push(MaterialUseView {
@@ -434,8 +449,8 @@ fn resolve_guide(
             name: material.name.clone(),
             issuer: material.issuer.clone(),
             trust: material.trust,
-            trust_label: material.trust.label(),
-            form_label: use_.form.label(),
+            trust_label: labels.of("trust", &material.trust),
+            form_label: labels.of("form", &use_.form),
             copies,
             required: use_.required,
             condition: use_.condition.clone(),
@@ -456,7 +471,7 @@ fn resolve_guide(
             material_steps.push((materials.len() - 1, step));
         }
     }
-    either_or_groups(file, &g.materials, &mut materials, diagnostics);
+    either_or_groups(file, &g.materials, &mut materials, labels, diagnostics);
 
     // Stages and steps.
     let mut media: Vec<Asset> = Vec::new();
@@ -516,8 +531,8 @@ fn resolve_guide(
                 }
             };
             let qualifier = match (stage.logic, step.optional) {
-                (_, true) => "（可选）",
-                (StageLogic::Or, false) => "（任选其一）",
+                (_, true) => labels.get("step.optional"),
+                (StageLogic::Or, false) => labels.get("step.one_of"),
                 (StageLogic::And, false) => "",
             };
             steps.push(Step {
@@ -526,11 +541,11 @@ fn resolve_guide(
                 title: step.title.clone(),
                 body,
                 optional: step.optional,
-                qualifier,
+                qualifier: qualifier.to_owned(),
                 duration: step.duration.clone(),
                 place: step.place.clone(),
                 special: step.special,
-                special_label: step.special.map(|s| s.label()),
+                special_label: step.special.map(|s| labels.of("special", &s)),
                 outside_clock: step.special.is_some_and(|s| s.outside_statutory_clock()),
                 video: step
                     .video
@@ -551,11 +566,12 @@ fn resolve_guide(
                 StageLogic::Or => "or",
             },
             logic_label: match (stage.logic, stage.steps.iter().any(|t| t.optional)) {
-                (StageLogic::And, false) => "以下步骤均需完成",
-                (StageLogic::And, true) => "以下步骤均需完成（标明“可选”的除外）",
-                (StageLogic::Or, false) => "以下步骤任选其一即可",
-                (StageLogic::Or, true) => "以下步骤任选其一即可（标明“可选”的不算）",
-            },
+                (StageLogic::And, false) => labels.get("logic.and"),
+                (StageLogic::And, true) => labels.get("logic.and_optional"),
+                (StageLogic::Or, false) => labels.get("logic.or"),
+                (StageLogic::Or, true) => labels.get("logic.or_optional"),
+            }
+            .to_owned(),
             steps,
         });
     }
@@ -609,7 +625,8 @@ fn resolve_guide(
                 c.confidence,
                 ["days", "confidence"],
                 c.label.span(),
-                c.unit.label(),
+                &labels.of("unit", &c.unit),
+                labels,
                 diagnostics,
             ),
         })
@@ -621,7 +638,8 @@ fn resolve_guide(
             t.statutory_confidence,
             ["statutory_days", "statutory_confidence"],
             table("time_limit"),
-            t.statutory_unit.label(),
+            &labels.of("unit", &t.statutory_unit),
+            labels,
             diagnostics,
         )
     } else {
@@ -638,7 +656,7 @@ fn resolve_guide(
                     .with_hint("use [[time_limit.clocks]] only for a guide that covers two or more procedures; otherwise write `statutory_days` and `statutory_unit`"),
             );
         }
-        ClockView::combined(&clocks)
+        ClockView::combined(&clocks, labels)
     };
     let promised = fact(
         file,
@@ -646,20 +664,22 @@ fn resolve_guide(
         t.promised_confidence,
         ["promised_days", "promised_confidence"],
         table("time_limit"),
-        t.promised_unit.label(),
+        &labels.of("unit", &t.promised_unit),
+        labels,
         diagnostics,
     );
     let f = &g.fees;
-    let fees_text = match (f.free.as_ref().map(|v| *v.get_ref()), f.confidence) {
+    // The labels key of the fees' text.
+    let fees_key = match (f.free.as_ref().map(|v| *v.get_ref()), f.confidence) {
         (Some(_), Confidence::U) => {
             let span = f.free.as_ref().map(|v| v.span());
             diagnostics.push(
                 Diagnostic::error(file, span, "`free` states a value but the fees' `confidence` is \"U\"")
                     .with_hint("remove `free` to show 待本地确认, or set the confidence to C, S or L"),
             );
-            "待本地确认"
+            "confidence.U"
         }
-        (None, Confidence::U) => "待本地确认",
+        (None, Confidence::U) => "confidence.U",
         (None, _) => {
             diagnostics.push(
                 Diagnostic::error(
@@ -669,7 +689,7 @@ fn resolve_guide(
                 )
                 .with_hint("if the fees are not confirmed, set `confidence = \"U\"` in [fees]"),
             );
-            "待本地确认"
+            "confidence.U"
         }
         (Some(true), _) if !f.items.is_empty() => {
             diagnostics.push(Diagnostic::error(
@@ -677,18 +697,18 @@ fn resolve_guide(
                 f.free.as_ref().map(|v| v.span()),
                 "`free = true` but fee items are listed",
             ));
-            "不收费"
+            "fees.free"
         }
-        (Some(true), _) => "不收费",
+        (Some(true), _) => "fees.free",
         (Some(false), _) if f.items.is_empty() => {
             diagnostics.push(Diagnostic::error(
                 file,
                 f.free.as_ref().map(|v| v.span()),
                 "`free = false` needs at least one [[fees.items]]",
             ));
-            "收费"
+            "fees.paid"
         }
-        (Some(false), _) => "收费",
+        (Some(false), _) => "fees.paid",
     };
     let visits = fact(
         file,
@@ -696,7 +716,8 @@ fn resolve_guide(
         g.visits_confidence,
         ["visits", "visits_confidence"],
         start_span(),
-        " 次",
+        labels.get("unit.visits"),
+        labels,
         diagnostics,
     );
 
@@ -792,6 +813,7 @@ fn resolve_guide(
                     parsed.reference.file.span(),
                     vocabulary,
                     symbols,
+                    labels,
                     diagnostics,
                 ));
             }
@@ -833,8 +855,8 @@ fn resolve_guide(
 
     // Rendered before giving up on the guide, so that a mistake elsewhere in it does not hide
     // one in these.
-    let conditions = statements(tree, file, &g.conditions, diagnostics);
-    let prohibitions = statements(tree, file, &g.prohibitions, diagnostics);
+    let conditions = statements(tree, file, &g.conditions, labels, diagnostics);
+    let prohibitions = statements(tree, file, &g.prohibitions, labels, diagnostics);
     let faq = g
         .faq
         .iter()
@@ -869,12 +891,9 @@ fn resolve_guide(
             .map(|b| LegalBasisView {
                 law: b.law.clone(),
                 articles: b.articles.clone(),
-                role_label: match b.role {
-                    BasisRole::Setting => "设定依据",
-                    BasisRole::Implementing => "实施依据",
-                },
+                role_label: labels.of("basis_role", &b.role),
                 confidence: b.confidence,
-                confidence_label: b.confidence.label(),
+                confidence_label: labels.of("confidence", &b.confidence),
             })
             .collect(),
         conditions,
@@ -897,17 +916,14 @@ fn resolve_guide(
                 .map(|d| *d.get_ref())
                 .filter(|_| t.promised_confidence != Confidence::U),
             promised_working: t.promised_unit == crate::source::format::DayUnit::Working,
-            kind_label: match t.kind {
-                LimitKind::OnTheSpot => "即办件",
-                LimitKind::Promised => "承诺件",
-            },
+            kind_label: labels.of("limit_kind", &t.kind),
             note: t.note.clone(),
         },
         fees: FeesView {
-            text: fees_text.to_owned(),
-            fact: match fees_text {
-                "待本地确认" => Fact::new(None, Confidence::U),
-                text => Fact::new(Some(text.to_owned()), f.confidence),
+            text: labels.get(fees_key).to_owned(),
+            fact: match fees_key {
+                "confidence.U" => Fact::new(None, Confidence::U, labels),
+                key => Fact::new(Some(labels.get(key).to_owned()), f.confidence, labels),
             },
             free: f
                 .free
@@ -915,7 +931,7 @@ fn resolve_guide(
                 .map(|v| *v.get_ref())
                 .filter(|_| f.confidence != Confidence::U),
             confidence: f.confidence,
-            confidence_label: f.confidence.label(),
+            confidence_label: labels.of("confidence", &f.confidence),
             items: f.items.clone(),
             note: f.note.clone(),
         },
@@ -954,6 +970,7 @@ fn either_or_groups(
     file: &str,
     uses: &[crate::source::format::MaterialUse],
     materials: &mut [MaterialUseView],
+    labels: &Labels,
     diagnostics: &mut Diagnostics,
 ) {
     let mut groups: BTreeMap<&str, Vec<&crate::source::format::MaterialUse>> = BTreeMap::new();
@@ -995,19 +1012,20 @@ fn either_or_groups(
                 name: name.clone(),
             })
             .collect();
-        material.one_of_label = one_of_label(material.alternatives.len() + 1);
+        material.one_of_label = one_of_label(material.alternatives.len() + 1, labels);
     }
 }
 
-/// "二选一" for a group of two, and so on.
-pub fn one_of_label(members: usize) -> Option<&'static str> {
-    match members {
-        0 | 1 => None,
-        2 => Some("二选一"),
-        3 => Some("三选一"),
-        4 => Some("四选一"),
-        _ => Some("任选其一"),
-    }
+/// "二选一" (`one_of.two`) for a group of two, and so on.
+pub fn one_of_label(members: usize, labels: &Labels) -> Option<String> {
+    let key = match members {
+        0 | 1 => return None,
+        2 => "one_of.two",
+        3 => "one_of.three",
+        4 => "one_of.four",
+        _ => "one_of.many",
+    };
+    Some(labels.get(key).to_owned())
 }
 
 /// A step's video: the files exist and are of the right kinds, the captions are WebVTT.

@@ -31,6 +31,7 @@ pub fn resolve_samples(
     parsed: &ParsedSite,
     file: &str,
     material: &MaterialToml,
+    labels: &crate::source::labels::Labels,
     diagnostics: &mut Diagnostics,
 ) -> MaterialSamples {
     let mut views = Vec::new();
@@ -124,7 +125,7 @@ pub fn resolve_samples(
                 let alt = sample
                     .alt
                     .clone()
-                    .unwrap_or_else(|| format!("{}（填写示例）", parsed_form.title));
+                    .unwrap_or_else(|| labels.fill("sample.alt", &[("title", &parsed_form.title)]));
                 // The same form empty; its PDF is made with the other PDFs (render::blank).
                 let blank = BlankForm {
                     sample: number,
@@ -134,7 +135,10 @@ pub fn resolve_samples(
                 };
                 files.push(Asset {
                     name: blank.svg.clone(),
-                    content: AssetContent::Form(std::sync::Arc::new(samples::lay_out_blank(parsed_form))),
+                    content: AssetContent::Form(std::sync::Arc::new(samples::lay_out_blank(
+                        parsed_form,
+                        samples::BlankWords::of(labels),
+                    ))),
                 });
                 blank_forms.push(blank);
                 (

@@ -67,7 +67,7 @@ impl From<&Fact> for FactDoc {
             value: (!f.unconfirmed).then(|| f.text.clone()),
             text: f.text.clone(),
             confidence: f.confidence.into(),
-            confidence_label: f.confidence.label().into(),
+            confidence_label: f.confidence_label.clone(),
         }
     }
 }
@@ -787,9 +787,9 @@ fn guide_doc(site: &Site, guide: &Guide, urls: &Urls) -> GuideDoc {
                     "implementing"
                 }
                 .into(),
-                role_label: b.role_label.into(),
+                role_label: b.role_label.clone(),
                 confidence: b.confidence.into(),
-                confidence_label: b.confidence_label.into(),
+                confidence_label: b.confidence_label.clone(),
             })
             .collect(),
         conditions: guide.conditions.iter().map(statement).collect(),
@@ -846,7 +846,7 @@ fn guide_doc(site: &Site, guide: &Guide, urls: &Urls) -> GuideDoc {
                     page: r.page,
                     issuer: m.issuer.clone(),
                     trust: m.trust.into(),
-                    form: m.form_label.into(),
+                    form: m.form_label.clone(),
                     copies: (&m.copies).into(),
                     required: m.required,
                     condition: m.condition.clone(),
@@ -878,7 +878,7 @@ fn guide_doc(site: &Site, guide: &Guide, urls: &Urls) -> GuideDoc {
                         optional: t.optional,
                         duration: t.duration.clone(),
                         place: t.place.clone(),
-                        special: t.special_label.map(str::to_owned),
+                        special: t.special_label.clone(),
                         outside_statutory_clock: t.outside_clock,
                     })
                     .collect(),
@@ -927,7 +927,7 @@ fn statement(s: &crate::model::StatementView) -> StatementDoc {
     StatementDoc {
         text: s.prose.text.trim().to_owned(),
         confidence: s.confidence.into(),
-        confidence_label: s.confidence_label.into(),
+        confidence_label: s.confidence_label.clone(),
     }
 }
 
@@ -950,7 +950,7 @@ fn rule_doc(r: &RuleResult) -> RuleDoc {
         check: r.check.clone(),
         source: r.source.clone(),
         confidence: r.confidence.into(),
-        confidence_label: r.confidence_label.into(),
+        confidence_label: r.confidence_label.clone(),
         enforced: !r.reference,
         status,
         failure_number: r.number,
@@ -1075,7 +1075,7 @@ fn material_doc(site: &Site, material: &Material, urls: &Urls) -> MaterialDoc {
         name: material.name.clone(),
         issuer: material.issuer.clone(),
         trust: material.trust.into(),
-        trust_label: material.trust_label.into(),
+        trust_label: material.trust_label.clone(),
         description: material.description.as_ref().map(ProseDoc::from),
         basis: material.basis.clone(),
         requirements: material.requirements.clone(),
@@ -1085,7 +1085,7 @@ fn material_doc(site: &Site, material: &Material, urls: &Urls) -> MaterialDoc {
             .iter()
             .map(|u| MaterialUseDoc {
                 guide: urls.guide(site, &u.guide),
-                form: u.form_label.into(),
+                form: u.form_label.clone(),
                 copies: (&u.copies).into(),
                 required: u.required,
                 condition: u.condition.clone(),
@@ -1169,7 +1169,7 @@ fn bundle_doc(site: &Site, bundle: &Bundle, urls: &Urls) -> BundleDoc {
                     .map(|u| &u.usage)
                     .map(|u| ChecklistUseDoc {
                         guide: u.guide.clone(),
-                        form: u.form_label.into(),
+                        form: u.form_label.clone(),
                         copies: (&u.copies).into(),
                         required: u.required,
                         condition: u.condition.clone(),
@@ -1261,12 +1261,20 @@ mod tests {
 
     #[test]
     fn an_unconfirmed_fact_has_no_value() {
-        let fact = Fact::new(Some("30 日".into()), Confidence::U);
+        let fact = Fact::new(
+            Some("30 日".into()),
+            Confidence::U,
+            &crate::source::labels::Labels::builtin("zh-CN"),
+        );
         let doc = FactDoc::from(&fact);
         assert_eq!(doc.value, None);
         assert_eq!(doc.text, "待本地确认");
         assert_eq!(doc.confidence, Tag::U);
-        let fact = Fact::new(Some("30 日".into()), Confidence::C);
+        let fact = Fact::new(
+            Some("30 日".into()),
+            Confidence::C,
+            &crate::source::labels::Labels::builtin("zh-CN"),
+        );
         assert_eq!(FactDoc::from(&fact).value.as_deref(), Some("30 日"));
     }
 

@@ -17,6 +17,8 @@ use crate::model::{Material, Site, SiteConfig};
 #[derive(Serialize)]
 struct BlankData<'a> {
     site: &'a SiteConfig,
+    /// The edition's words (`templates/labels/<lang>.toml`).
+    t: &'a crate::source::labels::Labels,
     title: &'a str,
 }
 
@@ -59,6 +61,7 @@ pub fn material_blank_pdfs(
         };
         let data = BlankData {
             site: &site.config,
+            t: &site.edition.labels,
             title: &blank.title,
         };
         let json = serde_json::to_vec(&data).map_err(|e| fail(vec![e.to_string().into()]))?;

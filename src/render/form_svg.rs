@@ -138,7 +138,10 @@ value = "示例公司"
 
     #[test]
     fn a_blank_page_draws_no_values() {
-        let svg = svg(&lay_out_blank(&form()));
+        let svg = svg(&lay_out_blank(
+            &form(),
+            crate::model::form_layout::BlankWords::of(&crate::source::labels::Labels::builtin("zh-CN")),
+        ));
         assert!(!svg.contains("class=\"value\""));
         assert!(!svg.contains("<circle"), "no seal on a blank form");
         assert!(svg.contains(">名称</text>"));

@@ -73,6 +73,7 @@ impl Templates {
         tera.register_filter("number", |n: tera::Number, _: tera::Kwargs, _: &tera::State| {
             n.to_string()
         });
+        tera.register_filter("fill", fill_filter);
         if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n, t))) {
             let texts: BTreeMap<&str, &str> = sources.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
             return Err(tera_errors("", &e, &texts, &overrides));
@@ -84,12 +85,64 @@ impl Templates {
         })
     }
 
-    fn render(&self, name: &str, context: &Context) -> Result<String, Box<Diagnostic>> {
-        self.tera.render(name, context).map_err(|e| {
+    /// Renders the page `name` of `site`. On a page of an edition other than the primary one,
+    /// text still in the original language is marked as such (`untranslated`).
+    fn render(&self, name: &str, site: &Site, page: &PageContext) -> Result<String, Box<Diagnostic>> {
+        let error = |e: tera::Error| {
             let d = tera_errors(name, &e, &BTreeMap::new(), &self.overrides);
             Box::new(d.into_iter().next().expect("one diagnostic per render error"))
-        })
+        };
+        let Some(values) = &page.marked else {
+            return self.tera.render(name, &page.context).map_err(error);
+        };
+        let mut context = Context::new();
+        for (key, value) in values {
+            let mut value = value.clone();
+            if !NOT_TEXT.contains(&key.as_str()) {
+                super::untranslated::wrap(&mut value, &[]);
+            }
+            context.insert(key.clone(), &value);
+        }
+        let html = self.tera.render(name, &context).map_err(error)?;
+        Ok(super::untranslated::finish(
+            &html,
+            site.edition.labels.get("edition.untranslated"),
+        ))
     }
+}
+
+/// A page's template context. On a page of an edition other than the primary one it keeps the
+/// values as JSON too, to mark the text still in the original language before rendering.
+struct PageContext {
+    context: Context,
+    marked: Option<Vec<(String, serde_json::Value)>>,
+}
+
+impl PageContext {
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        match &mut self.marked {
+            None => self.context.insert(key, value),
+            Some(values) => {
+                let json = serde_json::to_value(value).unwrap_or_default();
+                values.retain(|(k, _)| k != key);
+                values.push((key.to_owned(), json));
+            }
+        }
+    }
+}
+
+/// `{{ t.guide.stage_number | fill(n=s.number) }}`: a label with each `{name}` replaced by the
+/// argument of that name (text or a number). The result is escaped like any text.
+fn fill_filter(text: &str, kwargs: tera::Kwargs, _: &tera::State) -> String {
+    let mut out = text.to_owned();
+    for (name, value) in kwargs.iter() {
+        let v = match value.as_str() {
+            Some(s) => s.to_owned(),
+            None => value.to_string(),
+        };
+        out = out.replace(&format!("{{{name}}}"), &v);
+    }
+    out
 }
 
 /// The HTML escaping of every `{{ … }}` in a `.html` template: `& < > " ' /`, as the pages
@@ -257,18 +310,71 @@ struct GuideCard<'a> {
     statutory: &'a Fact,
     /// The caveats a limit needs even on a card: the special steps whose time is not
     /// counted (行政许可法 §45), and whether the guide explains the limit further.
-    outside_clock: Vec<&'static str>,
+    outside_clock: Vec<&'a str>,
     has_note: bool,
     fees: &'a Fact,
     material_count: usize,
 }
 
-fn base_context(site: &Site, root: &str, options: &RenderOptions) -> Context {
-    let mut c = Context::new();
+/// The keys of a page's context that hold no text of the sources: never marked as untranslated.
+const NOT_TEXT: &[&str] = &["t", "page_labels", "editions", "root", "live_reload_script", "page_url"];
+
+/// The sections of the labels the page scripts read (from the page's `page-labels` element).
+const SCRIPT_LABELS: &[&str] = &["search", "checklist", "collapse", "finder", "selfcheck_js"];
+
+/// What every page's template gets: the site, the way to the output's root, the edition's
+/// words (`t`), the words of the page scripts as JSON, and the page in every edition (the
+/// language switch and the `hreflang` alternates). `path` is the page's place in its edition.
+fn base_context(site: &Site, path: &str, options: &RenderOptions) -> PageContext {
+    let root = "../".repeat(path.matches('/').count());
+    let labels = &site.edition.labels;
+    let mut c = PageContext {
+        context: Context::new(),
+        marked: (!site.edition.is_primary()).then(Vec::new),
+    };
     c.insert("site", &site.config);
-    c.insert("root", root);
+    c.insert("root", &root);
     c.insert("live_reload_script", &options.live_reload_script);
+    c.insert("t", labels);
+    let scripts: serde_json::Map<String, serde_json::Value> = SCRIPT_LABELS
+        .iter()
+        .filter_map(|k| Some((k.to_string(), labels.json().get(*k)?.clone())))
+        .collect();
+    // Inside <script>: `</` could end the element.
+    let json = serde_json::Value::Object(scripts).to_string().replace("</", "<\\/");
+    c.insert("page_labels", &json);
+    c.insert("editions", &edition_links(site, path, &root));
     c
+}
+
+/// A page in one edition, as the language switch and the alternates name it.
+#[derive(Serialize)]
+struct PageEdition<'a> {
+    lang: &'a str,
+    name: &'a str,
+    /// Relative to the page.
+    href: String,
+    current: bool,
+}
+
+/// The page at `path` in every edition of the site, the primary one first (none when the
+/// site has one edition).
+fn edition_links<'a>(site: &'a Site, path: &str, root: &str) -> Vec<PageEdition<'a>> {
+    if site.edition.all.len() < 2 {
+        return Vec::new();
+    }
+    // From this page to the output's root: to its edition's root, then out of its folder.
+    let out_of_edition = "../".repeat(site.edition.prefix.matches('/').count());
+    site.edition
+        .all
+        .iter()
+        .map(|e| PageEdition {
+            lang: &e.lang,
+            name: &e.name,
+            href: format!("{root}{out_of_edition}{}{path}", e.prefix),
+            current: e.prefix == site.edition.prefix,
+        })
+        .collect()
 }
 
 /// The pages that list the whole site: index, 404 and the stylesheet.
@@ -309,9 +415,12 @@ fn site_pages_with(
                     stages: g.stages.iter().map(|s| s.title.as_str()).collect(),
                     statutory: &g.time_limit.statutory,
                     outside_clock: {
-                        let mut labels: Vec<&'static str> = Vec::new();
+                        let mut labels: Vec<&str> = Vec::new();
                         let steps = g.stages.iter().flat_map(|s| &s.steps);
-                        for label in steps.filter(|t| t.outside_clock).filter_map(|t| t.special_label) {
+                        for label in steps
+                            .filter(|t| t.outside_clock)
+                            .filter_map(|t| t.special_label.as_deref())
+                        {
                             if !labels.contains(&label) {
                                 labels.push(label);
                             }
@@ -331,28 +440,29 @@ fn site_pages_with(
             (d.name.clone(), cards)
         })
         .collect();
-    let mut c = base_context(site, "", options);
+    let mut c = base_context(site, "index.html", options);
     c.insert("departments", &departments);
     c.insert("guide_count", &site.guides.len());
     c.insert("materials", &site.materials);
     c.insert("bundles", &site.bundles);
     let mut diagnostics = Diagnostics::default();
-    match templates.render("index.html", &c) {
+    match templates.render("index.html", site, &c) {
         Ok(html) => out.insert("index.html", html),
         Err(d) => diagnostics.push(*d),
     }
-    let c = base_context(site, "", options);
-    match templates.render("404.html", &c) {
+    let c = base_context(site, "404.html", options);
+    match templates.render("404.html", site, &c) {
         Ok(html) => out.insert("404.html", html),
         Err(d) => diagnostics.push(*d),
     }
-    match templates.render("search.html", &c) {
+    let c = base_context(site, "search.html", options);
+    match templates.render("search.html", site, &c) {
         Ok(html) => out.insert("search.html", html),
         Err(d) => diagnostics.push(*d),
     }
-    let mut c = base_context(site, "", options);
+    let mut c = base_context(site, "finder.html", options);
     c.insert("finder", &site.finder);
-    match templates.render("finder.html", &c) {
+    match templates.render("finder.html", site, &c) {
         Ok(html) => out.insert("finder.html", html),
         Err(d) => diagnostics.push(*d),
     }
@@ -362,11 +472,11 @@ fn site_pages_with(
             Err(d) => diagnostics.push(*d),
         }
     }
-    let mut c = base_context(site, "../", options);
+    let mut c = base_context(site, "guides/index.html", options);
     c.insert("departments", &departments);
     c.insert("guides", &site.guides.iter().map(|g| &g.id).collect::<Vec<_>>());
     c.insert("bundles", &site.bundles);
-    match templates.render("all-guides.html", &c) {
+    match templates.render("all-guides.html", site, &c) {
         Ok(html) => out.insert("guides/index.html", html),
         Err(d) => diagnostics.push(*d),
     }
@@ -376,7 +486,10 @@ fn site_pages_with(
             Err(d) => diagnostics.push(*d),
         }
     }
-    out.extend(super::api::api_files(site));
+    // Open data is published once, in the primary edition's language.
+    if site.edition.is_primary() {
+        out.extend(super::api::api_files(site));
+    }
     for material in &site.materials {
         match material_page(site, material, templates, options) {
             Ok(html) => out.insert(format!("materials/{}/index.html", material.id), html),
@@ -390,9 +503,9 @@ fn site_pages_with(
         }
     }
     for bundle in &site.bundles {
-        let mut c = base_context(site, "../../", options);
+        let mut c = base_context(site, &format!("bundles/{}/index.html", bundle.id), options);
         c.insert("bundle", bundle);
-        match templates.render("bundle.html", &c) {
+        match templates.render("bundle.html", site, &c) {
             Ok(html) => out.insert(format!("bundles/{}/index.html", bundle.id), html),
             Err(d) => diagnostics.push(*d),
         }
@@ -413,9 +526,9 @@ fn material_page(
     templates: &Templates,
     options: &RenderOptions,
 ) -> Result<String, Box<Diagnostic>> {
-    let mut c = base_context(site, "../../", options);
+    let mut c = base_context(site, &format!("materials/{}/index.html", material.id), options);
     c.insert("material", material);
-    templates.render("material.html", &c)
+    templates.render("material.html", site, &c)
 }
 
 /// The page of one guide.
@@ -427,7 +540,7 @@ pub fn guide_pages(
     options: &RenderOptions,
 ) -> Result<Output, Diagnostics> {
     let mut out = Output::default();
-    let mut c = base_context(site, "../../", options);
+    let mut c = base_context(site, &format!("guides/{}/index.html", guide.id), options);
     c.insert("guide", guide);
     // Each plan's drawing size, in the order of `guide.plans`.
     let sizes: Vec<[u32; 2]> = drawings.iter().map(|d| [d.width, d.height]).collect();
@@ -439,19 +552,19 @@ pub fn guide_pages(
         &super::jsonld::script_text(&super::jsonld::government_service(site, guide)),
     );
     let html = templates
-        .render("guide.html", &c)
+        .render("guide.html", site, &c)
         .map_err(|d| Diagnostics::from_iter([*d]))?;
     out.insert(format!("guides/{}/index.html", guide.id), html);
     if let (Some(path), Some((rules, data))) = (
         super::selfcheck::page_path(guide),
         super::selfcheck::page_data(site, guide),
     ) {
-        let mut c = base_context(site, "../../", options);
+        let mut c = base_context(site, &path, options);
         c.insert("guide", guide);
         c.insert("rules", &rules);
         c.insert("selfcheck_data", &data);
         let html = templates
-            .render("selfcheck.html", &c)
+            .render("selfcheck.html", site, &c)
             .map_err(|d| Diagnostics::from_iter([*d]))?;
         out.insert(path, html);
     }

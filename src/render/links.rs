@@ -484,9 +484,10 @@ pub fn site_prose(site: &Site) -> Vec<&Prose> {
     prose
 }
 
-/// The link check of a checked site (`permitroom check` and `build`): renders the HTML pages in
-/// memory and checks every link on them.
-pub fn check_site(site: &Site, tree: &SourceTree) -> Diagnostics {
+/// The link check of a checked site (`permitroom check` and `build`): renders the HTML pages
+/// of every edition (`sites`, the primary one first, each under its folder) in memory and
+/// checks every link on them, the language switch between editions included.
+pub fn check_site(sites: &[&Site], tree: &SourceTree) -> Diagnostics {
     let templates = match render::html::Templates::new(tree) {
         Ok(t) => t,
         Err(d) => return d,
@@ -494,37 +495,40 @@ pub fn check_site(site: &Site, tree: &SourceTree) -> Diagnostics {
     let options = RenderOptions::default();
     let mut index = LinkIndex::default();
     let mut diagnostics = Diagnostics::default();
-    match render::html::site_pages_for_links(site, &templates, &options) {
-        Ok(pages) => index.add(&pages),
-        Err(d) => diagnostics.extend(d),
-    }
-    let guides: Vec<Result<LinkIndex, Diagnostics>> = site
-        .guides
-        .par_iter()
-        .map(|guide| {
-            let drawings: Vec<_> = guide.plans.iter().map(|p| render::plan_drawing(site, p)).collect();
-            let pages = render::html::guide_pages(site, guide, &drawings, &templates, &options)?;
-            let mut index = LinkIndex::default();
-            index.add(&pages);
-            Ok(index)
-        })
-        .collect();
-    for part in guides {
-        match part {
-            Ok(part) => {
-                index.pages.extend(part.pages);
-                index.files.extend(part.files);
-            }
+    for site in sites {
+        let prefix = site.edition.prefix.as_str();
+        match render::html::site_pages_for_links(site, &templates, &options) {
+            Ok(pages) => index.add(&pages.prefixed(prefix)),
             Err(d) => diagnostics.extend(d),
+        }
+        let guides: Vec<Result<LinkIndex, Diagnostics>> = site
+            .guides
+            .par_iter()
+            .map(|guide| {
+                let drawings: Vec<_> = guide.plans.iter().map(|p| render::plan_drawing(site, p)).collect();
+                let pages = render::html::guide_pages(site, guide, &drawings, &templates, &options)?;
+                let mut index = LinkIndex::default();
+                index.add(&pages.prefixed(prefix));
+                Ok(index)
+            })
+            .collect();
+        for part in guides {
+            match part {
+                Ok(part) => {
+                    index.pages.extend(part.pages);
+                    index.files.extend(part.files);
+                }
+                Err(d) => diagnostics.extend(d),
+            }
+        }
+        for file in render::planned_files(site) {
+            index.add_file(format!("{prefix}{file}"));
         }
     }
     if diagnostics.has_errors() {
         return diagnostics;
     }
-    for file in render::planned_files(site) {
-        index.add_file(file);
-    }
-    let prose = site_prose(site);
+    let prose: Vec<&Prose> = sites.iter().flat_map(|site| site_prose(site)).collect();
     let authored: Vec<&SourceLink> = prose.iter().flat_map(|p| &p.links).collect();
     index.check(&authored)
 }

@@ -13,6 +13,7 @@ pub mod plan_svg;
 pub mod png;
 pub mod search;
 pub mod selfcheck;
+pub mod untranslated;
 
 use std::collections::BTreeMap;
 
@@ -39,6 +40,20 @@ impl Output {
 
     pub fn extend(&mut self, other: Output) {
         self.files.extend(other.files);
+    }
+
+    /// The same files under `prefix` (`en/`; nothing changes for an empty prefix).
+    pub fn prefixed(self, prefix: &str) -> Output {
+        if prefix.is_empty() {
+            return self;
+        }
+        Output {
+            files: self
+                .files
+                .into_iter()
+                .map(|(path, bytes)| (format!("{prefix}{path}"), bytes))
+                .collect(),
+        }
     }
 }
 

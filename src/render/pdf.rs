@@ -167,6 +167,8 @@ impl World for DocumentWorld<'_> {
 #[derive(Serialize)]
 struct HandoutData<'a> {
     site: &'a SiteConfig,
+    /// The edition's words (`templates/labels/<lang>.toml`).
+    t: &'a crate::source::labels::Labels,
     guide: &'a Guide,
     page_url: String,
     qr: &'static str,
@@ -188,6 +190,8 @@ struct SampleData<'a> {
 #[derive(Serialize)]
 struct BundleData<'a> {
     site: &'a SiteConfig,
+    /// The edition's words (`templates/labels/<lang>.toml`).
+    t: &'a crate::source::labels::Labels,
     bundle: &'a Bundle,
     page_url: String,
     qr: &'static str,
@@ -391,6 +395,7 @@ pub fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfO
     }
     let data = HandoutData {
         site: &site.config,
+        t: &site.edition.labels,
         guide,
         page_url,
         qr: "/img/qr.svg",
@@ -446,6 +451,7 @@ pub fn bundle_pdf(
     );
     let data = BundleData {
         site: &site.config,
+        t: &site.edition.labels,
         bundle,
         page_url,
         qr: "/img/qr.svg",

@@ -47,8 +47,11 @@ pub struct SearchDoc {
     pub title: String,
     /// Relative to the site root.
     pub url: String,
-    /// "事项", "步骤", "材料", "常见问题", "一件事".
-    pub kind: &'static str,
+    /// What it is, in the edition's words (the labels' `kind.*`).
+    pub kind: String,
+    /// Its kind's place in [`KINDS`] (the order of the index).
+    #[serde(skip)]
+    pub rank: usize,
     /// The guide or bundle it belongs to (empty for guides and bundles themselves).
     pub parent: String,
     /// Headings inside the document (a guide's stages, a step's subheadings), which rank
@@ -120,18 +123,21 @@ pub fn shard_of(bigram: &str, shards: usize) -> usize {
     (hash as usize) % shards
 }
 
-/// The kinds of documents, in the order the index holds them (and results rank them).
-pub const KINDS: [&str; 5] = ["事项", "一件事", "材料", "步骤", "常见问题"];
+/// The kinds of documents (their labels' keys), in the order the index holds them (and
+/// results rank them).
+pub const KINDS: [&str; 5] = ["kind.permit", "kind.bundle", "kind.material", "kind.step", "kind.faq"];
 
 /// Every searchable document of the site, in a fixed order: by kind (as [`KINDS`]), then
 /// in site order. Because ids follow kind, results of the same rank sort by id alone.
 pub fn documents(site: &Site) -> Vec<SearchDoc> {
     let mut docs = unsorted_documents(site);
-    docs.sort_by_key(|d| KINDS.iter().position(|k| *k == d.kind).unwrap_or(KINDS.len()));
+    docs.sort_by_key(|d| d.rank);
     docs
 }
 
 fn unsorted_documents(site: &Site) -> Vec<SearchDoc> {
+    let labels = &site.edition.labels;
+    let kind = |rank: usize| labels.get(KINDS[rank]).to_owned();
     let mut docs = Vec::new();
     for guide in &site.guides {
         let base = format!("guides/{}/index.html", guide.id);
@@ -143,7 +149,8 @@ fn unsorted_documents(site: &Site) -> Vec<SearchDoc> {
         docs.push(SearchDoc {
             title: guide.title.clone(),
             url: base.clone(),
-            kind: "事项",
+            kind: kind(0),
+            rank: 0,
             parent: String::new(),
             headings,
             text: text.join(" "),
@@ -155,7 +162,8 @@ fn unsorted_documents(site: &Site) -> Vec<SearchDoc> {
                 docs.push(SearchDoc {
                     title: format!("{} · {}", stage.title, step.title),
                     url: format!("{base}#step-{}", step.id),
-                    kind: "步骤",
+                    kind: kind(3),
+                    rank: 3,
                     parent: guide.title.clone(),
                     headings,
                     text: step.body.text.clone(),
@@ -166,7 +174,8 @@ fn unsorted_documents(site: &Site) -> Vec<SearchDoc> {
             docs.push(SearchDoc {
                 title: faq.question.clone(),
                 url: format!("{base}#faq-{}", i + 1),
-                kind: "常见问题",
+                kind: kind(4),
+                rank: 4,
                 parent: guide.title.clone(),
                 headings: faq.answer.headings(),
                 text: faq.answer.text.clone(),
@@ -183,7 +192,8 @@ fn unsorted_documents(site: &Site) -> Vec<SearchDoc> {
         docs.push(SearchDoc {
             title: material.name.clone(),
             url: format!("materials/{}/index.html", material.id),
-            kind: "材料",
+            kind: kind(2),
+            rank: 2,
             parent: String::new(),
             headings,
             text: text.join(" "),
@@ -193,7 +203,8 @@ fn unsorted_documents(site: &Site) -> Vec<SearchDoc> {
         docs.push(SearchDoc {
             title: bundle.title.clone(),
             url: format!("bundles/{}/index.html", bundle.id),
-            kind: "一件事",
+            kind: kind(1),
+            rank: 1,
             parent: String::new(),
             headings: bundle.steps.iter().map(|s| s.title.clone()).collect(),
             text: bundle.summary.clone(),
@@ -305,7 +316,7 @@ pub fn index_files(docs: &[SearchDoc]) -> Result<Output, Box<Diagnostic>> {
     let char_shards = sharded(docs, false);
     let mut out = Output::default();
     // Documents come sorted by kind: kind k starts after all documents of earlier kinds.
-    let rank = |d: &SearchDoc| KINDS.iter().position(|k| *k == d.kind).unwrap_or(KINDS.len());
+    let rank = |d: &SearchDoc| d.rank;
     let kind_starts = (0..KINDS.len())
         .map(|k| docs.iter().filter(|d| rank(d) < k).count())
         .collect();
@@ -363,7 +374,8 @@ mod tests {
         SearchDoc {
             title: title.into(),
             url: "x.html".into(),
-            kind: "事项",
+            kind: "事项".into(),
+            rank: 0,
             parent: String::new(),
             headings: Vec::new(),
             text: text.into(),
@@ -400,7 +412,8 @@ mod tests {
     #[test]
     fn single_characters_have_their_own_postings_and_texts_are_apart_from_heads() {
         let mut docs = vec![doc("候诊区", "与诊疗区分隔"), doc("灶台", "每个灶台；X 光")];
-        docs[1].kind = "材料";
+        docs[1].kind = "材料".into();
+        docs[1].rank = 2;
         docs[1].headings = vec!["厨具清洁".into()];
         let out = index_files(&docs).unwrap();
         let meta: serde_json::Value = serde_json::from_slice(&out.files["search/meta.json"]).unwrap();

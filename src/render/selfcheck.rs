@@ -16,7 +16,7 @@ pub struct RuleRow {
     pub statement: String,
     pub source: String,
     pub confidence: Confidence,
-    pub confidence_label: &'static str,
+    pub confidence_label: String,
     pub reference: bool,
     /// "form" (checked from the figures), "drawing" (check it on the drawing) or
     /// "unconfirmed" (U: not checked, no number).
@@ -32,7 +32,7 @@ pub fn page_path(guide: &Guide) -> Option<String> {
 pub fn page_data(site: &Site, guide: &Guide) -> Option<(Vec<RuleRow>, String)> {
     page_path(guide)?;
     let vocabulary = site.vocabularies.get(guide.vocabulary.as_deref()?)?;
-    let json = selfcheck::guide_json(&guide.rules, vocabulary, &site.symbols);
+    let json = selfcheck::guide_json(&guide.rules, vocabulary, &site.symbols, &site.edition.labels);
     let rows = guide
         .rules
         .iter()
@@ -41,7 +41,7 @@ pub fn page_data(site: &Site, guide: &Guide) -> Option<(Vec<RuleRow>, String)> {
             statement: r.statement.clone(),
             source: r.source.clone(),
             confidence: r.confidence,
-            confidence_label: r.confidence.label(),
+            confidence_label: site.edition.labels.of("confidence", &r.confidence),
             reference: r.reference,
             checked_by: if r.confidence == Confidence::U {
                 "unconfirmed"

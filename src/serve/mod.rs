@@ -224,10 +224,12 @@ impl Builder {
                 return self.fail(&d, &SourceTree::default());
             }
         };
+        // The preview shows the primary edition (a build makes every edition).
         let Checked {
             tree,
             site,
             diagnostics: found,
+            editions: _,
         } = checked;
         let Some(site) = site else {
             return self.fail(&found, &tree);

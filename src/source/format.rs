@@ -133,17 +133,6 @@ pub enum Confidence {
     U,
 }
 
-impl Confidence {
-    pub fn label(self) -> &'static str {
-        match self {
-            Confidence::C => "已核实原文",
-            Confidence::S => "二手来源",
-            Confidence::L => "地方规定",
-            Confidence::U => "待本地确认",
-        }
-    }
-}
-
 /// Trust level of a submitted document (State Council 2016 technical guide).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema, Serialize)]
 pub enum Trust {
@@ -151,17 +140,6 @@ pub enum Trust {
     B,
     C,
     D,
-}
-
-impl Trust {
-    pub fn label(self) -> &'static str {
-        match self {
-            Trust::A => "A 类：行政机关核发，可直接使用",
-            Trust::B => "B 类：窗口核验原件后可复用",
-            Trust::C => "C 类：申请人上传，需核验原件",
-            Trust::D => "D 类：申请人自行制作并承诺真实",
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,6 +154,20 @@ pub struct SiteToml {
     #[serde(default = "default_language")]
     pub language: String,
     pub centre: Centre,
+    /// The site in other languages besides `language` (docs/en/reference.md#editions).
+    #[serde(default)]
+    pub editions: Vec<EditionToml>,
+}
+
+/// One more edition of the site: its language and the name its language switch shows.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EditionToml {
+    /// A BCP 47 language tag (`en`), also the folder of the edition in the output.
+    #[schemars(with = "String")]
+    pub lang: Spanned<String>,
+    /// The language's own name, e.g. "English".
+    pub name: String,
 }
 
 fn default_language() -> String {
@@ -419,17 +411,6 @@ pub enum Form {
     Electronic,
 }
 
-impl Form {
-    pub fn label(self) -> &'static str {
-        match self {
-            Form::Original => "原件",
-            Form::Copy => "复印件",
-            Form::OriginalAndCopy => "原件和复印件",
-            Form::Electronic => "电子版",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MaterialUse {
@@ -470,15 +451,6 @@ fn yes() -> bool {
 pub enum DayUnit {
     Calendar,
     Working,
-}
-
-impl DayUnit {
-    pub fn label(self) -> &'static str {
-        match self {
-            DayUnit::Calendar => " 日",
-            DayUnit::Working => " 个工作日",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Serialize)]
@@ -643,19 +615,6 @@ impl Special {
         Special::ExpertReview,
     ];
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Special::SiteInspection => "现场核查",
-            Special::ExpertReview => "专家评审",
-            Special::Testing => "检验检测",
-            Special::Quarantine => "检疫",
-            Special::Appraisal => "鉴定",
-            Special::Hearing => "听证",
-            Special::Tendering => "招标",
-            Special::Auction => "拍卖",
-        }
-    }
-
     /// Whether 行政许可法 §45 takes this step's time out of the statutory limit. Written as
     /// a full match so that a new kind must be decided against the law's list.
     pub fn outside_statutory_clock(self) -> bool {
@@ -797,10 +756,11 @@ mod tests {
     /// 行政许可法 §45: 听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审 — and nothing else.
     #[test]
     fn only_the_kinds_the_law_lists_are_outside_the_statutory_clock() {
-        let outside: Vec<&str> = Special::ALL
+        let zh = crate::source::labels::Labels::builtin("zh-CN");
+        let outside: Vec<String> = Special::ALL
             .iter()
             .filter(|s| s.outside_statutory_clock())
-            .map(|s| s.label())
+            .map(|s| zh.of("special", s))
             .collect();
         assert_eq!(
             outside,

@@ -87,7 +87,55 @@ pub fn site_words(parsed: &ParsedSite) -> SiteWords {
 fn schema_value<T: JsonSchema>(title: &str) -> Schema {
     let mut schema = schemars::schema_for!(T);
     schema.insert("title".into(), title.into());
-    schema
+    let mut value = schema.to_value();
+    with_translations(&mut value);
+    Schema::try_from(value).expect("a schema stays a schema object")
+}
+
+/// Every table of the format may hold its `en` translation (docs/en/reference.md#editions):
+/// a table of some of its own text fields (strings and arrays of strings).
+fn with_translations(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for v in map.values_mut() {
+                with_translations(v);
+            }
+            let closed = map.get("additionalProperties") == Some(&Value::Bool(false));
+            let Some(Value::Object(properties)) = map.get_mut("properties") else {
+                return;
+            };
+            let text: serde_json::Map<String, Value> = properties
+                .iter()
+                .filter(|(_, p)| is_text_schema(p))
+                .map(|(k, p)| (k.clone(), p.clone()))
+                .collect();
+            if closed && !text.is_empty() {
+                properties.insert(
+                    "en".into(),
+                    json!({
+                        "type": "object",
+                        "description": "The English text of some of this table's text fields (the `en` edition).",
+                        "properties": text,
+                        "additionalProperties": false
+                    }),
+                );
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(with_translations),
+        _ => {}
+    }
+}
+
+/// A string, an optional string or an array of strings.
+fn is_text_schema(p: &Value) -> bool {
+    let types: Vec<&str> = match p.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => return false,
+    };
+    let string = types.contains(&"string") && types.iter().all(|t| *t == "string" || *t == "null");
+    let strings = types.contains(&"array") && p.pointer("/items/type") == Some(&json!("string"));
+    (string && p.get("enum").is_none() && p.get("pattern").is_none()) || strings
 }
 
 fn text(value: &Schema) -> String {

@@ -357,6 +357,18 @@ pub fn load_site(root: &Path) -> Result<(SourceTree, Diagnostics), LoadError> {
             };
         }
     }
+    // A named `X.md` declares its translations `X.<lang>.md`, one per edition of site.toml.
+    let langs = match loader.tree.files.get(SITE_CONFIG) {
+        Some(FileContent::Text(text)) => edition_langs(text),
+        _ => Vec::new(),
+    };
+    let translations: Vec<String> = referenced
+        .iter()
+        .filter_map(|path| path.strip_suffix(".md"))
+        .flat_map(|stem| langs.iter().map(move |lang| format!("{stem}.{lang}.md")))
+        .filter(|twin| deferred.contains_key(twin))
+        .collect();
+    referenced.extend(translations);
     for (rel, path) in deferred {
         if referenced.contains(&rel) {
             loader.visit_file(&path);
@@ -379,6 +391,20 @@ pub fn load_site(root: &Path) -> Result<(SourceTree, Diagnostics), LoadError> {
         }
     }
     Ok((loader.tree, loader.diagnostics))
+}
+
+/// The languages `[[editions]]` of a `site.toml` text lists.
+pub fn edition_langs(site_toml: &str) -> Vec<String> {
+    let Ok(table) = site_toml.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let Some(toml::Value::Array(editions)) = table.get("editions") else {
+        return Vec::new();
+    };
+    editions
+        .iter()
+        .filter_map(|e| e.get("lang")?.as_str().map(str::to_owned))
+        .collect()
 }
 
 /// Files read by the walk itself: every TOML source (they are what refers to the rest) and the

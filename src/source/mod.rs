@@ -4,8 +4,10 @@
 //! [`toml_places`] locating what serde does not, [`markdown`] and [`prose`] for Markdown).
 //! [`json_schema`] publishes the formats as JSON Schemas. Nothing here depends on a later stage.
 
+pub mod edition;
 pub mod format;
 pub mod json_schema;
+pub mod labels;
 pub mod load;
 pub mod markdown;
 pub mod parse;

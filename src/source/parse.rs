@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
+use crate::source::edition::{self, Found, Reading};
 use crate::source::format::{BundleToml, FormToml, GuideToml, MaterialsToml, PlanRef, SiteToml, Slug};
 use crate::source::load::{SITE_CONFIG, SourceTree};
 use crate::source::plan_format::{PlanToml, SymbolsToml, VocabularyToml};
@@ -32,6 +33,9 @@ pub struct ParsedSite {
     /// Markdown files named by a `guide.toml` that did not parse: still checked, so that one
     /// broken file does not hide the problems of another.
     pub unparsed_prose: Vec<String>,
+    /// The guides read for a translated edition whose top level has a translation table, with
+    /// the field paths of their text left untranslated (`check` sums them up per guide).
+    pub untranslated: Vec<(String, Vec<String>)>,
     /// Material ids written in a materials file that did not parse: a guide naming one is not
     /// told the material does not exist (the file's own error says what is wrong).
     pub unparsed_material_ids: std::collections::BTreeSet<String>,
@@ -62,9 +66,27 @@ pub struct ParsedPlan {
 /// places). Schema errors name the field path (`materials[2].copies`); after one, the
 /// offending entry is set aside and the file is checked again, so that the independent
 /// mistakes of one file are reported together (at most [`MAX_ERRORS_PER_FILE`]).
-pub fn parse_toml<T: DeserializeOwned>(tree: &SourceTree, file: &str, diagnostics: &mut Diagnostics) -> Option<T> {
-    let text = tree.text(file)?;
-    let (root, syntax) = toml::de::DeTable::parse_recoverable(text);
+pub fn parse_toml<T: DeserializeOwned>(
+    tree: &SourceTree,
+    file: &str,
+    reading: Reading<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Option<T> {
+    parse_toml_found(tree, file, reading, diagnostics).0
+}
+
+/// [`parse_toml`], with what reading the file for its edition found (its text left without a
+/// translation).
+pub fn parse_toml_found<T: DeserializeOwned>(
+    tree: &SourceTree,
+    file: &str,
+    reading: Reading<'_>,
+    diagnostics: &mut Diagnostics,
+) -> (Option<T>, Found) {
+    let Some(text) = tree.text(file) else {
+        return (None, Found::default());
+    };
+    let (mut root, syntax) = toml::de::DeTable::parse_recoverable(text);
     if !syntax.is_empty() {
         let mut places = None;
         // Tables defined twice: the keys of the second are not reported again one by one.
@@ -87,14 +109,18 @@ pub fn parse_toml<T: DeserializeOwned>(tree: &SourceTree, file: &str, diagnostic
             }
             diagnostics.push(diagnostic);
         }
-        return None;
+        return (None, Found::default());
     }
+    // The edition's text in place of the original's (`source::edition`).
+    let translated = |written: &str| translated_file(tree, file, reading, written);
+    let found = edition::apply(root.get_mut(), reading, file, &translated, diagnostics);
     // The usual case, a file without mistakes, parses once and copies nothing.
     let first = match T::deserialize(toml::de::Deserializer::from(root)) {
-        Ok(value) => return Some(value),
+        Ok(value) => return (Some(value), found),
         Err(error) => error,
     };
     let (mut root, _) = toml::de::DeTable::parse_recoverable(text);
+    edition::apply(root.get_mut(), reading, file, &translated, &mut Diagnostics::default());
     let mut next = Some(first);
     // (table path, key) of the entries set aside: a "missing field" in a table something was
     // taken from is most likely that entry (misspelt or of the wrong type), not a second mistake.
@@ -106,7 +132,7 @@ pub fn parse_toml<T: DeserializeOwned>(tree: &SourceTree, file: &str, diagnostic
             None => T::deserialize(toml::de::Deserializer::from(root.clone())),
         };
         match outcome {
-            Ok(value) => return (reported == 0).then_some(value),
+            Ok(value) => return ((reported == 0).then_some(value), found),
             Err(error) => {
                 let path = error
                     .span()
@@ -117,20 +143,28 @@ pub fn parse_toml<T: DeserializeOwned>(tree: &SourceTree, file: &str, diagnostic
                         .iter()
                         .any(|(table, _)| *table == crate::source::toml_places::display(&path))
                 {
-                    return None;
+                    return (None, found);
                 }
                 diagnostics.push(with_path(toml_error(file, &error), error.message(), &path));
                 reported += 1;
                 if reported >= MAX_ERRORS_PER_FILE {
-                    return None;
+                    return (None, found);
                 }
                 match crate::source::toml_places::remove(root.get_mut(), &path) {
                     Some((table, key)) => removed.push((table, key)),
-                    None => return None,
+                    None => return (None, found),
                 }
             }
         }
     }
+}
+
+/// The translation of the Markdown file `written` in `file` for the edition of `reading`, as
+/// written (`steps/a.md` → `steps/a.en.md`), when the site has it.
+fn translated_file(tree: &SourceTree, file: &str, reading: Reading<'_>, written: &str) -> Option<String> {
+    let twin = edition::translated_path(written, reading.lang?)?;
+    let path = tree.resolve(file, &twin).ok()?;
+    tree.text(&path).map(|_| twin)
 }
 
 /// A file with more mistakes than this reports the first ones only.
@@ -213,17 +247,39 @@ fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).to_owned()
 }
 
-/// Parses the whole tree.
+/// Parses the whole tree for its primary edition.
 pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
+    let translations = edition_langs(tree);
+    parse_site_for(
+        tree,
+        Reading {
+            lang: None,
+            translations: &translations,
+        },
+    )
+}
+
+/// The languages of the editions `site.toml` lists besides the primary one, as far as it can
+/// be read (its own errors are reported when it is parsed).
+pub fn edition_langs(tree: &SourceTree) -> Vec<String> {
+    tree.text(SITE_CONFIG)
+        .map(crate::source::load::edition_langs)
+        .unwrap_or_default()
+}
+
+/// Parses the whole tree for one edition (`reading`).
+pub fn parse_site_for(tree: &SourceTree, reading: Reading<'_>) -> (ParsedSite, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
+    // Forms are the Chinese documents an applicant hands in: every edition shows them as written.
+    let forms = Reading { lang: None, ..reading };
     let mut site = ParsedSite {
-        config: parse_toml(tree, SITE_CONFIG, &mut diagnostics),
+        config: parse_toml(tree, SITE_CONFIG, reading, &mut diagnostics),
         all_guides_parsed: true,
         ..Default::default()
     };
 
     for file in tree.files_under("materials").filter(|f| f.ends_with(".toml")) {
-        match parse_toml(tree, file, &mut diagnostics) {
+        match parse_toml(tree, file, reading, &mut diagnostics) {
             Some(materials) => site.materials.push((file.to_owned(), materials)),
             None => {
                 let text = tree.text(file).unwrap_or_default();
@@ -240,7 +296,7 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
                     if let Some(path) = resolve_path(tree, file, &form, &mut diagnostics)
                         && path.ends_with(".toml")
                     {
-                        let _ = parse_toml::<FormToml>(tree, &path, &mut diagnostics);
+                        let _ = parse_toml::<FormToml>(tree, &path, forms, &mut diagnostics);
                     }
                 }
             }
@@ -263,17 +319,17 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
                 ));
                 continue;
             }
-            if let Some(parsed) = parse_toml::<FormToml>(tree, &path, &mut diagnostics) {
+            if let Some(parsed) = parse_toml::<FormToml>(tree, &path, forms, &mut diagnostics) {
                 site.forms.insert(path, parsed);
             }
         }
     }
-    site.finder = parse_toml(tree, crate::source::load::FINDER, &mut diagnostics);
+    site.finder = parse_toml(tree, crate::source::load::FINDER, reading, &mut diagnostics);
     for file in tree.files_under("bundles").filter(|f| f.ends_with(".toml")) {
         let stem = file.trim_start_matches("bundles/").trim_end_matches(".toml");
         match Slug::parse(stem) {
             Ok(id) => {
-                if let Some(bundle) = parse_toml::<BundleToml>(tree, file, &mut diagnostics) {
+                if let Some(bundle) = parse_toml::<BundleToml>(tree, file, reading, &mut diagnostics) {
                     site.bundles.push((id, file.to_owned(), bundle));
                 }
             }
@@ -285,7 +341,7 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
         }
     }
     for file in tree.files_under("symbols").filter(|f| f.ends_with(".toml")) {
-        if let Some(symbols) = parse_toml(tree, file, &mut diagnostics) {
+        if let Some(symbols) = parse_toml(tree, file, reading, &mut diagnostics) {
             site.symbols.push((file.to_owned(), symbols));
         }
     }
@@ -293,7 +349,7 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
         let stem = file.trim_start_matches("vocabularies/").trim_end_matches(".toml");
         match Slug::parse(stem) {
             Ok(id) => {
-                if let Some(vocabulary) = parse_toml(tree, file, &mut diagnostics) {
+                if let Some(vocabulary) = parse_toml(tree, file, reading, &mut diagnostics) {
                     site.vocabularies.push((id, file.to_owned(), vocabulary));
                 }
             }
@@ -348,9 +404,13 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
                 continue;
             }
         };
-        let Some(toml) = parse_toml::<GuideToml>(tree, &file, &mut diagnostics) else {
+        let (toml, found) = parse_toml_found::<GuideToml>(tree, &file, reading, &mut diagnostics);
+        if reading.lang.is_some() && found.top_level_translated && !found.untranslated.is_empty() {
+            site.untranslated.push((file.clone(), found.untranslated));
+        }
+        let Some(toml) = toml else {
             site.all_guides_parsed = false;
-            check_files_of_unparsed_guide(tree, &file, &mut site, &mut diagnostics);
+            check_files_of_unparsed_guide(tree, &file, &mut site, reading, &mut diagnostics);
             continue;
         };
         let mut plans = Vec::new();
@@ -366,7 +426,7 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
                 ));
                 continue;
             }
-            if let Some(plan) = parse_toml::<PlanToml>(tree, &plan_file, &mut diagnostics) {
+            if let Some(plan) = parse_toml::<PlanToml>(tree, &plan_file, reading, &mut diagnostics) {
                 plans.push(ParsedPlan {
                     file: plan_file,
                     reference: reference.clone(),
@@ -387,7 +447,13 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
 
 /// The plans and Markdown files a `guide.toml` that did not parse names, as far as it can be
 /// read: plans are parsed (and their errors reported), Markdown files kept to be checked.
-fn check_files_of_unparsed_guide(tree: &SourceTree, file: &str, site: &mut ParsedSite, diagnostics: &mut Diagnostics) {
+fn check_files_of_unparsed_guide(
+    tree: &SourceTree,
+    file: &str,
+    site: &mut ParsedSite,
+    reading: Reading<'_>,
+    diagnostics: &mut Diagnostics,
+) {
     use crate::source::toml_places::strings_at;
     let text = tree.text(file).unwrap_or_default();
     let (root, _) = toml::de::DeTable::parse_recoverable(text);
@@ -396,7 +462,7 @@ fn check_files_of_unparsed_guide(tree: &SourceTree, file: &str, site: &mut Parse
         if let Some(plan_file) = resolve_path(tree, file, &written, diagnostics)
             && plan_file.ends_with(".toml")
         {
-            let _ = parse_toml::<PlanToml>(tree, &plan_file, diagnostics);
+            let _ = parse_toml::<PlanToml>(tree, &plan_file, reading, diagnostics);
         }
     }
     let prose = strings_at(root, &["overview"])

@@ -199,7 +199,7 @@ fn no_site_inspection_step_of_the_sample_room_claims_to_stop_the_clock() {
     let mut seen = 0;
     for guide in site().guides {
         for step in guide.stages.iter().flat_map(|s| &s.steps) {
-            if step.special_label == Some("现场核查") {
+            if step.special_label.as_deref() == Some("现场核查") {
                 seen += 1;
                 let said = format!("{} {}", step.body.text, step.duration.clone().unwrap_or_default());
                 for sentence in said.split(['。', '；']) {
@@ -229,7 +229,7 @@ fn a_fee_carries_its_tag_wherever_it_is_shown() {
         .iter()
         .find(|g| g.fees.free == Some(true) && g.fees.confidence_label != "已核实原文")
         .expect("a free procedure with a tag other than C");
-    let label = guide.fees.confidence_label;
+    let label = &guide.fees.confidence_label;
     let page_html = page(&format!("guides/{}/index.html", guide.id));
     let summary = between(&page_html, "class=\"summary-box\"", "</section>");
     let times = between(&page_html, "id=\"time-and-fees\"", "</section>");
@@ -247,7 +247,10 @@ fn a_fee_carries_its_tag_wherever_it_is_shown() {
     ] {
         let fee = text(dd_after(html, "收费"));
         assert!(fee.contains("不收费"), "{place}: {fee}");
-        assert!(fee.contains(label), "{place}: 不收费 without its tag {label}: {fee}");
+        assert!(
+            fee.contains(label.as_str()),
+            "{place}: 不收费 without its tag {label}: {fee}"
+        );
     }
 }
 
@@ -263,13 +266,13 @@ fn an_index_card_shows_a_limit_with_its_tag_and_caveat() {
         let limit = text(dd_after(card, "法定时限"));
         let fact = &guide.time_limit.statutory;
         if !fact.unconfirmed && fact.confidence_label != "已核实原文" {
-            assert!(limit.contains(fact.confidence_label), "{}: {limit}", guide.id);
+            assert!(limit.contains(fact.confidence_label.as_str()), "{}: {limit}", guide.id);
         }
         let expert_review = guide
             .stages
             .iter()
             .flat_map(|s| &s.steps)
-            .any(|s| s.special_label == Some("专家评审"));
+            .any(|s| s.special_label.as_deref() == Some("专家评审"));
         if expert_review && !fact.unconfirmed {
             assert!(limit.contains("不含专家评审的时间"), "{}: {limit}", guide.id);
         }

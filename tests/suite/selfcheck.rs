@@ -180,7 +180,7 @@ fn the_rust_and_the_browser_evaluators_agree_on_every_case() {
             let vocabulary = site.vocabularies[guide.vocabulary.as_deref().unwrap()].clone();
             let mut rules = guide.rules.clone();
             rules.extend(extra.iter().cloned());
-            let data = guide_json(&rules, &vocabulary, &site.symbols);
+            let data = guide_json(&rules, &vocabulary, &site.symbols, &site.edition.labels);
             let mut figures: Vec<Figures> = guide.plans.iter().map(|p| plan_figures(&p.plan)).collect();
             assert!(!figures.is_empty(), "{name}/{}: a guide with rules and plans", guide.id);
             figures.push(Figures::default());
@@ -238,7 +238,7 @@ fn the_rust_and_the_browser_evaluators_agree_on_every_case() {
     let mut figures: Vec<Figures> = dental.plans.iter().map(|p| plan_figures(&p.plan)).collect();
     let vocabulary = bundled.vocabularies["dental"].clone();
     let extra_bundled: Vec<Rule> = extra[from_invalid..].to_vec();
-    let data = guide_json(&extra_bundled, &vocabulary, &bundled.symbols);
+    let data = guide_json(&extra_bundled, &vocabulary, &bundled.symbols, &bundled.edition.labels);
     for _ in 0..300 {
         figures.push(random_figures(&mut rng, &vocabulary, &data));
     }
@@ -248,7 +248,7 @@ fn the_rust_and_the_browser_evaluators_agree_on_every_case() {
     let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
     let mut total = 0;
     for (name, rules, vocabulary, figures) in &suites {
-        let data = guide_json(rules, vocabulary, &bundled.symbols);
+        let data = guide_json(rules, vocabulary, &bundled.symbols, &bundled.edition.labels);
         let cases: Vec<Value> = figures
             .iter()
             .map(|f| {

@@ -85,6 +85,8 @@ fn pages_make_no_request_to_another_host_and_carry_a_csp() {
             if let Some(data) = tag
                 .strip_prefix("<script type=\"application/ld+json\">")
                 .or_else(|| tag.strip_prefix("<script type=\"application/json\" id=\"selfcheck-data\">"))
+                // And the words of the page's scripts (templates/labels/<lang>.toml).
+                .or_else(|| tag.strip_prefix("<script type=\"application/json\" id=\"page-labels\">"))
             {
                 serde_json::from_str::<serde_json::Value>(data).unwrap_or_else(|e| panic!("{path}: {e}"));
                 continue;

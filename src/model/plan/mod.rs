@@ -57,7 +57,7 @@ pub struct RuleResult {
     pub check: String,
     pub source: String,
     pub confidence: Confidence,
-    pub confidence_label: &'static str,
+    pub confidence_label: String,
     /// A reference value, not a requirement: a correct plan may fall short of it and a wrong
     /// one gets no marker for it.
     pub reference: bool,
@@ -207,6 +207,7 @@ pub fn parse_rules(
 
 /// Evaluates every rule on a plan; a correct or reference plan that fails an enforced rule is
 /// an error, a wrong example that passes every enforced rule a warning.
+#[allow(clippy::too_many_arguments)] // the edition's labels joined the seven inputs
 pub fn check_plan(
     guide: &ParsedGuide,
     plan: MeasuredPlan,
@@ -214,6 +215,7 @@ pub fn check_plan(
     reference_span: std::ops::Range<usize>,
     vocabulary: &Vocabulary,
     symbols: &SymbolLibrary,
+    labels: &crate::source::labels::Labels,
     diagnostics: &mut Diagnostics,
 ) -> PlanReport {
     let mut results = Vec::new();
@@ -290,7 +292,7 @@ pub fn check_plan(
             check: rule.check_text.clone(),
             source: rule.source.clone(),
             confidence: rule.confidence,
-            confidence_label: rule.confidence.label(),
+            confidence_label: labels.of("confidence", &rule.confidence),
             reference: rule.reference,
             pass,
             not_applicable: outcomes.is_empty(),

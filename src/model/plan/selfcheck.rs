@@ -356,7 +356,7 @@ pub fn expr_json(e: &Expr) -> Value {
 }
 
 /// One rule as data. An unconfirmed (U) rule carries no expression: its number is not shown.
-pub fn rule_json(rule: &Rule, vocabulary: &Vocabulary) -> Value {
+pub fn rule_json(rule: &Rule, vocabulary: &Vocabulary, labels: &crate::source::labels::Labels) -> Value {
     let unconfirmed = rule.confidence == Confidence::U;
     let cmp = match rule.check.cmp {
         Cmp::Ge => ">=",
@@ -370,7 +370,7 @@ pub fn rule_json(rule: &Rule, vocabulary: &Vocabulary) -> Value {
         "statement": rule.statement,
         "source": rule.source,
         "confidence": format!("{:?}", rule.confidence),
-        "confidence_label": rule.confidence.label(),
+        "confidence_label": labels.of("confidence", &rule.confidence),
         "reference": rule.reference,
         "each": rule.check.each.as_ref().map(|s| json!({
             "name": s.name, "label": vocabulary.set_label(&s.name), "kinds": kinds(s),
@@ -416,7 +416,12 @@ fn counted_symbols(rules: &[Rule], vocabulary: &Vocabulary) -> BTreeMap<String, 
 }
 
 /// What the self-check page reads: the vocabulary's words the form offers and the rules.
-pub fn guide_json(rules: &[Rule], vocabulary: &Vocabulary, symbols: &SymbolLibrary) -> Value {
+pub fn guide_json(
+    rules: &[Rule],
+    vocabulary: &Vocabulary,
+    symbols: &SymbolLibrary,
+    labels: &crate::source::labels::Labels,
+) -> Value {
     let used: BTreeSet<&str> = rules
         .iter()
         .filter(|r| r.confidence != Confidence::U)
@@ -452,7 +457,7 @@ pub fn guide_json(rules: &[Rule], vocabulary: &Vocabulary, symbols: &SymbolLibra
             "label": symbols.get(&id).map_or(id.as_str(), |s| s.label.as_str()),
             "kinds": kinds,
         })).collect::<Vec<_>>(),
-        "rules": rules.iter().map(|r| rule_json(r, vocabulary)).collect::<Vec<_>>(),
+        "rules": rules.iter().map(|r| rule_json(r, vocabulary, labels)).collect::<Vec<_>>(),
     })
 }
 
@@ -646,7 +651,7 @@ mod tests {
     fn an_unconfirmed_rule_carries_no_number_and_a_reference_never_decides() {
         let v = vocabulary();
         let u = rule("each bay: net_area >= 5 m2", Confidence::U, true);
-        let json = rule_json(&u, &v);
+        let json = rule_json(&u, &v, &crate::source::labels::Labels::builtin("zh-CN"));
         assert_eq!(
             (&json["left"], &json["right"], &json["cmp"]),
             (&Value::Null, &Value::Null, &Value::Null)
