@@ -72,13 +72,13 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
         self
     }
 
     /// Adds another place, e.g. `"first defined here"` for a duplicate.
-    pub fn with_note(
+    pub(crate) fn with_note(
         mut self,
         file: impl Into<String>,
         span: Option<Range<usize>>,
@@ -92,7 +92,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+    pub(crate) fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
@@ -113,7 +113,7 @@ impl Diagnostics {
     ///
     /// # Panics
     /// Never after a `push`; callers only use it right after one.
-    pub fn last_mut(&mut self) -> &mut Diagnostic {
+    pub(crate) fn last_mut(&mut self) -> &mut Diagnostic {
         self.items.last_mut().expect("last_mut is called right after push")
     }
 
@@ -125,11 +125,11 @@ impl Diagnostics {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
 
-    pub fn error_count(&self) -> usize {
+    pub(crate) fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.severity == Severity::Error).count()
     }
 
-    pub fn warning_count(&self) -> usize {
+    pub(crate) fn warning_count(&self) -> usize {
         self.items.iter().filter(|d| d.severity == Severity::Warning).count()
     }
 
@@ -142,7 +142,7 @@ impl Diagnostics {
     }
 
     /// Sorted by file, then position, so output does not depend on thread scheduling.
-    pub fn sorted(mut self) -> Self {
+    pub(crate) fn sorted(mut self) -> Self {
         self.items.sort_by(|a, b| {
             (&a.file, a.span.as_ref().map(|s| s.start), a.severity, &a.message).cmp(&(
                 &b.file,
@@ -174,7 +174,7 @@ impl FromIterator<Diagnostic> for Diagnostics {
 }
 
 /// One-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -250,7 +250,7 @@ pub fn render(diagnostic: &Diagnostic, sources: &dyn SourceText) -> String {
 }
 
 /// [`render`] in a [`Style`].
-pub fn render_styled(diagnostic: &Diagnostic, sources: &dyn SourceText, style: Style) -> String {
+pub(crate) fn render_styled(diagnostic: &Diagnostic, sources: &dyn SourceText, style: Style) -> String {
     let mut out = styled_headline(diagnostic, sources, style);
     out.push('\n');
     let level = match diagnostic.severity {
@@ -412,7 +412,7 @@ pub fn to_json(diagnostics: &Diagnostics, sources: &dyn SourceText) -> Vec<JsonD
 }
 
 /// The nearest of `candidates` to `word`, if it is close enough to be a likely typo.
-pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))

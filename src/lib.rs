@@ -51,7 +51,7 @@ impl Checked {
     }
 
     /// Sets the address the site is published under, in every edition (`build --base-url`).
-    pub fn set_base_url(&mut self, url: &str) {
+    pub(crate) fn set_base_url(&mut self, url: &str) {
         for site in self.site.iter_mut().chain(&mut self.editions) {
             site.config.base_url = format!("{url}{}", site.edition.prefix);
         }
@@ -253,7 +253,7 @@ pub enum BuildError {
 /// Renders a checked site part by part (site pages, then a few guides at a time, then each
 /// guide's PDFs), handing each part to `sink` as soon as it is ready, so memory holds one part
 /// rather than the whole site. `build` passes a [`write::Staging`] folder as the sink.
-pub fn render_in_parts(
+pub(crate) fn render_in_parts(
     checked: &Checked,
     options: &BuildOptions,
     sink: &mut dyn FnMut(Output) -> std::io::Result<()>,
@@ -272,7 +272,7 @@ pub enum Progress {
 
 /// [`render_in_parts`], telling `progress` after each part. Every edition is rendered the
 /// same way, the primary one at the output's root, each other under its folder (`en/`).
-pub fn render_in_parts_with_progress(
+pub(crate) fn render_in_parts_with_progress(
     checked: &Checked,
     options: &BuildOptions,
     sink: &mut dyn FnMut(Output) -> std::io::Result<()>,

@@ -27,14 +27,14 @@ use crate::render::Output;
 use crate::source::load::{SITE_CONFIG, SOURCE_DIRS};
 
 /// The file that marks a folder as a permitroom output, written into every output.
-pub const MARKER_FILE: &str = ".permitroom-output";
+pub(crate) const MARKER_FILE: &str = ".permitroom-output";
 /// The marker's fixed content (the same in every build, so output stays deterministic).
 pub const MARKER_TEXT: &str = "This folder is a site built by permitroom. `permitroom build` deletes and replaces it \
 whole, so keep nothing else in it.\n";
 
 /// Why the output folder cannot be written.
 #[derive(Debug)]
-pub enum OutputError {
+pub(crate) enum OutputError {
     /// The folder is not one permitroom may replace; nothing was changed.
     Refused { path: PathBuf, why: String },
     /// Another build is writing the same output folder.
@@ -137,7 +137,7 @@ fn replaceable(dir: &Path) -> Result<bool, OutputError> {
 /// anything. `out` must not be the site folder, a parent of it, or a source folder (or inside
 /// one); if it exists it must be a real folder (not a file or a symbolic link) that is empty
 /// or carries [`MARKER_FILE`] with [`MARKER_TEXT`].
-pub fn check_target(out: &Path, root: &Path) -> Result<(), OutputError> {
+pub(crate) fn check_target(out: &Path, root: &Path) -> Result<(), OutputError> {
     let out_abs = normalised(out).map_err(at(out))?;
     let root_abs = normalised(root).map_err(at(root))?;
     if out_abs == root_abs {
@@ -256,7 +256,7 @@ fn parent_of(out: &Path) -> PathBuf {
 /// Rendered files are added as they come (so a large site never has to sit in memory whole);
 /// [`Staging::commit`] swaps the new folder in. Dropped without a commit, it removes itself
 /// and the old output stays as it was.
-pub struct Staging {
+pub(crate) struct Staging {
     target: PathBuf,
     dir: PathBuf,
     files: usize,
@@ -270,7 +270,7 @@ impl Staging {
     /// Checks `target` ([`check_target`]), takes its lock, removes staging folders of killed
     /// builds and creates the new folder with the marker file in it. Nothing is created when
     /// `target` is refused.
-    pub fn new(target: &Path, root: &Path) -> Result<Staging, OutputError> {
+    pub(crate) fn new(target: &Path, root: &Path) -> Result<Staging, OutputError> {
         check_target(target, root)?;
         // From here on the folder is named by its absolute path, which always has a last name.
         let target = &normalised(target).map_err(at(target))?;
@@ -311,19 +311,19 @@ impl Staging {
     }
 
     /// Writes more rendered files into the new folder.
-    pub fn add(&mut self, output: &Output) -> io::Result<()> {
+    pub(crate) fn add(&mut self, output: &Output) -> io::Result<()> {
         write_tree(&self.dir, output)?;
         self.files += output.files.len();
         Ok(())
     }
 
     /// How many rendered files were added (the marker file not counted).
-    pub fn file_count(&self) -> usize {
+    pub(crate) fn file_count(&self) -> usize {
         self.files
     }
 
     /// Replaces the target folder with the new one in one atomic step.
-    pub fn commit(mut self) -> Result<(), OutputError> {
+    pub(crate) fn commit(mut self) -> Result<(), OutputError> {
         let out = self.target.clone();
         match fs::symlink_metadata(&out) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {

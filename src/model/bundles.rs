@@ -10,7 +10,7 @@ use crate::source::labels::Labels;
 use crate::source::parse::ParsedSite;
 
 /// Resolves every bundle against the guides; records on each guide which bundles hold it.
-pub fn resolve_bundles(
+pub(crate) fn resolve_bundles(
     parsed: &ParsedSite,
     guides: &mut [Guide],
     materials: &[Material],

@@ -13,7 +13,7 @@ use crate::source::parse::ParsedSite;
 type GuideSnapshot = (String, String, String, Vec<MaterialUseView>, Vec<GuideLink>);
 
 /// Resolves each guide's `covers`: the ids of other guides it walks through together.
-pub fn link_covers(parsed: &ParsedSite, guides: &mut [Guide], diagnostics: &mut Diagnostics) {
+pub(crate) fn link_covers(parsed: &ParsedSite, guides: &mut [Guide], diagnostics: &mut Diagnostics) {
     let titles: BTreeMap<String, String> = guides.iter().map(|g| (g.id.clone(), g.title.clone())).collect();
     for parsed_guide in &parsed.guides {
         let Some(guide) = guides.iter_mut().find(|g| g.id == parsed_guide.id.as_str()) else {
@@ -53,7 +53,7 @@ pub fn link_covers(parsed: &ParsedSite, guides: &mut [Guide], diagnostics: &mut 
 /// Links procedures through the documents they issue and reuse, and refuses orders that
 /// cannot be met. An either-or group (`one_of`) is met by any one of its members, and a
 /// material needed only in some cases (`required = false`) imposes no order.
-pub fn link_chain(
+pub(crate) fn link_chain(
     parsed: &ParsedSite,
     guides: &mut [Guide],
     materials: &mut [Material],

@@ -8,7 +8,7 @@ use crate::source::labels::Labels;
 use crate::source::parse::ParsedSite;
 
 /// The questionnaire: every id an answer adds must be a guide or a bundle.
-pub fn resolve_finder(
+pub(crate) fn resolve_finder(
     parsed: &ParsedSite,
     guides: &[Guide],
     bundles: &[Bundle],

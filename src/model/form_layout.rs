@@ -8,8 +8,8 @@ use super::text::text_width;
 use crate::source::format::{FormToml, SignatureKind};
 
 /// Page size of a laid-out form, millimetres.
-pub const PAGE_W: f64 = 210.0;
-pub const PAGE_H: f64 = 297.0;
+pub(crate) const PAGE_W: f64 = 210.0;
+pub(crate) const PAGE_H: f64 = 297.0;
 const LEFT: f64 = 15.0;
 const RIGHT: f64 = 195.0;
 const TOP: f64 = 40.0;
@@ -17,20 +17,20 @@ const ROW: f64 = 9.0;
 const HEADING: f64 = 8.0;
 const GAP: f64 = 4.0;
 /// Content must end above the signature row.
-pub const CONTENT_BOTTOM: f64 = 240.0;
+pub(crate) const CONTENT_BOTTOM: f64 = 240.0;
 const SIGN_TOP: f64 = 245.0;
 const SIGN_BOTTOM: f64 = 280.0;
 
 /// What a blank form says in place of the sample's subtitle and footer (which speak of the
 /// sample): the labels' `document.blank_subtitle` and `document.blank_footer`.
 #[derive(Debug, Clone, Copy)]
-pub struct BlankWords<'a> {
+pub(crate) struct BlankWords<'a> {
     pub subtitle: &'a str,
     pub footer: &'a str,
 }
 
 impl<'a> BlankWords<'a> {
-    pub fn of(labels: &'a crate::source::labels::Labels) -> BlankWords<'a> {
+    pub(crate) fn of(labels: &'a crate::source::labels::Labels) -> BlankWords<'a> {
         BlankWords {
             subtitle: labels.get("document.blank_subtitle"),
             footer: labels.get("document.blank_footer"),
@@ -107,14 +107,14 @@ pub struct FormPage {
 
 /// Radius of a callout marker on the page (mm): the web overlay draws 1.8 % of the page
 /// width, the PDF 2.6 mm; placement uses the larger.
-pub const MARKER_R: f64 = PAGE_W * 0.018;
+pub(crate) const MARKER_R: f64 = PAGE_W * 0.018;
 /// Free space kept between a marker and text (mm).
 const MARKER_GAP: f64 = 1.0;
 
 /// One part of a drawn form a callout can point at: a field (label and value cells), a
 /// table cell, a section heading or a signature box; with where its text ends.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Slot {
+pub(crate) struct Slot {
     x0: f64,
     y0: f64,
     x1: f64,
@@ -136,7 +136,7 @@ impl FormLayout {
     /// over it. Right after the text when the cell has room, otherwise in the page margin on
     /// the same row; apart from the markers already `placed`. A point outside every part
     /// stays where it is.
-    pub fn marker_beside(&self, at: [f64; 2], placed: &[[f64; 2]]) -> [f64; 2] {
+    pub(crate) fn marker_beside(&self, at: [f64; 2], placed: &[[f64; 2]]) -> [f64; 2] {
         let [x, y] = at;
         let Some(slot) = self
             .slots
@@ -199,13 +199,13 @@ fn fitted(x: f64, y: f64, text: &str, size: f64, width: f64, kind: TextKind) -> 
 }
 
 /// The filled-in sample: labels, headings and the sample's values, seals and signatures.
-pub fn lay_out(form: &FormToml) -> FormPage {
+pub(crate) fn lay_out(form: &FormToml) -> FormPage {
     lay_out_page(form, None)
 }
 
 /// The same form empty, for applicants to print: every label, heading, column and box where
 /// it is on the sample, and none of the sample's values, seals or signatures.
-pub fn lay_out_blank(form: &FormToml, words: BlankWords<'_>) -> FormPage {
+pub(crate) fn lay_out_blank(form: &FormToml, words: BlankWords<'_>) -> FormPage {
     lay_out_page(form, Some(words))
 }
 

@@ -6,7 +6,7 @@
 pub mod bundles;
 pub mod chain;
 pub mod finder;
-pub mod form_layout;
+pub(crate) mod form_layout;
 pub mod plan;
 pub mod resolve;
 pub mod samples;
@@ -58,22 +58,7 @@ pub struct SiteEdition {
 }
 
 impl SiteEdition {
-    /// The primary edition of a site without others, in `lang`'s built-in words.
-    pub fn primary(labels: Labels) -> SiteEdition {
-        let lang = labels.lang().to_owned();
-        SiteEdition {
-            all: vec![EditionLink {
-                lang: lang.clone(),
-                name: labels.get("edition.name").to_owned(),
-                prefix: String::new(),
-            }],
-            lang,
-            prefix: String::new(),
-            labels,
-        }
-    }
-
-    pub fn is_primary(&self) -> bool {
+    pub(crate) fn is_primary(&self) -> bool {
         self.prefix.is_empty()
     }
 }
@@ -429,7 +414,7 @@ pub struct ClockView {
 impl ClockView {
     /// The clocks as one fact, never added up: each with its own figure, the tag the weakest of
     /// theirs (a figure is never shown more firmly than its own tag).
-    pub fn combined(clocks: &[ClockView], labels: &Labels) -> Fact {
+    pub(crate) fn combined(clocks: &[ClockView], labels: &Labels) -> Fact {
         let weakest = clocks
             .iter()
             .filter(|c| !c.fact.unconfirmed)

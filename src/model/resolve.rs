@@ -22,7 +22,7 @@ use crate::source::prose::Prose;
 
 /// Whether `url` can be the address a site is published under: absolute http(s), ending
 /// with `/` (page links and QR codes append paths to it).
-pub fn is_base_url(url: &str) -> bool {
+pub(crate) fn is_base_url(url: &str) -> bool {
     (url.starts_with("https://") || url.starts_with("http://")) && url.ends_with('/')
 }
 
@@ -1017,7 +1017,7 @@ fn either_or_groups(
 }
 
 /// "二选一" (`one_of.two`) for a group of two, and so on.
-pub fn one_of_label(members: usize, labels: &Labels) -> Option<String> {
+pub(crate) fn one_of_label(members: usize, labels: &Labels) -> Option<String> {
     let key = match members {
         0 | 1 => return None,
         2 => "one_of.two",
@@ -1116,7 +1116,7 @@ fn resolve_video(
 }
 
 /// Warnings for `TODO` markers left in guide sources (the `new` scaffold is full of them).
-pub fn todo_warnings(tree: &SourceTree) -> Diagnostics {
+pub(crate) fn todo_warnings(tree: &SourceTree) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     for path in tree
         .files_under("guides")

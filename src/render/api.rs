@@ -19,11 +19,11 @@ use crate::source::format::{Confidence, ExampleKind, Trust};
 use crate::source::prose::Prose;
 
 /// The version in every URL and document.
-pub const VERSION: &str = "v1";
+pub(crate) const VERSION: &str = "v1";
 
 /// A confidence tag (领域简报的 C/S/L/U).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-pub enum Tag {
+pub(crate) enum Tag {
     /// Read in the rule's own text (已核实原文).
     C,
     /// Quoted by third parties (二手来源).
@@ -52,7 +52,7 @@ impl From<Confidence> for Tag {
     "if" = { "properties": { "confidence": { "const": "U" } } },
     "then" = { "properties": { "value": { "type": "null" } } }
 ))]
-pub struct FactDoc {
+pub(crate) struct FactDoc {
     /// The value, as the pages print it; null when it is not confirmed.
     pub value: Option<String>,
     /// What the pages show: the value, or "待本地确认".
@@ -74,7 +74,7 @@ impl From<&Fact> for FactDoc {
 
 /// A statement (a condition, a prohibition) with its tag.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct StatementDoc {
+pub(crate) struct StatementDoc {
     pub text: String,
     pub confidence: Tag,
     pub confidence_label: String,
@@ -82,7 +82,7 @@ pub struct StatementDoc {
 
 /// Author prose: plain text, and the site's own HTML (Markdown rendered, no raw HTML).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ProseDoc {
+pub(crate) struct ProseDoc {
     pub text: String,
     pub html: String,
 }
@@ -98,7 +98,7 @@ impl From<&Prose> for ProseDoc {
 
 /// A link to another document of the API.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct Ref {
+pub(crate) struct Ref {
     pub id: String,
     pub title: String,
     /// The JSON document.
@@ -109,7 +109,7 @@ pub struct Ref {
 
 /// The trust level of a document (国务院 2016 技术指南: A–D).
 #[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
-pub enum TrustLevel {
+pub(crate) enum TrustLevel {
     A,
     B,
     C,
@@ -132,7 +132,7 @@ impl From<Trust> for TrustLevel {
 
 /// `api/v1/guides/<id>.json`: one procedure (or a guide that walks through several).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct GuideDoc {
+pub(crate) struct GuideDoc {
     /// Always "v1".
     pub api_version: String,
     pub id: String,
@@ -177,14 +177,14 @@ pub struct GuideDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct AuthorityDoc {
+pub(crate) struct AuthorityDoc {
     pub accepting: String,
     pub deciding: String,
     pub co_handling: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct LegalBasisDoc {
+pub(crate) struct LegalBasisDoc {
     pub law: String,
     pub articles: Option<String>,
     /// "setting" (设定依据) or "implementing" (实施依据).
@@ -195,7 +195,7 @@ pub struct LegalBasisDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct TimeLimitDoc {
+pub(crate) struct TimeLimitDoc {
     /// The statutory limit as the pages state it (several clocks: each, never added up).
     pub statutory: FactDoc,
     /// The statutory limit in days; null when unconfirmed or when there are several clocks.
@@ -212,13 +212,13 @@ pub struct TimeLimitDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ClockDoc {
+pub(crate) struct ClockDoc {
     pub label: String,
     pub limit: FactDoc,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct FeesDoc {
+pub(crate) struct FeesDoc {
     /// "不收费", "收费" or "待本地确认", with its tag.
     pub fees: FactDoc,
     /// True: free of charge; null: not confirmed.
@@ -228,7 +228,7 @@ pub struct FeesDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct FeeItemDoc {
+pub(crate) struct FeeItemDoc {
     pub item: String,
     pub amount: String,
     pub basis: Option<String>,
@@ -236,7 +236,7 @@ pub struct FeeItemDoc {
 
 /// A material as one guide asks for it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct GuideMaterialDoc {
+pub(crate) struct GuideMaterialDoc {
     /// Its number in the guide's list.
     pub number: usize,
     pub id: String,
@@ -262,7 +262,7 @@ pub struct GuideMaterialDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct StageDoc {
+pub(crate) struct StageDoc {
     pub number: usize,
     pub id: String,
     pub title: String,
@@ -272,7 +272,7 @@ pub struct StageDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct StepDoc {
+pub(crate) struct StepDoc {
     /// "2.1": stage and step number.
     pub number: String,
     pub id: String,
@@ -288,14 +288,14 @@ pub struct StepDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ResultDoc {
+pub(crate) struct ResultDoc {
     pub certificate: String,
     pub validity: Option<String>,
     pub delivery: String,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ContactDoc {
+pub(crate) struct ContactDoc {
     /// "consult" or "complaint".
     pub kind: String,
     pub name: String,
@@ -304,7 +304,7 @@ pub struct ContactDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct PlanRefDoc {
+pub(crate) struct PlanRefDoc {
     pub id: String,
     pub title: String,
     pub example: Example,
@@ -314,7 +314,7 @@ pub struct PlanRefDoc {
 /// What a sample plan shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum Example {
+pub(crate) enum Example {
     /// A layout that meets every enforced rule.
     Correct,
     /// A counter-example: it fails at least one rule on purpose.
@@ -339,7 +339,7 @@ impl From<ExampleKind> for Example {
 /// `api/v1/guides/<guide>/plans/<plan>.json`: a sample floor plan, measured, with every rule's
 /// result.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct PlanDoc {
+pub(crate) struct PlanDoc {
     pub api_version: String,
     pub guide: Ref,
     pub id: String,
@@ -371,7 +371,7 @@ pub struct PlanDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct QuantityDoc {
+pub(crate) struct QuantityDoc {
     pub id: String,
     pub label: String,
     pub unit: String,
@@ -379,7 +379,7 @@ pub struct QuantityDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct RoomDoc {
+pub(crate) struct RoomDoc {
     pub id: String,
     pub label: String,
     pub kind: String,
@@ -401,7 +401,7 @@ pub struct RoomDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct EquipmentDoc {
+pub(crate) struct EquipmentDoc {
     pub symbol: String,
     pub label: String,
     pub count: u32,
@@ -409,7 +409,7 @@ pub struct EquipmentDoc {
 
 /// A rule's result on the plan.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct RuleDoc {
+pub(crate) struct RuleDoc {
     pub id: String,
     pub statement: String,
     /// The rule in the rule language (docs/en/reference.md).
@@ -433,7 +433,7 @@ pub struct RuleDoc {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum RuleStatus {
+pub(crate) enum RuleStatus {
     Passed,
     Failed,
     /// An `each` rule on a plan without such a room.
@@ -445,7 +445,7 @@ pub enum RuleStatus {
 /// One room's (or the whole plan's) outcome. The required value is null when the rule's
 /// number is unconfirmed.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct OutcomeDoc {
+pub(crate) struct OutcomeDoc {
     pub room: Option<String>,
     pub room_label: Option<String>,
     #[serde(serialize_with = "opt_number")]
@@ -462,7 +462,7 @@ pub struct OutcomeDoc {
 
 /// `api/v1/materials/<id>.json`: a document applicants hand in.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct MaterialDoc {
+pub(crate) struct MaterialDoc {
     pub api_version: String,
     pub id: String,
     pub url: String,
@@ -487,7 +487,7 @@ pub struct MaterialDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct MaterialUseDoc {
+pub(crate) struct MaterialUseDoc {
     pub guide: Ref,
     pub form: String,
     pub copies: FactDoc,
@@ -498,7 +498,7 @@ pub struct MaterialUseDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct SampleDoc {
+pub(crate) struct SampleDoc {
     pub number: usize,
     pub title: String,
     /// "form": drawn from data (its contents are fictional); "image": provided by staff.
@@ -509,7 +509,7 @@ pub struct SampleDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct CalloutDoc {
+pub(crate) struct CalloutDoc {
     pub number: usize,
     pub text: String,
     /// A common mistake.
@@ -522,7 +522,7 @@ pub struct CalloutDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct BlankFormDoc {
+pub(crate) struct BlankFormDoc {
     /// The sample it is the empty twin of.
     pub sample: usize,
     pub title: String,
@@ -535,7 +535,7 @@ pub struct BlankFormDoc {
 
 /// `api/v1/bundles/<id>.json`: several procedures taken as one journey (一件事).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct BundleDoc {
+pub(crate) struct BundleDoc {
     pub api_version: String,
     pub id: String,
     pub url: String,
@@ -552,7 +552,7 @@ pub struct BundleDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct BundleStepDoc {
+pub(crate) struct BundleStepDoc {
     pub number: usize,
     pub guide: Ref,
     pub department: String,
@@ -564,7 +564,7 @@ pub struct BundleStepDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ChecklistDoc {
+pub(crate) struct ChecklistDoc {
     pub number: usize,
     pub material: Ref,
     pub issuer: String,
@@ -577,7 +577,7 @@ pub struct ChecklistDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ChecklistUseDoc {
+pub(crate) struct ChecklistUseDoc {
     pub guide: String,
     pub form: String,
     pub copies: FactDoc,
@@ -591,7 +591,7 @@ pub struct ChecklistUseDoc {
 
 /// `api/v1/index.json`: every document of the API.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct IndexDoc {
+pub(crate) struct IndexDoc {
     pub api_version: String,
     pub site: SiteDoc,
     pub guides: Vec<Ref>,
@@ -603,7 +603,7 @@ pub struct IndexDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct SiteDoc {
+pub(crate) struct SiteDoc {
     pub title: String,
     pub base_url: String,
     pub language: String,
@@ -611,7 +611,7 @@ pub struct SiteDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct CentreDoc {
+pub(crate) struct CentreDoc {
     pub name: String,
     pub address: String,
     pub hours: String,
@@ -619,7 +619,7 @@ pub struct CentreDoc {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct IndexPlan {
+pub(crate) struct IndexPlan {
     pub guide: String,
     pub id: String,
     pub title: String,
@@ -628,7 +628,7 @@ pub struct IndexPlan {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct SchemaRef {
+pub(crate) struct SchemaRef {
     pub kind: String,
     pub url: String,
 }
@@ -1183,7 +1183,7 @@ fn bundle_doc(site: &Site, bundle: &Bundle, urls: &Urls) -> BundleDoc {
 }
 
 /// Every document of the API, the catalogue and the schemas.
-pub fn api_files(site: &Site) -> Output {
+pub(crate) fn api_files(site: &Site) -> Output {
     let urls = Urls {
         base: &site.config.base_url,
     };

@@ -23,7 +23,7 @@ struct BlankData<'a> {
 }
 
 /// Where the PDFs of `material`'s blank forms are written (also what the link check expects).
-pub fn blank_pdf_paths(material: &Material) -> impl Iterator<Item = String> + '_ {
+pub(crate) fn blank_pdf_paths(material: &Material) -> impl Iterator<Item = String> + '_ {
     material
         .blank_forms
         .iter()
@@ -36,7 +36,7 @@ fn blank_pdf_path(material: &Material, blank: &crate::model::BlankForm) -> Strin
 }
 
 /// The PDF of each blank form of `material`.
-pub fn material_blank_pdfs(
+pub(crate) fn material_blank_pdfs(
     site: &Site,
     material: &Material,
     engine: &PdfEngine,
@@ -76,7 +76,7 @@ pub fn material_blank_pdfs(
 }
 
 /// The blank form PDFs of every material.
-pub fn blank_pdfs(site: &Site, engine: &PdfEngine, options: &PdfOptions) -> Result<Output, Diagnostics> {
+pub(crate) fn blank_pdfs(site: &Site, engine: &PdfEngine, options: &PdfOptions) -> Result<Output, Diagnostics> {
     super::merge(
         site.materials
             .iter()

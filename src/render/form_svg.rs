@@ -43,7 +43,7 @@ fn box_fill(kind: BoxKind) -> &'static str {
 }
 
 /// The page as SVG (3 px a millimetre).
-pub fn svg(page: &FormPage) -> String {
+pub(crate) fn svg(page: &FormPage) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,

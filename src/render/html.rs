@@ -37,7 +37,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 ];
 
 /// The template engine, with the site's overrides applied.
-pub struct Templates {
+pub(crate) struct Templates {
     tera: Tera,
     /// Static assets by name (`style.css`), after overrides.
     assets: BTreeMap<String, String>,
@@ -46,7 +46,7 @@ pub struct Templates {
 }
 
 impl Templates {
-    pub fn new(tree: &SourceTree) -> Result<Templates, Diagnostics> {
+    pub(crate) fn new(tree: &SourceTree) -> Result<Templates, Diagnostics> {
         let mut sources: Vec<(String, String)> = Vec::new();
         let mut assets = BTreeMap::new();
         let mut overrides = BTreeSet::new();
@@ -378,13 +378,13 @@ fn edition_links<'a>(site: &'a Site, path: &str, root: &str) -> Vec<PageEdition<
 }
 
 /// The pages that list the whole site: index, 404 and the stylesheet.
-pub fn site_pages(site: &Site, templates: &Templates, options: &RenderOptions) -> Result<Output, Diagnostics> {
+pub(crate) fn site_pages(site: &Site, templates: &Templates, options: &RenderOptions) -> Result<Output, Diagnostics> {
     site_pages_with(site, templates, options, true)
 }
 
 /// [`site_pages`] without the search index, which no page links to: what the link check
 /// needs (at 1,000 guides the index was 84 % of `check`).
-pub fn site_pages_for_links(
+pub(crate) fn site_pages_for_links(
     site: &Site,
     templates: &Templates,
     options: &RenderOptions,
@@ -532,7 +532,7 @@ fn material_page(
 }
 
 /// The page of one guide.
-pub fn guide_pages(
+pub(crate) fn guide_pages(
     site: &Site,
     guide: &Guide,
     drawings: &[crate::render::plan_svg::Drawing],

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::model::{Guide, Site};
 
 /// The JSON-LD object of a guide's page.
-pub fn government_service(site: &Site, guide: &Guide) -> Value {
+pub(crate) fn government_service(site: &Site, guide: &Guide) -> Value {
     let page = format!("{}guides/{}/", site.config.base_url, guide.id);
     let centre = &site.config.centre;
     let mut o = Map::new();
@@ -52,7 +52,7 @@ pub fn government_service(site: &Site, guide: &Guide) -> Value {
 
 /// The JSON-LD as text safe inside `<script>`: `<`, `>` and `&` escaped as JSON escapes, so
 /// no author text can close the element.
-pub fn script_text(value: &Value) -> String {
+pub(crate) fn script_text(value: &Value) -> String {
     let text = serde_json::to_string(value).expect("a JSON value serialises");
     text.replace('<', "\\u003c")
         .replace('>', "\\u003e")

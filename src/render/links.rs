@@ -58,7 +58,7 @@ impl LinkIndex {
     }
 
     /// Adds a file that will be in the output without its bytes (a PDF `check` does not make).
-    pub fn add_file(&mut self, path: impl Into<String>) {
+    pub(crate) fn add_file(&mut self, path: impl Into<String>) {
         self.files.insert(path.into());
     }
 
@@ -466,7 +466,7 @@ fn decode_entities(text: &str) -> String {
 }
 
 /// Every piece of prose of the site, where authors write links.
-pub fn site_prose(site: &Site) -> Vec<&Prose> {
+pub(crate) fn site_prose(site: &Site) -> Vec<&Prose> {
     let mut prose: Vec<&Prose> = site.materials.iter().filter_map(|m| m.description.as_ref()).collect();
     for guide in &site.guides {
         prose.extend(guide.overview.as_ref());
@@ -487,7 +487,7 @@ pub fn site_prose(site: &Site) -> Vec<&Prose> {
 /// The link check of a checked site (`permitroom check` and `build`): renders the HTML pages
 /// of every edition (`sites`, the primary one first, each under its folder) in memory and
 /// checks every link on them, the language switch between editions included.
-pub fn check_site(sites: &[&Site], tree: &SourceTree) -> Diagnostics {
+pub(crate) fn check_site(sites: &[&Site], tree: &SourceTree) -> Diagnostics {
     let templates = match render::html::Templates::new(tree) {
         Ok(t) => t,
         Err(d) => return d,

@@ -4,16 +4,16 @@
 
 pub mod api;
 pub mod blank;
-pub mod form_svg;
+pub(crate) mod form_svg;
 pub mod html;
-pub mod jsonld;
+pub(crate) mod jsonld;
 pub mod links;
 pub mod pdf;
 pub mod plan_svg;
 pub mod png;
 pub mod search;
 pub mod selfcheck;
-pub mod untranslated;
+pub(crate) mod untranslated;
 
 use std::collections::BTreeMap;
 
@@ -43,7 +43,7 @@ impl Output {
     }
 
     /// The same files under `prefix` (`en/`; nothing changes for an empty prefix).
-    pub fn prefixed(self, prefix: &str) -> Output {
+    pub(crate) fn prefixed(self, prefix: &str) -> Output {
         if prefix.is_empty() {
             return self;
         }
@@ -58,7 +58,7 @@ impl Output {
 }
 
 /// Everything that is expensive to set up, built once per process.
-pub struct Engines {
+pub(crate) struct Engines {
     pub templates: html::Templates,
     pub fonts: png::Fonts,
     pub pdf: pdf::PdfEngine,
@@ -66,7 +66,7 @@ pub struct Engines {
 
 impl Engines {
     /// Builds the engines, with the site's template overrides from `tree`.
-    pub fn new(tree: &SourceTree) -> Result<Engines, Diagnostics> {
+    pub(crate) fn new(tree: &SourceTree) -> Result<Engines, Diagnostics> {
         let templates = html::Templates::new(tree)?;
         Ok(Engines {
             templates,
@@ -86,7 +86,7 @@ pub struct RenderOptions {
 
 /// Renders the site-wide pages and the guides for which `wanted` is true (live preview
 /// re-renders only the guides that changed and keeps the others' files).
-pub fn render_site_except(
+pub(crate) fn render_site_except(
     site: &Site,
     engines: &Engines,
     options: &RenderOptions,
@@ -99,7 +99,7 @@ pub fn render_site_except(
 }
 
 /// The pages, plan drawings and media of the guides for which `wanted` is true.
-pub fn render_guides(
+pub(crate) fn render_guides(
     site: &Site,
     engines: &Engines,
     options: &RenderOptions,
@@ -181,7 +181,7 @@ pub fn plan_drawing(site: &Site, plan: &PlanReport) -> Drawing {
 /// `value` as the JSON bytes of the output file `path`. Every type written is a tree of
 /// strings, numbers and string-keyed maps, so a failure is a bug in permitroom; it is still an
 /// error naming the file, never an empty file.
-pub fn json_file(path: &str, value: &impl serde::Serialize) -> Result<Vec<u8>, Box<Diagnostic>> {
+pub(crate) fn json_file(path: &str, value: &impl serde::Serialize) -> Result<Vec<u8>, Box<Diagnostic>> {
     serde_json::to_vec(value).map_err(|e| {
         Box::new(
             Diagnostic::error(path, None, format!("cannot write `{path}` as JSON: {e}"))
@@ -191,7 +191,7 @@ pub fn json_file(path: &str, value: &impl serde::Serialize) -> Result<Vec<u8>, B
 }
 
 /// Joins the outputs of independent parts, or all of their diagnostics if any part failed.
-pub fn merge(parts: impl IntoIterator<Item = Result<Output, Diagnostics>>) -> Result<Output, Diagnostics> {
+pub(crate) fn merge(parts: impl IntoIterator<Item = Result<Output, Diagnostics>>) -> Result<Output, Diagnostics> {
     let mut output = Output::default();
     let mut diagnostics = Diagnostics::default();
     for part in parts {
@@ -208,7 +208,7 @@ pub fn merge(parts: impl IntoIterator<Item = Result<Output, Diagnostics>>) -> Re
 }
 
 /// The bytes of a file published beside a page: a source file as it is, a form drawn.
-pub fn asset_bytes(asset: &crate::model::Asset) -> Vec<u8> {
+pub(crate) fn asset_bytes(asset: &crate::model::Asset) -> Vec<u8> {
     match &asset.content {
         crate::model::AssetContent::Source(bytes) => bytes.to_vec(),
         crate::model::AssetContent::Form(page) => form_svg::svg(page).into_bytes(),

@@ -38,7 +38,7 @@ fn file_id(path: &str) -> FileId {
 }
 
 /// Typst's standard library, the fonts and the templates: set up once per build.
-pub struct PdfEngine {
+pub(crate) struct PdfEngine {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
@@ -48,7 +48,7 @@ pub struct PdfEngine {
 }
 
 /// The bundled fonts, parsed.
-pub fn bundled_fonts() -> Vec<Font> {
+pub(crate) fn bundled_fonts() -> Vec<Font> {
     [FONT_REGULAR, FONT_BOLD]
         .into_iter()
         .flat_map(|data| Font::iter(Bytes::new(data)))
@@ -63,12 +63,12 @@ pub fn covers(fonts: &[Font], c: char) -> bool {
 
 /// The characters some font of a set can draw, as a bitset over all of Unicode (136 KiB),
 /// built once so that each look-up is one bit test.
-pub struct Coverage {
+pub(crate) struct Coverage {
     bits: Vec<u64>,
 }
 
 impl Coverage {
-    pub fn of(fonts: &[Font]) -> Coverage {
+    pub(crate) fn of(fonts: &[Font]) -> Coverage {
         let mut bits = vec![0u64; (char::MAX as usize + 1).div_ceil(64)];
         for font in fonts {
             for c in font.info().coverage.iter() {
@@ -80,14 +80,14 @@ impl Coverage {
         Coverage { bits }
     }
 
-    pub fn covers(&self, c: char) -> bool {
+    pub(crate) fn covers(&self, c: char) -> bool {
         let c = c as usize;
         self.bits[c / 64] & (1 << (c % 64)) != 0
     }
 }
 
 impl PdfEngine {
-    pub fn new(tree: &SourceTree) -> PdfEngine {
+    pub(crate) fn new(tree: &SourceTree) -> PdfEngine {
         let fonts = bundled_fonts();
         let mut overridden = std::collections::BTreeSet::new();
         let mut templates = BTreeMap::new();
@@ -198,7 +198,7 @@ struct BundleData<'a> {
 }
 
 /// A QR code for `url` as SVG.
-pub fn qr_svg(url: &str) -> Result<String, String> {
+pub(crate) fn qr_svg(url: &str) -> Result<String, String> {
     let code =
         qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M).map_err(|e| e.to_string())?;
     Ok(code
@@ -211,14 +211,14 @@ pub fn qr_svg(url: &str) -> Result<String, String> {
 }
 
 /// The web address of a guide's page.
-pub fn guide_url(site: &Site, guide: &Guide) -> String {
+pub(crate) fn guide_url(site: &Site, guide: &Guide) -> String {
     format!("{}guides/{}/", site.config.base_url, guide.id)
 }
 
 /// Compiles one document with Typst and exports it as PDF.
 /// A problem Typst reported: placed in the site's own template when it comes from one.
 #[derive(Debug, Clone)]
-pub struct TypstProblem {
+pub(crate) struct TypstProblem {
     /// `templates/handout.typ` and the byte range, for a template the site wrote.
     pub at: Option<(String, std::ops::Range<usize>)>,
     pub message: String,
@@ -299,7 +299,7 @@ fn describe(world: &DocumentWorld<'_>, error: &SourceDiagnostic) -> TypstProblem
 
 /// The date of a document: `SOURCE_DATE_EPOCH` when set (reproducible builds), otherwise the
 /// date the guide's data last changed.
-pub fn document_date(updated: &str, source_date_epoch: Option<i64>) -> (i32, u8, u8) {
+pub(crate) fn document_date(updated: &str, source_date_epoch: Option<i64>) -> (i32, u8, u8) {
     if let Some(secs) = source_date_epoch {
         return civil_from_days(secs.div_euclid(86_400));
     }
@@ -333,7 +333,7 @@ pub struct PdfOptions {
 }
 
 /// The PDFs of the guides for which `wanted` is true, and every bundle's.
-pub fn render_pdfs_except(
+pub(crate) fn render_pdfs_except(
     site: &Site,
     engine: &PdfEngine,
     options: &PdfOptions,
@@ -355,7 +355,12 @@ pub fn render_pdfs_except(
 }
 
 /// The handout and the short version of one guide.
-pub fn guide_pdfs(site: &Site, guide: &Guide, engine: &PdfEngine, options: &PdfOptions) -> Result<Output, Diagnostics> {
+pub(crate) fn guide_pdfs(
+    site: &Site,
+    guide: &Guide,
+    engine: &PdfEngine,
+    options: &PdfOptions,
+) -> Result<Output, Diagnostics> {
     let fail = |problems: Vec<TypstProblem>| typst_diagnostics(problems, &guide.file, "the PDF handout");
     let page_url = guide_url(site, guide);
     let qr = qr_svg(&page_url).map_err(|e| fail(vec![e.into()]))?;
@@ -420,7 +425,7 @@ const GUIDE_PDFS: [(&str, &str); 2] = [("/handout.typ", "handout"), ("/short.typ
 const BUNDLE_PDFS: [(&str, &str); 2] = [("/bundle.typ", ""), ("/bundle-short.typ", "-short")];
 
 /// Where a guide's PDFs go in the output (also what the link check expects without making them).
-pub fn guide_pdf_paths(guide: &Guide) -> Vec<String> {
+pub(crate) fn guide_pdf_paths(guide: &Guide) -> Vec<String> {
     GUIDE_PDFS
         .iter()
         .map(|(_, suffix)| format!("guides/{}/{}-{suffix}.pdf", guide.id, guide.id))
@@ -428,7 +433,7 @@ pub fn guide_pdf_paths(guide: &Guide) -> Vec<String> {
 }
 
 /// Where a bundle's PDFs go in the output.
-pub fn bundle_pdf_paths(bundle: &Bundle) -> Vec<String> {
+pub(crate) fn bundle_pdf_paths(bundle: &Bundle) -> Vec<String> {
     BUNDLE_PDFS
         .iter()
         .map(|(_, suffix)| format!("bundles/{}/{}{suffix}.pdf", bundle.id, bundle.id))
@@ -436,7 +441,7 @@ pub fn bundle_pdf_paths(bundle: &Bundle) -> Vec<String> {
 }
 
 /// The PDFs of one bundle: its checklist and its one-page short version.
-pub fn bundle_pdf(
+pub(crate) fn bundle_pdf(
     site: &Site,
     bundle: &Bundle,
     engine: &PdfEngine,
@@ -478,7 +483,7 @@ pub fn bundle_pdf(
 
 /// Warnings for characters the bundled font cannot draw: Typst would print them as blank
 /// space without a word. Each names the character and where it was first written.
-pub fn glyph_warnings(site: &Site, tree: &SourceTree, fonts: &[Font]) -> Diagnostics {
+pub(crate) fn glyph_warnings(site: &Site, tree: &SourceTree, fonts: &[Font]) -> Diagnostics {
     use rayon::prelude::*;
     let coverage = Coverage::of(fonts);
     // Per guide, in parallel; the results are concatenated in guide order.
@@ -535,7 +540,7 @@ mod printed_chars {
     /// The printed characters of `value` that `coverage` lacks (whitespace and control
     /// characters aside: they print as space or not at all). Each character costs one bit
     /// test; only the missing ones are collected.
-    pub fn missing<T: Serialize>(value: &T, coverage: &Coverage) -> BTreeSet<char> {
+    pub(super) fn missing<T: Serialize>(value: &T, coverage: &Coverage) -> BTreeSet<char> {
         let mut collector = Collector {
             coverage,
             missing: BTreeSet::new(),

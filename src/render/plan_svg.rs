@@ -18,7 +18,7 @@ pub use crate::model::text::text_width;
 use crate::source::plan_format::{LineStyle, Pattern, Shape, Swing};
 
 /// The font family the drawings ask for: the bundled font first, then common system fonts.
-pub const FONT_FAMILY: &str =
+pub(crate) const FONT_FAMILY: &str =
     "'Permitroom Sans SC', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
 const WALL_FILL: &str = "#3d3d3d";

@@ -7,9 +7,9 @@ use resvg::{tiny_skia, usvg};
 use crate::source::svg::options_reading_nothing;
 
 /// The bundled CJK font (a GB2312 subset of Noto Sans CJK SC, renamed; see assets/fonts).
-pub const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/PermitroomSansSC-Regular.otf");
-pub const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/PermitroomSansSC-Bold.otf");
-pub const FONT_FAMILY: &str = "Permitroom Sans SC";
+pub(crate) const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/PermitroomSansSC-Regular.otf");
+pub(crate) const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/PermitroomSansSC-Bold.otf");
+pub(crate) const FONT_FAMILY: &str = "Permitroom Sans SC";
 
 /// The font database, loaded once.
 pub struct Fonts {
@@ -51,7 +51,7 @@ pub fn parse_svg(text: &str, fonts: Option<&Fonts>) -> Result<usvg::Tree, usvg::
 }
 
 /// Renders an SVG document to PNG bytes at `scale` × its size.
-pub fn svg_to_png(svg: &str, fonts: &Fonts, scale: f32) -> Result<Vec<u8>, String> {
+pub(crate) fn svg_to_png(svg: &str, fonts: &Fonts, scale: f32) -> Result<Vec<u8>, String> {
     let tree = parse_svg(svg, Some(fonts)).map_err(|e| e.to_string())?;
     let size = tree
         .size()

@@ -26,7 +26,7 @@
 //! Shards are sized to about `POSTINGS_PER_SHARD` postings, so one shard stays near the same
 //! size however many guides the site has; the number of shards grows instead.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -35,11 +35,11 @@ use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 
 /// Documents per heads chunk (titles and headings are short).
-pub const HEAD_CHUNK: usize = 256;
+pub(crate) const HEAD_CHUNK: usize = 256;
 /// Documents per text chunk.
-pub const TEXT_CHUNK: usize = 32;
+pub(crate) const TEXT_CHUNK: usize = 32;
 /// Target postings per shard (about 4 bytes each in JSON).
-pub const POSTINGS_PER_SHARD: usize = 12_000;
+pub(crate) const POSTINGS_PER_SHARD: usize = 12_000;
 
 /// One searchable thing: a guide, a step, a material, a FAQ entry, a bundle.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -74,7 +74,7 @@ struct Meta {
 
 /// Lower-cased text as the index sees it: letters and digits and CJK, other characters
 /// become spaces (so bigrams never span punctuation).
-pub fn normalise(text: &str) -> Vec<char> {
+pub(crate) fn normalise(text: &str) -> Vec<char> {
     let mut out = Vec::with_capacity(text.len() / 2);
     for c in text.chars() {
         // Fast paths with the same result as the general one: ASCII, and the CJK ideographs
@@ -95,21 +95,13 @@ pub fn normalise(text: &str) -> Vec<char> {
 }
 
 /// The distinct bigrams of a text.
-pub fn bigrams(text: &str) -> BTreeSet<String> {
+#[cfg(test)]
+pub(crate) fn bigrams(text: &str) -> std::collections::BTreeSet<String> {
     let chars = normalise(text);
     chars
         .windows(2)
         .filter(|w| w[0] != ' ' && w[1] != ' ')
         .map(|w| w.iter().collect())
-        .collect()
-}
-
-/// The distinct letters, digits and CJK characters of a text.
-pub fn unigrams(text: &str) -> BTreeSet<String> {
-    normalise(text)
-        .into_iter()
-        .filter(|c| *c != ' ')
-        .map(String::from)
         .collect()
 }
 
@@ -311,7 +303,7 @@ fn sharded(docs: &[SearchDoc], pairs: bool) -> Vec<Postings> {
 }
 
 /// The index files for `docs`.
-pub fn index_files(docs: &[SearchDoc]) -> Result<Output, Box<Diagnostic>> {
+pub(crate) fn index_files(docs: &[SearchDoc]) -> Result<Output, Box<Diagnostic>> {
     let bigram_shards = sharded(docs, true);
     let char_shards = sharded(docs, false);
     let mut out = Output::default();

@@ -11,7 +11,7 @@ use crate::source::format::Confidence;
 
 /// A rule as the page lists it before any figure is entered.
 #[derive(Debug, Clone, Serialize)]
-pub struct RuleRow {
+pub(crate) struct RuleRow {
     pub id: String,
     pub statement: String,
     pub source: String,
@@ -24,12 +24,12 @@ pub struct RuleRow {
 }
 
 /// The page's path, for guides that have plan rules.
-pub fn page_path(guide: &Guide) -> Option<String> {
+pub(crate) fn page_path(guide: &Guide) -> Option<String> {
     (!guide.rules.is_empty() && guide.vocabulary.is_some()).then(|| format!("guides/{}/selfcheck.html", guide.id))
 }
 
 /// What the template needs: the rule rows and the data script's text.
-pub fn page_data(site: &Site, guide: &Guide) -> Option<(Vec<RuleRow>, String)> {
+pub(crate) fn page_data(site: &Site, guide: &Guide) -> Option<(Vec<RuleRow>, String)> {
     page_path(guide)?;
     let vocabulary = site.vocabularies.get(guide.vocabulary.as_deref()?)?;
     let json = selfcheck::guide_json(&guide.rules, vocabulary, &site.symbols, &site.edition.labels);

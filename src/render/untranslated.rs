@@ -11,13 +11,13 @@
 //! markup cannot go (inside a tag, `<title>`, `<script>`, `<style>`, `<textarea>`).
 
 /// Opens a text in Chinese (Unicode private use area).
-pub const OPEN: char = '\u{E000}';
+pub(crate) const OPEN: char = '\u{E000}';
 /// Closes it.
-pub const CLOSE: char = '\u{E001}';
+pub(crate) const CLOSE: char = '\u{E001}';
 
 /// Whether `text` reads as Chinese: it has more CJK ideographs than Latin letters, counting
 /// only text outside `<…>` (rendered Markdown is marked by its words, not its tags).
-pub fn is_chinese(text: &str) -> bool {
+pub(crate) fn is_chinese(text: &str) -> bool {
     let (mut han, mut latin, mut in_tag) = (0usize, 0usize, false);
     for c in text.chars() {
         match c {
@@ -34,7 +34,7 @@ pub fn is_chinese(text: &str) -> bool {
 
 /// Wraps every Chinese string of `value` (except under the keys in `skip`) in [`OPEN`] and
 /// [`CLOSE`].
-pub fn wrap(value: &mut serde_json::Value, skip: &[&str]) {
+pub(crate) fn wrap(value: &mut serde_json::Value, skip: &[&str]) {
     match value {
         serde_json::Value::String(s) if is_chinese(s) => *s = format!("{OPEN}{s}{CLOSE}"),
         serde_json::Value::Array(items) => items.iter_mut().for_each(|v| wrap(v, skip)),
@@ -76,7 +76,7 @@ const RAW: &[&str] = &["title", "script", "style", "textarea"];
 
 /// The rendered page `html` with every wrapped text marked (see the module docs); `note` is
 /// the edition's "not yet translated" words.
-pub fn finish(html: &str, note: &str) -> String {
+pub(crate) fn finish(html: &str, note: &str) -> String {
     if !html.contains(OPEN) {
         return html.to_owned();
     }

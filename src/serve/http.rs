@@ -16,7 +16,7 @@ use tokio::sync::broadcast;
 use super::{Live, Message};
 
 /// Where the live-reload client lives; injected into pages only when serving.
-pub const LIVE_SCRIPT: &str = "/__permitroom/live.js";
+pub(crate) const LIVE_SCRIPT: &str = "/__permitroom/live.js";
 const LIVE_STYLE: &str = "/__permitroom/live.css";
 const EVENTS: &str = "/__permitroom/events";
 /// A comment line sent on an idle event stream, so proxies and browsers keep it open.
@@ -178,7 +178,7 @@ fn content_type(path: &str) -> &'static str {
 }
 
 /// The site path a request asks for, or `None` when it tries to leave the site.
-pub fn request_path(url: &str) -> Option<String> {
+pub(crate) fn request_path(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next().unwrap_or("");
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
     if decoded.contains('\\') || decoded.contains('\0') {

@@ -23,7 +23,7 @@ use std::time::Instant;
 
 use tokio::sync::broadcast;
 
-pub use http::{LIVE_SCRIPT, request_path};
+use http::LIVE_SCRIPT;
 
 use crate::diagnostics::{self, Diagnostic, Diagnostics};
 use crate::render::{self, Engines, Output, RenderOptions};

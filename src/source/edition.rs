@@ -20,14 +20,6 @@ use toml::de::{DeTable, DeValue};
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
 use crate::source::toml_places::{Segment, display};
 
-/// One edition of the site: its language (a BCP 47 tag, also its output folder) and the name
-/// the language switch shows for it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Edition {
-    pub lang: String,
-    pub name: String,
-}
-
 /// Which edition a file is read for, and the names of every edition's translation table.
 #[derive(Debug, Clone, Copy)]
 pub struct Reading<'a> {
@@ -46,7 +38,7 @@ impl Reading<'_> {
 
 /// What reading one file for an edition found, besides its errors.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Found {
+pub(crate) struct Found {
     /// Whether the file's top level has a translation table for the edition.
     pub top_level_translated: bool,
     /// The field paths of text (fields holding Chinese characters, and named Markdown files)
@@ -55,19 +47,19 @@ pub struct Found {
 }
 
 /// Whether `text` holds a CJK ideograph: text an edition must translate.
-pub fn has_han(text: &str) -> bool {
+pub(crate) fn has_han(text: &str) -> bool {
     text.chars().any(is_ideograph)
 }
 
 /// A CJK ideograph: the unified blocks, their extensions and the compatibility block.
-pub fn is_ideograph(c: char) -> bool {
+pub(crate) fn is_ideograph(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }
 
 /// Applies `reading` to the document `root` of `file`. `translated_file` answers whether a
 /// Markdown file named in `file` (as written) has a translation for the edition, and with
 /// which path (as written).
-pub fn apply(
+pub(crate) fn apply(
     root: &mut DeTable<'_>,
     reading: Reading<'_>,
     file: &str,
@@ -265,7 +257,7 @@ fn is_text(value: &DeValue<'_>) -> bool {
 }
 
 /// The path of the translation of the Markdown file `written` (`steps/a.md` → `steps/a.en.md`).
-pub fn translated_path(written: &str, lang: &str) -> Option<String> {
+pub(crate) fn translated_path(written: &str, lang: &str) -> Option<String> {
     let stem = written.strip_suffix(".md")?;
     Some(format!("{stem}.{lang}.md"))
 }

@@ -604,7 +604,8 @@ pub enum Special {
 
 impl Special {
     /// Every kind, in the order the law lists them (site inspection first: not in the list).
-    pub const ALL: [Special; 8] = [
+    #[cfg(test)]
+    pub(crate) const ALL: [Special; 8] = [
         Special::SiteInspection,
         Special::Hearing,
         Special::Tendering,
@@ -617,7 +618,7 @@ impl Special {
 
     /// Whether 行政许可法 §45 takes this step's time out of the statutory limit. Written as
     /// a full match so that a new kind must be decided against the law's list.
-    pub fn outside_statutory_clock(self) -> bool {
+    pub(crate) fn outside_statutory_clock(self) -> bool {
         match self {
             Special::Hearing
             | Special::Tendering

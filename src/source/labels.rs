@@ -84,7 +84,7 @@ impl Labels {
     }
 
     /// A built-in labels file (`zh-CN` or `en`); panics on another language (a bug).
-    pub fn builtin(lang: &str) -> Labels {
+    pub(crate) fn builtin(lang: &str) -> Labels {
         let text = EMBEDDED
             .iter()
             .find(|(l, _)| *l == lang)
@@ -157,7 +157,7 @@ impl Labels {
     }
 
     /// The text of `key` with each `{name}` replaced by its value.
-    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
+    pub(crate) fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
         fill(self.get(key), values)
     }
 
@@ -172,7 +172,7 @@ impl Labels {
 }
 
 /// `text` with each `{name}` replaced by its value.
-pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+pub(crate) fn fill(text: &str, values: &[(&str, &str)]) -> String {
     let mut out = text.to_owned();
     for (name, value) in values {
         out = out.replace(&format!("{{{name}}}"), value);

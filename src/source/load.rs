@@ -18,7 +18,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// The folders of a site that hold sources. Everything else (`output/`, `target/`, `.git/`)
 /// is never read.
-pub const SOURCE_DIRS: &[&str] = &[
+pub(crate) const SOURCE_DIRS: &[&str] = &[
     "guides",
     "materials",
     "forms",
@@ -30,9 +30,9 @@ pub const SOURCE_DIRS: &[&str] = &[
     "templates",
 ];
 /// The site configuration file at the root.
-pub const SITE_CONFIG: &str = "site.toml";
+pub(crate) const SITE_CONFIG: &str = "site.toml";
 /// The optional questionnaire at the root.
-pub const FINDER: &str = "finder.toml";
+pub(crate) const FINDER: &str = "finder.toml";
 
 /// What one file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +71,7 @@ pub enum PathError {
 
 impl PathError {
     /// A way out, for the diagnostic at the place the path was written.
-    pub fn hint(&self) -> &'static str {
+    pub(crate) fn hint(&self) -> &'static str {
         match self {
             PathError::Refused { .. } => "the file itself is reported too; fix it there, or refer to another file",
             _ => "paths are relative to this file and must stay inside the site folder",
@@ -108,12 +108,12 @@ pub const MAX_MARKDOWN_BYTES: u64 = 1024 * 1024;
 /// Images (PNG, JPEG, GIF, WebP, SVG).
 pub const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
 /// Anything else (videos, captions, templates, fonts).
-pub const MAX_OTHER_BYTES: u64 = 200 * 1024 * 1024;
+pub(crate) const MAX_OTHER_BYTES: u64 = 200 * 1024 * 1024;
 /// Raster images are checked from their header, before anything decodes them: no side longer
 /// than this many pixels…
-pub const MAX_IMAGE_SIDE: u64 = 20_000;
+pub(crate) const MAX_IMAGE_SIDE: u64 = 20_000;
 /// …and no more pixels than this (decoded, 4 bytes each: 200 MB).
-pub const MAX_IMAGE_PIXELS: u64 = 50_000_000;
+pub(crate) const MAX_IMAGE_PIXELS: u64 = 50_000_000;
 
 fn extension(path: &str) -> String {
     path.rsplit_once('.')
@@ -137,7 +137,7 @@ fn size_limit(path: &str) -> (u64, &'static str) {
 }
 
 /// `1.5 MiB`, `12 KiB`, `300 bytes`.
-pub fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
     if bytes >= MIB {
         let tenths = (bytes * 10 + MIB / 2) / MIB;
@@ -222,7 +222,7 @@ impl SourceTree {
     }
 
     /// A binary file's bytes, shared rather than copied (for publishing it as it is).
-    pub fn shared_bytes(&self, path: &str) -> Option<std::sync::Arc<[u8]>> {
+    pub(crate) fn shared_bytes(&self, path: &str) -> Option<std::sync::Arc<[u8]>> {
         match self.files.get(path) {
             Some(FileContent::Text(t)) => Some(t.as_bytes().into()),
             Some(FileContent::Binary(b)) => Some(b.clone()),
@@ -231,7 +231,7 @@ impl SourceTree {
     }
 
     /// Paths of the files below `dir` (no trailing `/`), in sorted order.
-    pub fn files_under<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    pub(crate) fn files_under<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         let prefix = format!("{dir}/");
         self.files
             .range(prefix.clone()..)
@@ -394,7 +394,7 @@ pub fn load_site(root: &Path) -> Result<(SourceTree, Diagnostics), LoadError> {
 }
 
 /// The languages `[[editions]]` of a `site.toml` text lists.
-pub fn edition_langs(site_toml: &str) -> Vec<String> {
+pub(crate) fn edition_langs(site_toml: &str) -> Vec<String> {
     let Ok(table) = site_toml.parse::<toml::Table>() else {
         return Vec::new();
     };
@@ -467,7 +467,7 @@ fn toml_paths(
 
 /// `path` with symbolic links resolved, or `None` when it cannot be (for `serve`, which compares
 /// the paths its watcher reports with the site folder).
-pub fn canonical(path: &Path) -> Option<PathBuf> {
+pub(crate) fn canonical(path: &Path) -> Option<PathBuf> {
     path.canonicalize().ok()
 }
 

@@ -37,7 +37,13 @@ fn options() -> Options {
 }
 
 /// Renders Markdown to HTML. `heading_base` is the level an author's `#` becomes (2–6).
-pub fn to_html(text: &str, source: MarkdownSource<'_>, heading_base: u8, diagnostics: &mut Diagnostics) -> String {
+#[cfg(test)]
+pub(crate) fn to_html(
+    text: &str,
+    source: MarkdownSource<'_>,
+    heading_base: u8,
+    diagnostics: &mut Diagnostics,
+) -> String {
     let events = checked_events(text, source, heading_base, diagnostics);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -65,7 +71,7 @@ pub fn to_prose(
 }
 
 /// The plain text of a piece of Markdown (for search snippets and PDF fallbacks).
-pub fn to_plain_text(text: &str) -> String {
+pub(crate) fn to_plain_text(text: &str) -> String {
     let mut out = String::new();
     for event in Parser::new_ext(text, options()) {
         match event {
@@ -92,7 +98,8 @@ fn shift(level: HeadingLevel, base: u8) -> HeadingLevel {
 
 /// The parser's events with problems reported and headings shifted. Raw HTML is dropped
 /// after being reported, so even a build that ignored errors could not emit it.
-pub fn checked_events<'t>(
+#[cfg(test)]
+pub(crate) fn checked_events<'t>(
     text: &'t str,
     source: MarkdownSource<'_>,
     heading_base: u8,
@@ -245,7 +252,7 @@ fn check_url(url: &CowStr<'_>, file: &str, span: Option<Range<usize>>, diagnosti
 /// For a TOML string value at `span` in `file_text`, the offset of its content when the
 /// content is a verbatim copy of the file's bytes (no escapes), so Markdown problems can be
 /// pointed at exactly.
-pub fn toml_string_offset(file_text: &str, span: &Range<usize>) -> Option<usize> {
+pub(crate) fn toml_string_offset(file_text: &str, span: &Range<usize>) -> Option<usize> {
     let raw = file_text.get(span.clone())?;
     let (delimiter, verbatim) = if raw.starts_with("'''") {
         ("'''", true)

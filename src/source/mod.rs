@@ -14,4 +14,4 @@ pub mod parse;
 pub mod plan_format;
 pub mod prose;
 pub mod svg;
-pub mod toml_places;
+pub(crate) mod toml_places;

@@ -77,7 +77,7 @@ pub fn parse_toml<T: DeserializeOwned>(
 
 /// [`parse_toml`], with what reading the file for its edition found (its text left without a
 /// translation).
-pub fn parse_toml_found<T: DeserializeOwned>(
+pub(crate) fn parse_toml_found<T: DeserializeOwned>(
     tree: &SourceTree,
     file: &str,
     reading: Reading<'_>,
@@ -168,7 +168,7 @@ fn translated_file(tree: &SourceTree, file: &str, reading: Reading<'_>, written:
 }
 
 /// A file with more mistakes than this reports the first ones only.
-pub const MAX_ERRORS_PER_FILE: usize = 20;
+pub(crate) const MAX_ERRORS_PER_FILE: usize = 20;
 
 /// Puts the field path of a schema error into its message.
 fn with_path(mut diagnostic: Diagnostic, message: &str, path: &[crate::source::toml_places::Segment]) -> Diagnostic {
@@ -214,7 +214,7 @@ fn duplicate_key(
 }
 
 /// Turns a TOML/serde error into a diagnostic with a helpful hint.
-pub fn toml_error(file: &str, error: &toml::de::Error) -> Diagnostic {
+pub(crate) fn toml_error(file: &str, error: &toml::de::Error) -> Diagnostic {
     let message = error.message().trim().to_owned();
     let mut diagnostic = Diagnostic::error(file, error.span(), first_line(&message));
     if let Some(rest) = message.strip_prefix("unknown field `") {
@@ -261,14 +261,14 @@ pub fn parse_site(tree: &SourceTree) -> (ParsedSite, Diagnostics) {
 
 /// The languages of the editions `site.toml` lists besides the primary one, as far as it can
 /// be read (its own errors are reported when it is parsed).
-pub fn edition_langs(tree: &SourceTree) -> Vec<String> {
+pub(crate) fn edition_langs(tree: &SourceTree) -> Vec<String> {
     tree.text(SITE_CONFIG)
         .map(crate::source::load::edition_langs)
         .unwrap_or_default()
 }
 
 /// Parses the whole tree for one edition (`reading`).
-pub fn parse_site_for(tree: &SourceTree, reading: Reading<'_>) -> (ParsedSite, Diagnostics) {
+pub(crate) fn parse_site_for(tree: &SourceTree, reading: Reading<'_>) -> (ParsedSite, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     // Forms are the Chinese documents an applicant hands in: every edition shows them as written.
     let forms = Reading { lang: None, ..reading };
@@ -481,7 +481,7 @@ fn check_files_of_unparsed_guide(
 
 /// Resolves a path written in `from` (at the span of `written`), reporting why it cannot be
 /// used.
-pub fn resolve_path(
+pub(crate) fn resolve_path(
     tree: &SourceTree,
     from: &str,
     written: &toml::Spanned<String>,

@@ -11,7 +11,7 @@ use toml::Spanned;
 use crate::source::format::Slug;
 
 /// A point in millimetres; `y` grows downwards.
-pub type PointMm = [i64; 2];
+pub(crate) type PointMm = [i64; 2];
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -67,7 +67,7 @@ pub struct WallToml {
 }
 
 /// The room id that stands for the outside of the building in `[[walls]]` and flows.
-pub const OUTSIDE: &str = "outside";
+pub(crate) const OUTSIDE: &str = "outside";
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

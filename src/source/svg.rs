@@ -7,7 +7,7 @@ use resvg::usvg;
 /// usvg options whose image resolver reads nothing: an `<image href>` naming a file (absolute,
 /// relative to the working directory, or a device) is dropped, and so is a `data:` image.
 /// usvg's default options read such files from the disk.
-pub fn options_reading_nothing() -> usvg::Options<'static> {
+pub(crate) fn options_reading_nothing() -> usvg::Options<'static> {
     usvg::Options {
         resources_dir: None,
         image_href_resolver: usvg::ImageHrefResolver {
@@ -27,14 +27,14 @@ pub fn parse_svg(text: &str, options: &usvg::Options<'_>) -> Result<usvg::Tree, 
 
 /// An image format a sample may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImageKind {
+pub(crate) enum ImageKind {
     Png,
     Jpeg,
     Svg,
 }
 
 impl ImageKind {
-    pub fn from_path(path: &str) -> Option<ImageKind> {
+    pub(crate) fn from_path(path: &str) -> Option<ImageKind> {
         let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
         match ext.as_str() {
             "png" => Some(ImageKind::Png),
@@ -45,7 +45,7 @@ impl ImageKind {
     }
 
     /// The format's name, for messages.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             ImageKind::Png => "PNG",
             ImageKind::Jpeg => "JPEG",
@@ -53,7 +53,7 @@ impl ImageKind {
         }
     }
 
-    pub fn extension(self) -> &'static str {
+    pub(crate) fn extension(self) -> &'static str {
         match self {
             ImageKind::Png => "png",
             ImageKind::Jpeg => "jpg",
@@ -64,13 +64,13 @@ impl ImageKind {
 
 /// How deep elements of a staff SVG may nest. Drawings exported by Inkscape or Illustrator
 /// nest a few groups; hostile files nest thousands to exhaust the stack of a renderer.
-pub const SVG_MAX_DEPTH: usize = 64;
+pub(crate) const SVG_MAX_DEPTH: usize = 64;
 /// How many elements (nodes of any kind: also text and comments) a staff SVG may hold.
 pub const SVG_MAX_NODES: usize = 100_000;
 
 /// What is wrong with a staff SVG, at a byte offset of its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SvgProblem {
+pub(crate) struct SvgProblem {
     pub offset: usize,
     pub message: String,
     pub hint: &'static str,
@@ -164,7 +164,7 @@ fn css_urls(text: &str) -> impl Iterator<Item = &str> {
 /// `javascript:` and non-image `data:` URLs, references to other files (in `href`, CSS
 /// `url()`, `@import` and `<?xml-stylesheet?>`), and more than [`SVG_MAX_DEPTH`] levels or
 /// [`SVG_MAX_NODES`] nodes. Every problem is reported, each at its place.
-pub fn svg_problems(text: &str) -> Vec<SvgProblem> {
+pub(crate) fn svg_problems(text: &str) -> Vec<SvgProblem> {
     let mut problems = Vec::new();
     let mut problem = |offset: usize, message: String, hint: &'static str| {
         problems.push(SvgProblem { offset, message, hint });

@@ -11,14 +11,14 @@ use toml_parser::parser::{EventKind, RecursionGuard};
 
 /// One step of a field path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
+pub(crate) enum Segment {
     Key(String),
     /// Position in an array, counted from 0.
     Index(usize),
 }
 
 /// `materials[2].copies`
-pub fn display(path: &[Segment]) -> String {
+pub(crate) fn display(path: &[Segment]) -> String {
     let mut out = String::new();
     for segment in path {
         match segment {
@@ -44,7 +44,7 @@ pub fn display(path: &[Segment]) -> String {
 /// The path of the key or value whose span is exactly `span` (what `toml` reports for a
 /// schema error: the value, the unknown key, or the table missing a field); the deepest one
 /// when several share it. Empty for the document itself.
-pub fn path_at(root: &DeTable<'_>, span: &Range<usize>) -> Vec<Segment> {
+pub(crate) fn path_at(root: &DeTable<'_>, span: &Range<usize>) -> Vec<Segment> {
     let mut path = Vec::new();
     if in_table(root, span, &mut path) {
         path
@@ -83,7 +83,7 @@ fn in_value(value: &toml::Spanned<DeValue<'_>>, span: &Range<usize>, path: &mut 
 
 /// Sets aside the entry at `path` (the whole array when the path ends inside one, so that the
 /// positions of later entries stay as written). Returns the table path and key removed.
-pub fn remove(root: &mut DeTable<'_>, path: &[Segment]) -> Option<(String, String)> {
+pub(crate) fn remove(root: &mut DeTable<'_>, path: &[Segment]) -> Option<(String, String)> {
     let end = path.iter().rposition(|s| matches!(s, Segment::Key(_)))?;
     let Segment::Key(key) = &path[end] else { return None };
     let parent = &path[..end];
@@ -107,7 +107,7 @@ pub fn remove(root: &mut DeTable<'_>, path: &[Segment]) -> Option<(String, Strin
 
 /// Where a key or table is defined.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Definition {
+pub(crate) struct Definition {
     /// Full path, with the position in each array of tables.
     pub path: Vec<Segment>,
     /// The last key of the definition (what `toml` points at for a duplicate).
@@ -118,12 +118,12 @@ pub struct Definition {
 
 /// Whether a definition at `earlier` clashes with one at `later`: the same path, or one
 /// inside the other (a dotted key `a.b = 1` makes the table `a`).
-pub fn conflicts(earlier: &[Segment], later: &[Segment]) -> bool {
+pub(crate) fn conflicts(earlier: &[Segment], later: &[Segment]) -> bool {
     earlier.starts_with(later) || later.starts_with(earlier)
 }
 
 /// The first definition that clashes with the duplicate whose key starts at `start`.
-pub fn first_definition(definitions: &[Definition], start: usize) -> Option<(&Definition, &Definition)> {
+pub(crate) fn first_definition(definitions: &[Definition], start: usize) -> Option<(&Definition, &Definition)> {
     let second = definitions.iter().find(|d| d.key_span.start == start)?;
     let earlier = || definitions.iter().filter(|d| d.key_span.start < start);
     let first = earlier()
@@ -140,7 +140,7 @@ struct Frame {
 
 /// Every key and table definition of a TOML text, in the order written. Works on text with
 /// syntax errors (the parser recovers), so it can be asked about a duplicate.
-pub fn definitions(text: &str) -> Vec<Definition> {
+pub(crate) fn definitions(text: &str) -> Vec<Definition> {
     let source = toml_parser::Source::new(text);
     let tokens = source.lex().into_vec();
     let mut events: Vec<toml_parser::parser::Event> = Vec::new();
@@ -335,7 +335,7 @@ mod tests {
 
 /// The strings at `pattern` (keys, and `*` for every element of an array), with their spans:
 /// what a file that did not match its schema still says about the files it names.
-pub fn strings_at(root: &DeTable<'_>, pattern: &[&str]) -> Vec<toml::Spanned<String>> {
+pub(crate) fn strings_at(root: &DeTable<'_>, pattern: &[&str]) -> Vec<toml::Spanned<String>> {
     let mut out = Vec::new();
     let Some((first, rest)) = pattern.split_first() else {
         return out;
@@ -368,7 +368,7 @@ fn collect_strings(value: &toml::Spanned<DeValue<'_>>, pattern: &[&str], out: &m
 /// escape such as `\n` produces its bytes from the backslash), and `map[len]` the offset of
 /// the closing quotes. `None` when the span is not a string, or the decoding does not give
 /// `value` (then nothing better than the string's start is known).
-pub fn string_map(file_text: &str, span: &Range<usize>, value: &str) -> Option<Vec<usize>> {
+pub(crate) fn string_map(file_text: &str, span: &Range<usize>, value: &str) -> Option<Vec<usize>> {
     let raw = file_text.get(span.clone())?;
     let (quote, basic) = if raw.starts_with("\"\"\"") {
         ("\"\"\"", true)

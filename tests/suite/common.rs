@@ -5,12 +5,12 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The bundled site, built once (pages and PDFs) for every test of the binary that only reads it.
-pub fn bundled_site() -> &'static Path {
+pub(crate) fn bundled_site() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
     OUT.get_or_init(|| {
         let out = temp_dir("bundled-site").join("out");
@@ -20,7 +20,7 @@ pub fn bundled_site() -> &'static Path {
 }
 
 /// The bundled site's checked model, made once.
-pub fn bundled_model() -> &'static permitroom::model::Site {
+pub(crate) fn bundled_model() -> &'static permitroom::model::Site {
     static SITE: OnceLock<permitroom::model::Site> = OnceLock::new();
     SITE.get_or_init(|| {
         permitroom::check(&repo_root())
@@ -30,12 +30,12 @@ pub fn bundled_model() -> &'static permitroom::model::Site {
     })
 }
 
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     repo_root().join("tests/fixtures")
 }
 
 /// A fresh, empty folder under cargo's temporary directory for tests.
-pub fn temp_dir(name: &str) -> PathBuf {
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}-{n}", std::process::id()));
@@ -44,7 +44,7 @@ pub fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
@@ -58,28 +58,28 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// A copy of the base fixture site, to be changed by a test.
-pub fn base_site(name: &str) -> PathBuf {
+pub(crate) fn base_site(name: &str) -> PathBuf {
     let dir = temp_dir(name);
     copy_dir(&fixtures().join("base"), &dir);
     dir
 }
 
 /// Replaces the first occurrence of `old` in a file of a site.
-pub fn edit(site: &Path, file: &str, old: &str, new: &str) {
+pub(crate) fn edit(site: &Path, file: &str, old: &str, new: &str) {
     let path = site.join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains(old), "{file} does not contain {old:?}");
     std::fs::write(&path, text.replacen(old, new, 1)).unwrap();
 }
 
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
 /// Runs the permitroom binary.
-pub fn permitroom(args: &[&str]) -> Run {
+pub(crate) fn permitroom(args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_permitroom"))
         .args(args)
         .env_remove("SOURCE_DATE_EPOCH")
@@ -93,7 +93,7 @@ pub fn permitroom(args: &[&str]) -> Run {
 }
 
 /// Builds a site into `out`, asserting success.
-pub fn build(root: &Path, out: &Path) {
+pub(crate) fn build(root: &Path, out: &Path) {
     let run = permitroom(&[
         "build",
         "--root",
@@ -105,7 +105,7 @@ pub fn build(root: &Path, out: &Path) {
 }
 
 /// Every file under `dir` with its bytes, by relative path.
-pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+pub(crate) fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
@@ -119,7 +119,7 @@ pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 
 /// Runs an external tool that the suite needs (installed by `.ci/run`); fails clearly when
 /// it is missing rather than skipping.
-pub fn tool(program: &str, args: &[&str]) -> Run {
+pub(crate) fn tool(program: &str, args: &[&str]) -> Run {
     let output = Command::new(program).args(args).output().unwrap_or_else(|e| {
         panic!("`{program}` is needed by this test ({e}); install it as .ci/run does (see CONTRIBUTING.md)")
     });
@@ -131,7 +131,7 @@ pub fn tool(program: &str, args: &[&str]) -> Run {
 }
 
 /// The part of a page inside `<main …>…</main>`.
-pub fn main_part(html: &str) -> &str {
+pub(crate) fn main_part(html: &str) -> &str {
     let start = html.find("<main").expect("a <main> element");
     let end = html.find("</main>").expect("a </main> tag") + "</main>".len();
     &html[start..end]

@@ -13,7 +13,7 @@ impl Point {
         Point { x, y }
     }
 
-    pub fn from_mm(p: [i64; 2]) -> Point {
+    pub(crate) fn from_mm(p: [i64; 2]) -> Point {
         Point {
             x: p[0] as f64,
             y: p[1] as f64,
@@ -22,7 +22,7 @@ impl Point {
 }
 
 /// Twice the signed area of a polygon, exactly, in mm².
-pub fn doubled_signed_area(points: &[[i64; 2]]) -> i128 {
+pub(crate) fn doubled_signed_area(points: &[[i64; 2]]) -> i128 {
     let n = points.len();
     (0..n)
         .map(|i| {
@@ -39,7 +39,7 @@ pub fn area_m2(points: &[[i64; 2]]) -> f64 {
 }
 
 /// The corners of an axis-aligned rectangle `[x, y, width, depth]`, clockwise on screen.
-pub fn rect_points([x, y, w, h]: [i64; 4]) -> Vec<[i64; 2]> {
+pub(crate) fn rect_points([x, y, w, h]: [i64; 4]) -> Vec<[i64; 2]> {
     vec![[x, y], [x + w, y], [x + w, y + h], [x, y + h]]
 }
 
@@ -48,7 +48,7 @@ pub fn edges(points: &[Point]) -> impl Iterator<Item = (Point, Point)> + '_ {
     (0..points.len()).map(move |i| (points[i], points[(i + 1) % points.len()]))
 }
 
-pub fn distance(a: Point, b: Point) -> f64 {
+pub(crate) fn distance(a: Point, b: Point) -> f64 {
     ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt()
 }
 
@@ -58,7 +58,7 @@ pub fn shortest_side(points: &[Point]) -> f64 {
 }
 
 /// Distance from `p` to the segment `a`–`b`.
-pub fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {
+pub(crate) fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {
     let (dx, dy) = (b.x - a.x, b.y - a.y);
     let len2 = dx * dx + dy * dy;
     if len2 == 0.0 {
@@ -70,14 +70,15 @@ pub fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {
 
 /// Where a point lies with respect to a polygon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Inside {
+#[allow(clippy::enum_variant_names)] // `Inside::Inside` answers "where is the point?"
+pub(crate) enum Inside {
     Inside,
     OnBoundary,
     Outside,
 }
 
 /// Point-in-polygon by ray casting, with the boundary (within 0.5 mm) reported apart.
-pub fn locate(p: Point, polygon: &[Point]) -> Inside {
+pub(crate) fn locate(p: Point, polygon: &[Point]) -> Inside {
     if edges(polygon).any(|(a, b)| distance_to_segment(p, a, b) < 0.5) {
         return Inside::OnBoundary;
     }
@@ -109,7 +110,7 @@ pub fn segments_cross(a1: Point, a2: Point, b1: Point, b2: Point) -> bool {
 
 /// A point strictly inside a simple polygon (for labels and overlap tests): the centroid when
 /// it is inside, otherwise the middle of the widest inside run of a horizontal scan line.
-pub fn interior_point(polygon: &[Point]) -> Point {
+pub(crate) fn interior_point(polygon: &[Point]) -> Point {
     let c = centroid(polygon);
     if locate(c, polygon) == Inside::Inside {
         return c;
@@ -137,7 +138,7 @@ pub fn interior_point(polygon: &[Point]) -> Point {
 }
 
 /// The bounding box of some points: `(min_x, max_x, min_y, max_y)`.
-pub fn bounds(points: &[Point]) -> (f64, f64, f64, f64) {
+pub(crate) fn bounds(points: &[Point]) -> (f64, f64, f64, f64) {
     points.iter().fold(
         (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY),
         |b, p| (b.0.min(p.x), b.1.max(p.x), b.2.min(p.y), b.3.max(p.y)),
@@ -145,7 +146,7 @@ pub fn bounds(points: &[Point]) -> (f64, f64, f64, f64) {
 }
 
 /// Area centroid of a simple polygon.
-pub fn centroid(polygon: &[Point]) -> Point {
+pub(crate) fn centroid(polygon: &[Point]) -> Point {
     let (mut a, mut cx, mut cy) = (0.0, 0.0, 0.0);
     for (p, q) in edges(polygon) {
         let f = p.x * q.y - q.x * p.y;
@@ -168,7 +169,7 @@ pub fn centroid(polygon: &[Point]) -> Point {
 /// Checks: an edge of one properly crosses an edge of the other; a vertex or interior point
 /// of one lies strictly inside the other; or both have the same interior point (identical
 /// outlines).
-pub fn polygons_overlap(a: &[Point], b: &[Point]) -> bool {
+pub(crate) fn polygons_overlap(a: &[Point], b: &[Point]) -> bool {
     for (a1, a2) in edges(a) {
         for (b1, b2) in edges(b) {
             if segments_cross(a1, a2, b1, b2) {
@@ -191,7 +192,7 @@ fn edge_midpoints_inside(a: &[Point], b: &[Point]) -> bool {
 
 /// True when every point of `inner` lies inside or on the boundary of `outer` and no edges
 /// cross.
-pub fn polygon_within(inner: &[Point], outer: &[Point]) -> bool {
+pub(crate) fn polygon_within(inner: &[Point], outer: &[Point]) -> bool {
     inner.iter().all(|&p| locate(p, outer) != Inside::Outside)
         && edges(inner).all(|(p, q)| locate(Point::new((p.x + q.x) / 2.0, (p.y + q.y) / 2.0), outer) != Inside::Outside)
         && !edges(inner).any(|(a1, a2)| edges(outer).any(|(b1, b2)| segments_cross(a1, a2, b1, b2)))
@@ -199,7 +200,7 @@ pub fn polygon_within(inner: &[Point], outer: &[Point]) -> bool {
 
 /// The length along which two polygons share a wall (collinear, overlapping edges), in mm,
 /// with the middle of the longest shared piece.
-pub fn shared_wall(a: &[Point], b: &[Point]) -> Option<(f64, Point, Point)> {
+pub(crate) fn shared_wall(a: &[Point], b: &[Point]) -> Option<(f64, Point, Point)> {
     let mut best: Option<(f64, Point, Point)> = None;
     for (a1, a2) in edges(a) {
         for (b1, b2) in edges(b) {
@@ -226,12 +227,12 @@ pub fn shared_wall(a: &[Point], b: &[Point]) -> Option<(f64, Point, Point)> {
 }
 
 /// The edge of `polygon` that `p` lies on (within 1 mm), as its two end points.
-pub fn edge_at(p: Point, polygon: &[Point]) -> Option<(Point, Point)> {
+pub(crate) fn edge_at(p: Point, polygon: &[Point]) -> Option<(Point, Point)> {
     edges(polygon).find(|&(a, b)| distance_to_segment(p, a, b) <= 1.0)
 }
 
 /// Area of a simple polygon given in floating-point millimetres, in m².
-pub fn area_m2_of(points: &[Point]) -> f64 {
+pub(crate) fn area_m2_of(points: &[Point]) -> f64 {
     let n = points.len();
     let doubled: f64 = (0..n)
         .map(|i| {
@@ -244,7 +245,7 @@ pub fn area_m2_of(points: &[Point]) -> f64 {
 }
 
 /// The length of the collinear overlap of two segments, mm (0 when they are not collinear).
-pub fn collinear_overlap(a1: Point, a2: Point, b1: Point, b2: Point) -> f64 {
+pub(crate) fn collinear_overlap(a1: Point, a2: Point, b1: Point, b2: Point) -> f64 {
     if cross(a1, a2, b1).abs() > 1.0 || cross(a1, a2, b2).abs() > 1.0 {
         return 0.0;
     }
@@ -262,7 +263,7 @@ pub fn collinear_overlap(a1: Point, a2: Point, b1: Point, b2: Point) -> f64 {
 /// `depth[i]` mm. This is a room's clear inside when its edges lie on wall axes and faces.
 /// `None` when the walls leave no inside: an edge turned round or vanished, or the result
 /// is not a simple polygon.
-pub fn inset(polygon: &[Point], depth: &[f64]) -> Option<Vec<Point>> {
+pub(crate) fn inset(polygon: &[Point], depth: &[f64]) -> Option<Vec<Point>> {
     let n = polygon.len();
     if n < 3 || depth.len() != n {
         return None;
@@ -312,7 +313,7 @@ pub fn inset(polygon: &[Point], depth: &[f64]) -> Option<Vec<Point>> {
 }
 
 /// True when the polygon's edges do not cross each other (a simple polygon).
-pub fn is_simple(polygon: &[Point]) -> bool {
+pub(crate) fn is_simple(polygon: &[Point]) -> bool {
     let n = polygon.len();
     let e: Vec<(Point, Point)> = edges(polygon).collect();
     for i in 0..n {

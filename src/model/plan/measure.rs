@@ -140,12 +140,12 @@ impl MeasuredPlan {
         self.rooms.iter().find(|r| r.id == id)
     }
 
-    pub fn room_index(&self, id: &str) -> Option<usize> {
+    pub(crate) fn room_index(&self, id: &str) -> Option<usize> {
         self.rooms.iter().position(|r| r.id == id)
     }
 
     /// The point a passage is drawn through.
-    pub fn passage_point(&self, passage: Passage) -> Point {
+    pub(crate) fn passage_point(&self, passage: Passage) -> Point {
         match passage {
             Passage::Door(i) => self.doors[i].at,
             Passage::Window(i) => self.windows[i].at,
@@ -171,7 +171,7 @@ impl Ctx<'_> {
 
 /// Footprint corners of a symbol of `width` × `depth` centred on `c`, rotated by a multiple of
 /// 90°.
-pub fn footprint(c: Point, width: f64, depth: f64, rotate: i32) -> Vec<Point> {
+pub(crate) fn footprint(c: Point, width: f64, depth: f64, rotate: i32) -> Vec<Point> {
     let (w, d) = if rotate.rem_euclid(180) == 90 {
         (depth, width)
     } else {

@@ -129,7 +129,7 @@ pub struct RoomRow {
     pub equipment: String,
 }
 
-pub fn format_value(value: f64, dim: Dim) -> String {
+pub(crate) fn format_value(value: f64, dim: Dim) -> String {
     match dim.0 {
         2 => format!("{} m²", format_area(value)),
         1 => format!("{:.2} m", (value * 100.0).round() / 100.0),
@@ -394,6 +394,6 @@ pub fn check_plan(
 }
 
 /// Areas as applicants see them: m² with one decimal.
-pub fn format_area(m2: f64) -> String {
+pub(crate) fn format_area(m2: f64) -> String {
     format!("{:.1}", (m2 * 10.0).round() / 10.0)
 }

@@ -44,9 +44,9 @@ impl RuleError {
 pub struct Dim(pub i8);
 
 impl Dim {
-    pub const COUNT: Dim = Dim(0);
-    pub const LENGTH: Dim = Dim(1);
-    pub const AREA: Dim = Dim(2);
+    pub(crate) const COUNT: Dim = Dim(0);
+    pub(crate) const LENGTH: Dim = Dim(1);
+    pub(crate) const AREA: Dim = Dim(2);
 
     pub fn unit(self) -> &'static str {
         match self.0 {
@@ -286,7 +286,7 @@ struct Parser<'a> {
 
 /// Quantities of a whole plan, and of one room (in an `each` rule), besides the vocabulary's
 /// counted quantities. Their names cannot be used as vocabulary ids.
-pub const PLAN_QUANTITIES: &[&str] = &[
+pub(crate) const PLAN_QUANTITIES: &[&str] = &[
     "gross_area",
     "net_area",
     "count",
@@ -299,10 +299,10 @@ pub const PLAN_QUANTITIES: &[&str] = &[
     "crossings",
     "shared_passages",
 ];
-pub const ROOM_QUANTITIES: &[&str] = &["net_area", "shortest_side", "count", "doors", "doors_to", "windows_to"];
+pub(crate) const ROOM_QUANTITIES: &[&str] = &["net_area", "shortest_side", "count", "doors", "doors_to", "windows_to"];
 const FUNCTIONS: &[&str] = &["ceil", "floor", "min", "max"];
 /// Names a vocabulary may not give its own words.
-pub const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "count", "rooms", "area", "openings", "doors", "each", "ceil", "floor", "min", "max", "m", "mm", "m2", "outside",
 ];
 
@@ -747,7 +747,7 @@ fn cleanliness(plan: &MeasuredPlan, vocabulary: &Vocabulary, room: Option<usize>
 }
 
 /// Steps of a flow from a cleaner zone to a less clean one, as (from, to) room indices.
-pub fn backflow_steps(plan: &MeasuredPlan, vocabulary: &Vocabulary, kind: &str) -> Vec<(usize, usize)> {
+pub(crate) fn backflow_steps(plan: &MeasuredPlan, vocabulary: &Vocabulary, kind: &str) -> Vec<(usize, usize)> {
     // Compared with the last ranked room passed, so a step back through an unranked room (a
     // corridor, the dining area) still counts.
     let mut out = Vec::new();
@@ -781,7 +781,7 @@ fn order_breaks_of(plan: &MeasuredPlan, flow: &super::measure::Flow, sets: &[Kin
 }
 
 /// Where routes of two flow kinds cross on the drawing.
-pub fn crossing_points(plan: &MeasuredPlan, a: &str, b: &str) -> Vec<Point> {
+pub(crate) fn crossing_points(plan: &MeasuredPlan, a: &str, b: &str) -> Vec<Point> {
     let mut out = Vec::new();
     for fa in flows_of(plan, a) {
         for fb in flows_of(plan, b) {
@@ -803,7 +803,7 @@ pub fn crossing_points(plan: &MeasuredPlan, a: &str, b: &str) -> Vec<Point> {
 }
 
 /// Passages used by flows of both kinds.
-pub fn shared_passages(plan: &MeasuredPlan, a: &str, b: &str) -> Vec<Passage> {
+pub(crate) fn shared_passages(plan: &MeasuredPlan, a: &str, b: &str) -> Vec<Passage> {
     let used = |k: &str| {
         flows_of(plan, k)
             .flat_map(|f| f.passages.iter().copied())
@@ -920,7 +920,7 @@ fn eval(expr: &Expr, plan: &MeasuredPlan, vocabulary: &Vocabulary, room: Option<
 
 /// One comparison's outcome.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// The room checked, for `each` rules.
     pub room: Option<String>,
     pub measured: f64,
@@ -930,7 +930,7 @@ pub struct Outcome {
 
 /// Evaluates a rule against a measured plan: one outcome for a plan-wide rule, one per room
 /// of the kind for an `each` rule (none when the plan has no such room).
-pub fn evaluate(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> Vec<Outcome> {
+pub(crate) fn evaluate(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> Vec<Outcome> {
     let one = |room: Option<&MeasuredRoom>| {
         let measured = eval(&check.left, plan, vocabulary, room);
         let required = eval(&check.right, plan, vocabulary, room);
@@ -974,7 +974,7 @@ fn quantities(check: &Check) -> Vec<&Quantity> {
 
 /// Words for why a rule about flows fails: which step runs back, which passage is shared,
 /// where flows cross. Empty for rules whose numbers say it all.
-pub fn explain(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> Vec<String> {
+pub(crate) fn explain(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> Vec<String> {
     let qs = quantities(check);
     let zone = |i: usize| {
         plan.rooms[i]
@@ -1039,7 +1039,7 @@ pub fn explain(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> V
 
 /// The same reasons in the words an applicant reads on the page: room labels, zone and flow
 /// names from the vocabulary.
-pub fn explain_for_readers(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> Vec<String> {
+pub(crate) fn explain_for_readers(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> Vec<String> {
     let qs = quantities(check);
     let flow = |k: &str| vocabulary.flows.get(k).map_or(k.to_owned(), |f| f.label.clone());
     let room = |i: usize| {
@@ -1091,7 +1091,7 @@ pub fn explain_for_readers(check: &Check, plan: &MeasuredPlan, vocabulary: &Voca
 
 /// Where a failing plan-wide rule shows on the drawing: the rooms it is about and, for
 /// crossings, the points where flows cross.
-pub fn involved(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> (Vec<usize>, Vec<Point>) {
+pub(crate) fn involved(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> (Vec<usize>, Vec<Point>) {
     let mut rooms = std::collections::BTreeSet::new();
     let mut points = Vec::new();
     let sets_rooms = |sets: &[&KindSet], rooms: &mut std::collections::BTreeSet<usize>| {

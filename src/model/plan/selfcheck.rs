@@ -133,7 +133,7 @@ fn needs_drawing(q: &Quantity) -> bool {
 }
 
 /// Whether a rule needs geometry the figures do not hold.
-pub fn needs_drawing_rule(rule: &Rule) -> bool {
+pub(crate) fn needs_drawing_rule(rule: &Rule) -> bool {
     let mut qs = Vec::new();
     quantities_of(&rule.check.left, &mut qs);
     quantities_of(&rule.check.right, &mut qs);
@@ -190,7 +190,7 @@ fn opening(room: String, other: Option<String>) -> Opening {
 
 /// The measured plan the figures describe: what the rule evaluator reads. Blank figures are 0
 /// here; [`evaluate_figures`] never reports a side that needs one.
-pub fn figures_plan(figures: &Figures, vocabulary: &Vocabulary) -> MeasuredPlan {
+pub(crate) fn figures_plan(figures: &Figures, vocabulary: &Vocabulary) -> MeasuredPlan {
     let room_id = |i: usize| format!("r{i}");
     let rooms: Vec<MeasuredRoom> = figures
         .rooms
@@ -318,7 +318,7 @@ fn kinds(set: &KindSet) -> Value {
 }
 
 /// A rule's expression as a JSON syntax tree (docs/en/reference.md, "The applicant's self-check").
-pub fn expr_json(e: &Expr) -> Value {
+pub(crate) fn expr_json(e: &Expr) -> Value {
     match e {
         Expr::Number(n) => json!({ "n": n }),
         Expr::Call(f, args) => json!({
@@ -356,7 +356,7 @@ pub fn expr_json(e: &Expr) -> Value {
 }
 
 /// One rule as data. An unconfirmed (U) rule carries no expression: its number is not shown.
-pub fn rule_json(rule: &Rule, vocabulary: &Vocabulary, labels: &crate::source::labels::Labels) -> Value {
+pub(crate) fn rule_json(rule: &Rule, vocabulary: &Vocabulary, labels: &crate::source::labels::Labels) -> Value {
     let unconfirmed = rule.confidence == Confidence::U;
     let cmp = match rule.check.cmp {
         Cmp::Ge => ">=",

@@ -74,7 +74,7 @@ impl KindSet {
 }
 
 impl Vocabulary {
-    pub fn kind_label<'a>(&'a self, kind: &'a str) -> &'a str {
+    pub(crate) fn kind_label<'a>(&'a self, kind: &'a str) -> &'a str {
         self.kinds.get(kind).map_or(kind, String::as_str)
     }
 
@@ -83,7 +83,7 @@ impl Vocabulary {
     }
 
     /// A kind or a group by id.
-    pub fn kind_set(&self, name: &str) -> Option<KindSet> {
+    pub(crate) fn kind_set(&self, name: &str) -> Option<KindSet> {
         if self.kinds.contains_key(name) {
             return Some(KindSet {
                 name: name.to_owned(),
@@ -97,7 +97,7 @@ impl Vocabulary {
     }
 
     /// The label of a kind or a group.
-    pub fn set_label<'a>(&'a self, name: &'a str) -> &'a str {
+    pub(crate) fn set_label<'a>(&'a self, name: &'a str) -> &'a str {
         match self.groups.get(name) {
             Some(g) => &g.label,
             None => self.kind_label(name),
@@ -105,13 +105,13 @@ impl Vocabulary {
     }
 
     /// Every id a rule may use where it takes a room kind.
-    pub fn kind_set_names(&self) -> impl Iterator<Item = &str> + Clone {
+    pub(crate) fn kind_set_names(&self) -> impl Iterator<Item = &str> + Clone {
         self.kinds.keys().chain(self.groups.keys()).map(String::as_str)
     }
 }
 
 /// The hint for an unknown word: the nearest valid one, or the list of valid ones.
-pub fn unknown_hint<'a>(word: &str, valid: impl Iterator<Item = &'a str> + Clone, what: &str) -> String {
+pub(crate) fn unknown_hint<'a>(word: &str, valid: impl Iterator<Item = &'a str> + Clone, what: &str) -> String {
     match nearest(word, valid.clone()) {
         Some(best) => format!("did you mean `{best}`?"),
         None => {
@@ -130,7 +130,7 @@ fn is_colour(s: &str) -> bool {
 }
 
 /// Checks a parsed vocabulary file.
-pub fn resolve_vocabulary(
+pub(crate) fn resolve_vocabulary(
     id: &str,
     file: &str,
     toml: &VocabularyToml,
