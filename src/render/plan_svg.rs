@@ -368,7 +368,10 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
         ),
         t.fill(
             "plan.walls",
-            &[("inner", &plan.wall_mm.to_string()), ("outer", &plan.outer_wall_mm.to_string())],
+            &[
+                ("inner", &plan.wall_mm.to_string()),
+                ("outer", &plan.outer_wall_mm.to_string()),
+            ],
         ),
     ));
     if !plan.doors.is_empty() {
