@@ -172,9 +172,9 @@ pub fn planned_files(site: &Site) -> Vec<String> {
 /// The drawing of a checked plan, in the vocabulary it was checked in.
 pub fn plan_drawing(site: &Site, plan: &PlanReport) -> Drawing {
     match site.vocabularies.get(&plan.plan.vocabulary) {
-        Some(vocabulary) => plan_svg(plan, vocabulary, &site.symbols),
+        Some(vocabulary) => plan_svg(plan, vocabulary, &site.symbols, &site.edition.labels),
         // Resolve checks every plan against a vocabulary of the site, so this is not reached.
-        None => plan_svg(plan, &Vocabulary::default(), &site.symbols),
+        None => plan_svg(plan, &Vocabulary::default(), &site.symbols, &site.edition.labels),
     }
 }
 

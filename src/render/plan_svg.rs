@@ -15,6 +15,7 @@ use crate::model::plan::symbols::SymbolLibrary;
 use crate::model::plan::vocabulary::Vocabulary;
 use crate::model::plan::{Marker, PlanReport, format_area};
 pub use crate::model::text::text_width;
+use crate::source::labels::Labels;
 use crate::source::plan_format::{LineStyle, Pattern, Shape, Swing};
 
 /// The font family the drawings ask for: the bundled font first, then common system fonts.
@@ -304,7 +305,7 @@ pub struct Drawing {
 }
 
 /// The drawing of a checked plan in its vocabulary.
-pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLibrary) -> Drawing {
+pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLibrary, t: &Labels) -> Drawing {
     let plan = &report.plan;
     let highlights = &report.highlights;
     let (min_x, max_x, min_y, max_y) = geometry::bounds(&plan.outline);
@@ -365,16 +366,19 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
             n(sw),
             n(unit * 0.5)
         ),
-        format!(
-            "墙体（内墙 {} mm，外墙 {} mm；使用面积按墙内净尺寸计）",
-            plan.wall_mm, plan.outer_wall_mm
+        t.fill(
+            "plan.walls",
+            &[
+                ("inner", &plan.wall_mm.to_string()),
+                ("outer", &plan.outer_wall_mm.to_string()),
+            ],
         ),
     ));
     if !plan.doors.is_empty() {
-        legend.push((format!(r##"<path d="M0,{y} L{w},{y} M0,{y} L0,{t} A{r},{r} 0 0 1 {w},{y}" fill="none" stroke="#222" stroke-width="{s}"/>"##, y = n(unit * 0.8), w = n(unit * 1.6), t = n(-unit * 0.8), r = n(unit * 1.6), s = n(unit * 0.08)), "门（弧线为开启方向）".into()));
+        legend.push((format!(r##"<path d="M0,{y} L{w},{y} M0,{y} L0,{t} A{r},{r} 0 0 1 {w},{y}" fill="none" stroke="#222" stroke-width="{s}"/>"##, y = n(unit * 0.8), w = n(unit * 1.6), t = n(-unit * 0.8), r = n(unit * 1.6), s = n(unit * 0.08)), t.get("plan.door").into()));
     }
     if !plan.windows.is_empty() {
-        legend.push((format!(r##"<rect x="0" y="{}" width="{}" height="{}" fill="#fff" stroke="#222" stroke-width="{}"/><line x1="0" y1="0" x2="{}" y2="0" stroke="#222" stroke-width="{}"/>"##, n(-unit * 0.3), n(sw), n(unit * 0.6), n(unit * 0.08), n(sw), n(unit * 0.06)), "窗、传递窗".into()));
+        legend.push((format!(r##"<rect x="0" y="{}" width="{}" height="{}" fill="#fff" stroke="#222" stroke-width="{}"/><line x1="0" y1="0" x2="{}" y2="0" stroke="#222" stroke-width="{}"/>"##, n(-unit * 0.3), n(sw), n(unit * 0.6), n(unit * 0.08), n(sw), n(unit * 0.06)), t.get("plan.window").into()));
     }
     if !plan.open_walls.is_empty() {
         legend.push((
@@ -385,11 +389,11 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
                 n(unit * 0.3),
                 n(unit * 0.2)
             ),
-            "无墙开敞连通".into(),
+            t.get("plan.open_wall").into(),
         ));
     }
     if !highlights.is_empty() {
-        legend.push((format!(r##"<rect x="0" y="{}" width="{}" height="{}" fill="none" stroke="#b3261e" stroke-width="{}" stroke-dasharray="{} {}"/>"##, n(-unit * 0.8), n(sw), n(unit * 1.6), n(unit * 0.25), n(unit * 0.5), n(unit * 0.25)), "不符合要求之处（编号见下表）".into()));
+        legend.push((format!(r##"<rect x="0" y="{}" width="{}" height="{}" fill="none" stroke="#b3261e" stroke-width="{}" stroke-dasharray="{} {}"/>"##, n(-unit * 0.8), n(sw), n(unit * 1.6), n(unit * 0.25), n(unit * 0.5), n(unit * 0.25)), t.get("plan.highlight").into()));
     }
     let col_w = unit * 13.0;
     let cols = ((plan_w + margin) / col_w).floor().max(1.0) as usize;
@@ -439,21 +443,28 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
         FONT_FAMILY.replace('\'', "&#39;")
     );
     let _ = writeln!(s, r#"<title id="plan-title">{}</title>"#, escape(&plan.title));
-    let counts: String = report
+    let comma = t.get("short.comma");
+    let counts: Vec<String> = report
         .quantities
         .iter()
-        .map(|q| format!("{} {} {}，", q.label, q.value, q.unit))
+        .map(|q| format!("{} {} {}", q.label, q.value, q.unit))
         .collect();
-    let _ = writeln!(
-        s,
-        r#"<desc id="plan-desc">{} 建筑面积 {} m²，使用面积合计 {} m²，{}房间 {} 间。</desc>"#,
-        escape(&plan.description),
-        format_area(plan.gross_area_m2),
-        format_area(plan.net_area_m2),
-        escape(counts.trim_end_matches('，').trim_end()).replace("  ", " ")
-            + if counts.is_empty() { "" } else { "，" },
-        plan.rooms.len()
+    let counts = if counts.is_empty() {
+        String::new()
+    } else {
+        escape(counts.join(comma).trim_end()).replace("  ", " ") + comma
+    };
+    let desc = t.fill(
+        "plan.desc",
+        &[
+            ("description", &escape(&plan.description)),
+            ("gross", &format_area(plan.gross_area_m2)),
+            ("net", &format_area(plan.net_area_m2)),
+            ("counts", &counts),
+            ("rooms", &plan.rooms.len().to_string()),
+        ],
     );
+    let _ = writeln!(s, r#"<desc id="plan-desc">{desc}</desc>"#);
     s.push_str("<defs>\n");
     for z in &zones {
         if let Some(def) = vocabulary.zones.get(*z) {
@@ -786,10 +797,11 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
         if plan_wide > 0 {
             let _ = writeln!(
                 s,
-                r##"<text x="{}" y="{}" font-size="{}" fill="#b3261e" text-anchor="end">全图：</text>"##,
+                r##"<text x="{}" y="{}" font-size="{}" fill="#b3261e" text-anchor="end">{}</text>"##,
                 n(max_x - unit * 1.1 - plan_wide as f64 * unit * 1.9 + unit * 0.6),
                 n(max_y + margin * 0.55 + unit * 0.6),
-                n(unit * 0.85)
+                n(unit * 0.85),
+                escape(t.get("plan.whole"))
             );
         }
         s.push_str("</g>\n");
@@ -803,7 +815,7 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
     let r = unit * 1.3;
     let _ = writeln!(
         s,
-        r##"<g id="north" transform="translate({} {}) rotate({})"><circle r="{}" fill="#ffffff" stroke="#222" stroke-width="{}"/><path d="M0,{} L{},{} L0,{} L{},{} z" fill="#222"/><text y="{}" font-size="{}" text-anchor="middle" font-weight="bold" fill="#222">北</text></g>"##,
+        r##"<g id="north" transform="translate({} {}) rotate({})"><circle r="{}" fill="#ffffff" stroke="#222" stroke-width="{}"/><path d="M0,{} L{},{} L0,{} L{},{} z" fill="#222"/><text y="{}" font-size="{}" text-anchor="middle" font-weight="bold" fill="#222">{north}</text></g>"##,
         n(nx),
         n(ny),
         plan.north,
@@ -816,7 +828,8 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
         n(-r * 0.45),
         n(r * 0.6),
         n(-r * 1.15),
-        n(unit * 0.9)
+        n(unit * 0.9),
+        north = escape(t.get("plan.north"))
     );
 
     // Scale bar.
@@ -849,9 +862,10 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
     }
     let _ = writeln!(
         s,
-        r#"<text x="{}" y="{}" text-anchor="start">比例尺</text></g>"#,
+        r#"<text x="{}" y="{}" text-anchor="start">{}</text></g>"#,
         n(bx + bar_m as f64 * 1000.0 + unit * 1.8),
-        n(by + unit * 0.5)
+        n(by + unit * 0.5),
+        escape(t.get("plan.scale"))
     );
 
     // Legend.
@@ -859,10 +873,11 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
         let ly = max_y + margin * 0.55 + scale_bar_h;
         let _ = writeln!(
             s,
-            r##"<g id="legend" font-size="{}" fill="#222"><text x="{}" y="{}" font-weight="bold">图例</text>"##,
+            r##"<g id="legend" font-size="{}" fill="#222"><text x="{}" y="{}" font-weight="bold">{}</text>"##,
             n(unit * 0.85),
             n(min_x),
-            n(ly)
+            n(ly),
+            escape(t.get("plan.legend"))
         );
         for ((swatch, label), &(col, row)) in legend.iter().zip(&legend_places) {
             let x = min_x + col as f64 * col_w;

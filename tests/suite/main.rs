@@ -20,3 +20,4 @@ mod selfcheck;
 mod serve;
 mod site;
 mod templates;
+mod words;
