@@ -37,7 +37,10 @@ fn str_at<'a>(table: &'a toml::Table, path: &[&str]) -> Option<&'a str> {
 
 /// What a page shows for `text`: HTML-escaped as the templates escape text.
 fn escaped(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn read(path: &Path) -> String {
@@ -77,7 +80,9 @@ fn alternates(html: &str) -> Vec<(String, String)> {
         .map(|(i, _)| &html[i..i + html[i..].find('>').unwrap()])
         .map(|tag| {
             (
-                attr(tag, "hreflang").expect("an alternate names its language").to_owned(),
+                attr(tag, "hreflang")
+                    .expect("an alternate names its language")
+                    .to_owned(),
                 attr(tag, "href").expect("an alternate has an address").to_owned(),
             )
         })
@@ -95,7 +100,9 @@ fn switch_links(html: &str) -> Vec<(String, String)> {
 
 fn html_lang(html: &str) -> String {
     let tag = &html[html.find("<html").unwrap()..];
-    attr(&tag[..tag.find('>').unwrap()], "lang").expect("<html lang>").to_owned()
+    attr(&tag[..tag.find('>').unwrap()], "lang")
+        .expect("<html lang>")
+        .to_owned()
 }
 
 /// The text of the page's first `<h1>`, tags dropped.
@@ -163,27 +170,41 @@ fn the_english_guide_page_states_its_english_title_and_stages_in_order() {
     assert_eq!(h1(&html), title);
     assert!(!has_han(title));
 
+    // The stage headings, in page order: each names its stage's English title.
     let main = main_part(&html);
+    let headings: Vec<(String, String)> = main
+        .match_indices("<h3 id=\"stage-")
+        .map(|(i, _)| {
+            let tag = &main[i..i + main[i..].find('>').unwrap()];
+            let end = i + main[i..].find("</h3>").unwrap();
+            let text = strip_tags(&main[i + tag.len() + 1..end]);
+            (attr(tag, "id").unwrap().to_owned(), text)
+        })
+        .collect();
     let stages = toml["stages"].as_array().unwrap();
     assert!(stages.len() >= 2);
-    let mut at = 0;
-    for stage in stages {
+    assert_eq!(headings.len(), stages.len(), "{headings:?}");
+    for (n, (stage, (id, heading))) in stages.iter().zip(&headings).enumerate() {
         let stage = stage.as_table().unwrap();
         let english = str_at(stage, &["en", "title"]).expect("every stage has an English title");
-        let chinese = str_at(stage, &["title"]).unwrap();
-        let heading = format!(">{}<", escaped(english));
-        let found = main[at..]
-            .find(&heading)
-            .unwrap_or_else(|| panic!("stage {english:?} not after the previous stage on the page"));
-        at += found + heading.len();
-        // The Chinese stage title is not the heading (it may only appear inside other texts).
-        assert!(!main.contains(&format!(">{}<", escaped(chinese))), "{chinese:?} shown untranslated");
+        assert_eq!(
+            id,
+            &format!("stage-{}", str_at(stage, &["id"]).unwrap()),
+            "stage {n} out of order"
+        );
+        assert!(
+            heading.ends_with(&format!(": {english}")),
+            "{heading:?} is not {english:?}"
+        );
+        assert!(
+            heading.contains(&format!("{}", n + 1)),
+            "{heading:?} does not number stage {}",
+            n + 1
+        );
+        assert!(!has_han(heading), "{heading:?} holds Chinese");
     }
 }
 
-/// The untranslated note stands exactly after the texts the sources leave untranslated: the
-/// titles of linked guides without an English title, and any text of this guide's English
-/// model that is still its Chinese original.
 #[test]
 fn the_untranslated_note_marks_exactly_the_texts_without_translation() {
     let html = read(&bundled_site().join(format!("en/guides/{GUIDE}/index.html")));
@@ -235,22 +256,30 @@ fn the_untranslated_note_marks_exactly_the_texts_without_translation() {
         );
         marked.push(rest[..end].to_owned());
     }
-    let blocks = body.matches("<div lang=\"zh-CN\" class=\"untranslated\">").count();
-    assert_eq!(notes, marked.len() + blocks, "every note follows a marked text, no note stands alone");
-    let expected_shown: Vec<String> = expected.iter().map(|t| escaped(t)).collect();
-    let mut sorted_marked = marked.clone();
-    sorted_marked.sort();
-    let mut sorted_expected = expected_shown.clone();
-    sorted_expected.sort();
-    // Block texts (rendered Markdown) are counted among the kept texts of (2).
-    assert_eq!(
-        sorted_marked.len() + blocks,
-        sorted_expected.len(),
-        "marked {sorted_marked:?} (+{blocks} blocks), expected {sorted_expected:?}"
-    );
-    for text in &sorted_marked {
-        assert!(sorted_expected.contains(text), "{text:?} is marked but has a translation");
+    // Block content (rendered Markdown) is marked by a <div> with the note as its last paragraph.
+    let block_open = "<div lang=\"zh-CN\" class=\"untranslated\">";
+    let block_note = format!("<p class=\"untranslated-note\">{}</p></div>", escaped(&note));
+    let mut blocks = Vec::new();
+    for (i, _) in body.match_indices(block_open) {
+        let rest = &body[i + block_open.len()..];
+        let end = rest.find(&block_note).expect("a marked block ends with the note");
+        blocks.push(rest[..end].to_owned());
     }
+    assert_eq!(
+        notes,
+        marked.len() + blocks.len(),
+        "every note follows a marked text, no note stands alone"
+    );
+    // Texts as the page shows them: inline text escaped, rendered Markdown as it is.
+    let expected_shown: BTreeSet<String> = expected
+        .iter()
+        .map(|t| if t.starts_with('<') { t.clone() } else { escaped(t) })
+        .collect();
+    let shown: BTreeSet<String> = marked.iter().chain(&blocks).cloned().collect();
+    assert_eq!(
+        shown, expected_shown,
+        "the texts marked untranslated are not the texts the sources leave untranslated"
+    );
     // The note is not in the Chinese edition at all.
     assert!(!zh_html.contains("untranslated-note"));
 }
@@ -261,7 +290,11 @@ fn every_page_of_both_editions_has_hreflang_pairs_and_a_switch_to_its_counterpar
     let pages: Vec<String> = read_tree(out).into_keys().filter(|p| p.ends_with(".html")).collect();
     let english = pages.iter().filter(|p| p.starts_with("en/")).count();
     assert!(english > 10, "{english} English pages");
-    assert_eq!(english * 2, pages.len(), "each Chinese page has one English counterpart");
+    assert_eq!(
+        english * 2,
+        pages.len(),
+        "each Chinese page has one English counterpart"
+    );
     for page in &pages {
         let html = read(&out.join(page));
         let own = if page.starts_with("en/") { "en" } else { "zh-CN" };
@@ -278,7 +311,11 @@ fn every_page_of_both_editions_has_hreflang_pairs_and_a_switch_to_its_counterpar
         assert_eq!(target("x-default"), target("zh-CN"), "{page}");
         let counterpart = target(other);
         assert!(out.join(&counterpart).is_file(), "{page}: {counterpart} does not exist");
-        let expected = if own == "en" { page.trim_start_matches("en/").to_owned() } else { format!("en/{page}") };
+        let expected = if own == "en" {
+            page.trim_start_matches("en/").to_owned()
+        } else {
+            format!("en/{page}")
+        };
         assert_eq!(counterpart, expected, "same relative layout");
         let back = alternates(&read(&out.join(&counterpart)));
         let (_, href) = back.iter().find(|(l, _)| l == own).unwrap();
@@ -310,13 +347,19 @@ fn the_english_handout_is_in_english_and_the_chinese_one_stays_chinese() {
         let (en, zh) = (label(&en_labels, "pdf", key), label(&zh_labels, "pdf", key));
         assert!(en_text.contains(&compact(&en)), "English handout lacks heading {en:?}");
         assert!(zh_text.contains(&compact(&zh)), "Chinese handout lacks heading {zh:?}");
-        assert!(!zh_text.contains(&compact(&en)), "Chinese handout has English heading {en:?}");
+        assert!(
+            !zh_text.contains(&compact(&en)),
+            "Chinese handout has English heading {en:?}"
+        );
     }
     let en_title = str_at(&toml, &["en", "title"]).unwrap();
     let zh_title = str_at(&toml, &["title"]).unwrap();
     assert!(en_text.contains(&compact(en_title)), "English handout lacks its title");
     assert!(zh_text.contains(&compact(zh_title)), "Chinese handout lacks its title");
-    assert!(!zh_text.contains(&compact(en_title)), "Chinese handout has the English title");
+    assert!(
+        !zh_text.contains(&compact(en_title)),
+        "Chinese handout has the English title"
+    );
     for stage in toml["stages"].as_array().unwrap() {
         let en = str_at(stage.as_table().unwrap(), &["en", "title"]).unwrap();
         let zh = str_at(stage.as_table().unwrap(), &["title"]).unwrap();
@@ -324,10 +367,16 @@ fn the_english_handout_is_in_english_and_the_chinese_one_stays_chinese() {
         assert!(zh_text.contains(&compact(zh)), "Chinese handout lacks stage {zh:?}");
     }
     // The Chinese handout reads as Chinese: most letters are ideographs.
-    let han = zh_text.chars().filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c)).count();
+    let han = zh_text
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
     let latin = zh_text.chars().filter(|c| c.is_ascii_alphabetic()).count();
     assert!(han > latin, "Chinese handout: {han} ideographs, {latin} Latin letters");
-    let han = en_text.chars().filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c)).count();
+    let han = en_text
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
     let latin = en_text.chars().filter(|c| c.is_ascii_alphabetic()).count();
     assert!(latin > han, "English handout: {han} ideographs, {latin} Latin letters");
 }
