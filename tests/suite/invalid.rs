@@ -159,6 +159,9 @@ cases! {
     duplicate_step_and_room_ids_name_both_places => "duplicate-step-id",
     bundle_with_the_id_of_a_guide_names_both_files => "bundle-guide-same-id",
     vocabulary_duplicates_name_both_places => "vocabulary-duplicates",
+    translation_of_a_key_the_chinese_table_lacks => "en-unknown-key",
+    translated_array_of_another_length => "en-array-length",
+    translation_that_is_not_text => "en-not-text",
 }
 
 #[test]

@@ -6,6 +6,7 @@
 mod architecture;
 mod common;
 mod docs;
+mod editions;
 mod hostile;
 mod invalid;
 mod links;
