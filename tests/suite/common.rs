@@ -136,3 +136,22 @@ pub(crate) fn main_part(html: &str) -> &str {
     let end = html.find("</main>").expect("a </main> tag") + "</main>".len();
     &html[start..end]
 }
+
+/// The text of an HTML fragment: tags removed, entities of the escaper decoded.
+pub(crate) fn html_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}

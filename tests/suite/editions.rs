@@ -110,21 +110,7 @@ fn h1(html: &str) -> String {
     let start = html.find("<h1").expect("an h1");
     let start = start + html[start..].find('>').unwrap() + 1;
     let end = start + html[start..].find("</h1>").unwrap();
-    strip_tags(&html[start..end]).trim().to_owned()
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    crate::common::html_text(&html[start..end]).trim().to_owned()
 }
 
 /// Every string leaf of `value` with its path.
@@ -177,7 +163,7 @@ fn the_english_guide_page_states_its_english_title_and_stages_in_order() {
         .map(|(i, _)| {
             let tag = &main[i..i + main[i..].find('>').unwrap()];
             let end = i + main[i..].find("</h3>").unwrap();
-            let text = strip_tags(&main[i + tag.len() + 1..end]);
+            let text = crate::common::html_text(&main[i + tag.len() + 1..end]);
             (attr(tag, "id").unwrap().to_owned(), text)
         })
         .collect();

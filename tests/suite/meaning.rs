@@ -20,25 +20,6 @@ fn site() -> permitroom::model::Site {
     bundled_model().clone()
 }
 
-/// The text of an HTML fragment: tags removed, entities of the escaper decoded.
-fn text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
-}
-
 /// The `<dd>` that follows `<dt>{term}</dt>` inside `within`, as HTML.
 fn dd_after<'a>(within: &'a str, term: &str) -> &'a str {
     let dt = format!("<dt>{term}</dt><dd>");
@@ -98,7 +79,11 @@ fn a_bundle_never_uses_a_document_before_the_item_that_issues_it() {
 fn the_either_or_group_of_the_radiology_licence_is_shown_as_one() {
     let html = page("guides/radiology-licence/index.html");
     let chain = between(&html, "需要先办", "办结后取得");
-    let needs: Vec<String> = chain.split("<li").skip(1).map(|li| text(&format!("<li{li}"))).collect();
+    let needs: Vec<String> = chain
+        .split("<li")
+        .skip(1)
+        .map(|li| html_text(&format!("<li{li}")))
+        .collect();
     let need = needs
         .iter()
         .find(|l| l.contains("医疗机构执业登记"))
@@ -112,10 +97,10 @@ fn the_either_or_group_of_the_radiology_licence_is_shown_as_one() {
     for id in ["medical-licence", "setup-approval"] {
         let row = between(&html, &format!("data-check=\"m-{id}\""), "</tr>");
         assert!(row.contains("data-one-of=\"institution-licence\""), "{row}");
-        assert!(text(row).contains("（二选一）"), "{}", text(row));
+        assert!(html_text(row).contains("（二选一）"), "{}", html_text(row));
     }
     let bundle = page("bundles/open-dental-clinic/index.html");
-    let step = text(between(&bundle, "第 4 项</span>", "</li>"));
+    let step = html_text(between(&bundle, "第 4 项</span>", "</li>"));
     assert!(
         step.contains("医疗机构执业许可证要到第 5 项 医疗机构执业登记（口腔门诊部） 办结后才取得，本项用可替代的设置医疗机构批准书"),
         "{step}"
@@ -164,7 +149,7 @@ fn a_satisfiable_alternative_breaks_a_cycle_and_is_shown() {
     let out = site.join("output");
     build(&site, &out);
     let alpha = std::fs::read_to_string(out.join("guides/alpha/index.html")).unwrap();
-    let chain = text(between(&alpha, "需要先办", "</ul>"));
+    let chain = html_text(between(&alpha, "需要先办", "</ul>"));
     assert!(
         chain.contains("以下二选一：示例登记（取得建筑设计平面图） 或 自行提供申请书"),
         "{chain}"
@@ -181,15 +166,15 @@ fn site_inspection_is_never_outside_the_statutory_clock() {
     let out = temp_dir("clock").join("out");
     build(&fixtures().join("base"), &out);
     let bundle = std::fs::read_to_string(out.join("bundles/start/index.html")).unwrap();
-    let outside = text(dd_after(&bundle, "不计入法定时限"));
+    let outside = html_text(dd_after(&bundle, "不计入法定时限"));
     assert!(outside.contains("示例事项审批：专家评审（专家评审）"), "{outside}");
     assert!(!outside.contains("现场核查"), "{outside}");
     let beta = std::fs::read_to_string(out.join("guides/beta/index.html")).unwrap();
-    let special = text(dd_after(between(&beta, "step-inspect", "</li>"), "特殊环节"));
+    let special = html_text(dd_after(between(&beta, "step-inspect", "</li>"), "特殊环节"));
     assert!(special.starts_with("现场核查：所需时间计入法定办结时限"), "{special}");
     assert!(!special.contains("所需时间不计入"), "{special}");
     let alpha = std::fs::read_to_string(out.join("guides/alpha/index.html")).unwrap();
-    let special = text(dd_after(between(&alpha, "step-review", "</li>"), "特殊环节"));
+    let special = html_text(dd_after(between(&alpha, "step-review", "</li>"), "特殊环节"));
     assert!(special.starts_with("专家评审：所需时间不计入法定办结时限"), "{special}");
 }
 
@@ -245,7 +230,7 @@ fn a_fee_carries_its_tag_wherever_it_is_shown() {
         ("bundle summary", bundle_summary),
         ("bundle step", bundle_step),
     ] {
-        let fee = text(dd_after(html, "收费"));
+        let fee = html_text(dd_after(html, "收费"));
         assert!(fee.contains("不收费"), "{place}: {fee}");
         assert!(
             fee.contains(label.as_str()),
@@ -263,7 +248,7 @@ fn an_index_card_shows_a_limit_with_its_tag_and_caveat() {
     let index = page("index.html");
     for guide in &site.guides {
         let card = between(&index, &format!("guides/{}/index.html\">", guide.id), "</dl>");
-        let limit = text(dd_after(card, "法定时限"));
+        let limit = html_text(dd_after(card, "法定时限"));
         let fact = &guide.time_limit.statutory;
         if !fact.unconfirmed && fact.confidence_label != "已核实原文" {
             assert!(limit.contains(fact.confidence_label.as_str()), "{}: {limit}", guide.id);
@@ -287,14 +272,14 @@ fn an_index_card_shows_a_limit_with_its_tag_and_caveat() {
 fn the_all_in_one_guide_shows_both_clocks() {
     let html = page("guides/dental-outpatient/index.html");
     let summary = between(&html, "class=\"summary-box\"", "</section>");
-    let limit = text(dd_after(summary, "法定办结时限"));
+    let limit = html_text(dd_after(summary, "法定办结时限"));
     assert!(limit.contains("设置审批：30 日"), "{limit}");
     assert!(limit.contains("执业登记：45 日"), "{limit}");
     assert!(limit.contains("不能相加"), "{limit}");
     assert!(!limit.contains("75"), "{limit}");
     let index = page("index.html");
     let card = between(&index, "guides/dental-outpatient/index.html\">", "</dl>");
-    let limit = text(dd_after(card, "法定时限"));
+    let limit = html_text(dd_after(card, "法定时限"));
     assert!(limit.starts_with("设置审批 30 日；执业登记 45 日"), "{limit}");
 }
 
@@ -306,7 +291,7 @@ fn the_bundle_adds_no_limits() {
     let bundle = &site.bundles[0];
     let html = page(&format!("bundles/{}/index.html", bundle.id));
     let summary = between(&html, "class=\"summary-box\"", "</section>");
-    assert!(!text(summary).contains("时限合计"), "{}", text(summary));
+    assert!(!html_text(summary).contains("时限合计"), "{}", html_text(summary));
     let calendar_sum: u32 = site
         .guides
         .iter()
@@ -316,10 +301,10 @@ fn the_bundle_adds_no_limits() {
         .sum();
     assert!(calendar_sum >= 75, "30 + 45 calendar days at least");
     assert!(
-        !text(&html).contains(&format!("{calendar_sum} 日")),
+        !html_text(&html).contains(&format!("{calendar_sum} 日")),
         "the sum {calendar_sum} 日 appears on the page"
     );
-    let limits = text(dd_after(summary, "法定时限"));
+    let limits = html_text(dd_after(summary, "法定时限"));
     let mut at = 0;
     for step in &bundle.steps {
         let line = format!("第 {} 项 {}：{}", step.number, step.title, step.statutory.text);
