@@ -1,5 +1,5 @@
 // The self-check's rule evaluator: a guide's plan rules, emitted by the build as a JSON syntax
-// tree (src/floor_plan/selfcheck.rs), evaluated over an applicant's figures. It mirrors the
+// tree (src/model/plan/selfcheck.rs), evaluated over an applicant's figures. It mirrors the
 // Rust evaluator step for step (the same sums in the same order, the same rounding, the same
 // tolerance), and tests/suite/selfcheck.rs requires both to give identical results.
 // Loaded by the page (window.PermitroomSelfcheck) and by Node in that test (module.exports).
@@ -179,6 +179,23 @@
     return data.rules.map(function (rule) { return evaluateRule(rule, data, fig); });
   }
 
-  var api = { evaluateRule: evaluateRule, evaluateAll: evaluateAll, roomArea: roomArea, shortestSide: shortestSide, needsDrawing: needsDrawing };
+  // Entered whole-plan quantities that differ from the sum of the rooms' equipment they count
+  // (whole-plan rules read the one, room rules the other): [{ quantity, entered, in_rooms }],
+  // by id; a quantity no room lists equipment for is not compared. Rust: count_mismatches.
+  function countMismatches(data, fig) {
+    var out = [];
+    Object.keys(fig.quantities || {}).sort().forEach(function (id) {
+      var entered = fig.quantities[id];
+      if (!isNum(entered) || !data.counted[id]) { return; }
+      var inRooms = 0;
+      (fig.rooms || []).forEach(function (r) {
+        data.counted[id].forEach(function (s) { inRooms += equipment(r, s); });
+      });
+      if (inRooms > 0 && inRooms !== entered) { out.push({ quantity: id, entered: entered, in_rooms: inRooms }); }
+    });
+    return out;
+  }
+
+  var api = { evaluateRule: evaluateRule, evaluateAll: evaluateAll, countMismatches: countMismatches, roomArea: roomArea, shortestSide: shortestSide, needsDrawing: needsDrawing };
   if (typeof module !== 'undefined' && module.exports) { module.exports = api; } else { root.PermitroomSelfcheck = api; }
 }(this));

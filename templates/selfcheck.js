@@ -327,6 +327,14 @@
       if (counts[p[0]]) { parts.push(fill(T.count, { what: p[1], n: counts[p[0]] })); }
     });
     document.getElementById('sc-summary').textContent = fill(T.summary, { n: results.length, parts: parts.join(T.comma) });
+    // Entered totals the rooms' equipment does not add up to: the rules would read two figures.
+    var list = document.getElementById('sc-mismatches');
+    list.textContent = '';
+    engine.countMismatches(data, fig).forEach(function (m) {
+      var q = data.quantities.filter(function (x) { return x.id === m.quantity; })[0];
+      list.appendChild(el('p', {}, fill(T.count_mismatch, { label: q ? q.label : m.quantity, entered: m.entered, in_rooms: m.in_rooms })));
+    });
+    list.hidden = !list.firstChild;
     figuresSummary();
   }
 

@@ -116,9 +116,11 @@ pub(crate) fn render_guides(
             for (plan, drawing) in guide.plans.iter().zip(&drawings) {
                 let base = plan_base(&guide.id, plan);
                 // A plan drawn exactly as before keeps its PNG (live preview).
+                // `previous` is the whole site as served, every edition under its folder.
+                let served = format!("{}{base}", site.edition.prefix);
                 let unchanged = previous.and_then(|p| {
-                    (p.files.get(&format!("{base}.svg"))? == drawing.svg.as_bytes())
-                        .then(|| p.files.get(&format!("{base}.png")).cloned())?
+                    (p.files.get(&format!("{served}.svg"))? == drawing.svg.as_bytes())
+                        .then(|| p.files.get(&format!("{served}.png")).cloned())?
                 });
                 if let Some(png) = unchanged {
                     out.insert(format!("{base}.png"), png);

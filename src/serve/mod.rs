@@ -26,6 +26,7 @@ use tokio::sync::broadcast;
 use http::LIVE_SCRIPT;
 
 use crate::diagnostics::{self, Diagnostic, Diagnostics};
+use crate::model::Site;
 use crate::render::{self, Engines, Output, RenderOptions};
 use crate::source::load::{self, SourceTree};
 use crate::{Checked, check_tree};
@@ -224,29 +225,40 @@ impl Builder {
                 return self.fail(&d, &SourceTree::default());
             }
         };
-        // The preview shows the primary edition (a build makes every edition).
+        // Every edition, as a build makes them: the primary one at the root, each other under
+        // its folder (`en/`).
         let Checked {
             tree,
             site,
             diagnostics: found,
-            editions: _,
+            editions,
         } = checked;
         let Some(site) = site else {
             return self.fail(&found, &tree);
         };
+        let sites: Vec<Arc<Site>> = std::iter::once(site).chain(editions).map(Arc::new).collect();
         let engines = match self.engines(&tree) {
             Ok(engines) => engines,
             Err(d) => return self.fail(&d, &tree),
         };
         let previous = self.live.state().map(|s| s.output.clone()).unwrap_or_default();
-        let mut output =
-            match render::render_site_except(&site, &engines, &render_options(), &|_| true, Some(&*previous)) {
-                Ok(output) => output,
+        let mut output = Output::default();
+        for site in &sites {
+            match render::render_site_except(site, &engines, &render_options(), &|_| true, Some(&*previous)) {
+                Ok(part) => output.extend(part.prefixed(&site.edition.prefix)),
                 Err(d) => return self.fail(&d, &tree),
-            };
+            }
+        }
         // The previous PDFs are served until the new ones are ready (not those of a guide or
         // bundle that is gone).
-        let planned: std::collections::BTreeSet<String> = render::planned_files(&site).into_iter().collect();
+        let planned: std::collections::BTreeSet<String> = sites
+            .iter()
+            .flat_map(|site| {
+                render::planned_files(site)
+                    .into_iter()
+                    .map(|path| format!("{}{path}", site.edition.prefix))
+            })
+            .collect();
         for (path, bytes) in previous.files.iter().filter(|(p, _)| p.ends_with(".pdf")) {
             if planned.contains(path) {
                 output.files.entry(path.clone()).or_insert_with(|| bytes.clone());
@@ -263,7 +275,7 @@ impl Builder {
         if let Some(jobs) = &self.pdf_jobs {
             let _ = jobs.send(pdf::Job {
                 generation,
-                site: Arc::new(site),
+                sites,
                 tree: Arc::new(tree),
                 engines,
                 engines_generation: self.engines_generation,

@@ -20,7 +20,8 @@ use crate::source::load::{FileContent, SourceTree};
 /// One build's PDFs to make.
 pub(super) struct Job {
     pub generation: u64,
-    pub site: Arc<Site>,
+    /// Every edition, the primary one first; each one's PDFs go under its folder.
+    pub sites: Vec<Arc<Site>>,
     pub tree: Arc<SourceTree>,
     pub engines: Arc<Engines>,
     /// Changes with every new set of engines (templates changed).
@@ -29,41 +30,52 @@ pub(super) struct Job {
 
 /// Runs until `jobs` is closed.
 pub(super) fn worker(live: Arc<Live>, jobs: mpsc::Receiver<Job>) {
-    // What the PDFs in the output were made from: the site-wide key and each guide's.
-    let mut made_site: Option<u64> = None;
-    let mut made_guides: BTreeMap<String, u64> = BTreeMap::new();
+    // What the PDFs in the output were made from, by edition folder: the site-wide key and
+    // each guide's.
+    let mut made: BTreeMap<String, (u64, BTreeMap<String, u64>)> = BTreeMap::new();
     while let Ok(mut job) = jobs.recv() {
         while let Ok(newer) = jobs.try_recv() {
             job = newer;
         }
         let started = Instant::now();
-        let site_key = site_key(&job);
-        let guide_keys: BTreeMap<String, u64> = job.site.guides.iter().map(|g| (g.id.clone(), hash_json(g))).collect();
-        let stale: BTreeSet<&str> = guide_keys
-            .iter()
-            .filter(|(id, key)| made_site != Some(site_key) || made_guides.get(*id) != Some(*key))
-            .map(|(id, _)| id.as_str())
-            .collect();
-        let result = render::pdf::render_pdfs_except(
-            &job.site,
-            &job.engines.pdf,
-            &render::pdf::PdfOptions::default(),
-            &|id| stale.contains(id),
-        );
-        match result {
-            Ok(pdfs) => {
+        let mut pdfs = render::Output::default();
+        let mut now_made = BTreeMap::new();
+        let mut stale_guides = 0;
+        let mut failed = None;
+        for site in &job.sites {
+            let prefix = site.edition.prefix.clone();
+            let site_key = site_key(&job, site);
+            let guide_keys: BTreeMap<String, u64> = site.guides.iter().map(|g| (g.id.clone(), hash_json(g))).collect();
+            let before = made.get(&prefix);
+            let stale: BTreeSet<&str> = guide_keys
+                .iter()
+                .filter(|(id, key)| before.is_none_or(|(s, guides)| *s != site_key || guides.get(*id) != Some(*key)))
+                .map(|(id, _)| id.as_str())
+                .collect();
+            stale_guides += stale.len();
+            match render::pdf::render_pdfs_except(site, &job.engines.pdf, &render::pdf::PdfOptions::default(), &|id| {
+                stale.contains(id)
+            }) {
+                Ok(part) => pdfs.extend(part.prefixed(&prefix)),
+                Err(d) => {
+                    failed = Some(d);
+                    break;
+                }
+            }
+            now_made.insert(prefix, (site_key, guide_keys));
+        }
+        match failed {
+            None => {
                 let count = pdfs.files.len();
-                let stale_guides = stale.len();
                 if live.add_pdfs(job.generation, pdfs) {
                     eprintln!(
                         "rebuilt {count} PDF(s) ({stale_guides} guide(s) changed) in {:.0?}",
                         started.elapsed()
                     );
-                    made_site = Some(site_key);
-                    made_guides = guide_keys;
+                    made = now_made;
                 }
             }
-            Err(d) => {
+            Some(d) => {
                 let text = diagnostics::render_all(&d, &*job.tree);
                 eprint!("{text}");
                 eprintln!("the PDFs were not rebuilt; the pages are up to date");
@@ -74,12 +86,12 @@ pub(super) fn worker(live: Arc<Live>, jobs: mpsc::Receiver<Job>) {
 }
 
 /// What every guide's PDFs depend on besides the guide itself.
-fn site_key(job: &Job) -> u64 {
+fn site_key(job: &Job, site: &Site) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
     job.engines_generation.hash(&mut hasher);
-    hash_json(&job.site.config).hash(&mut hasher);
-    hash_json(&job.site.materials).hash(&mut hasher);
-    hash_json(&job.site.vocabularies).hash(&mut hasher);
+    hash_json(&site.config).hash(&mut hasher);
+    hash_json(&site.materials).hash(&mut hasher);
+    hash_json(&site.vocabularies).hash(&mut hasher);
     // The symbol library is not serialised: its source files stand for it.
     for path in job.tree.files_under("symbols") {
         path.hash(&mut hasher);

@@ -98,6 +98,22 @@ test('dental: a passing set passes every rule it can check; flows and openings g
   await ctx.close();
 });
 
+test('dental: an entered chair total the rooms do not add up to is pointed out, and goes when they agree', async () => {
+  const { page, ctx, errors } = await open(env, dental);
+  const figures = structuredClone(dentalPass);
+  figures.plan['sc-q-chairs'] = '3'; // the two treatment rooms list 2 + 2 chairs
+  await fill(page, figures);
+  assert.equal(await page.isVisible('#sc-mismatches'), true);
+  assert.match(await page.textContent('#sc-mismatches'), /您填写的牙椅数为 3，而各房间填写的牙椅合计为 4：请核对/);
+  assert.equal(await page.getAttribute('#sc-mismatches', 'role'), 'status');
+  if (shots) { await page.locator('.sc-results').screenshot({ path: path.join(shots, 'selfcheck-dental-mismatch-1280.png') }); }
+  await page.fill('#sc-q-chairs', '4');
+  assert.equal(await page.isVisible('#sc-mismatches'), false);
+  assert.equal(await page.textContent('#sc-mismatches'), '');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
 test('dental: a room too small for its chairs fails with the shortfall; reload keeps the figures; reset clears them', async () => {
   const { page, ctx, errors } = await open(env, dental);
   await fill(page, dentalFail);

@@ -13,7 +13,8 @@ use permitroom::model::Site;
 use permitroom::model::plan::Rule;
 use permitroom::model::plan::rules::parse_check;
 use permitroom::model::plan::selfcheck::{
-    DoorFigures, FigureResult, Figures, RoomFigures, Status, evaluate_figures, guide_json, plan_figures,
+    DoorFigures, FigureResult, Figures, RoomFigures, Status, count_mismatches, evaluate_figures, guide_json,
+    plan_figures,
 };
 use permitroom::model::plan::vocabulary::Vocabulary;
 use permitroom::source::format::Confidence;
@@ -260,7 +261,11 @@ fn the_rust_and_the_browser_evaluators_agree_on_every_case() {
                     }
                 }
                 total += 1;
-                json!({ "figures": f, "expected": encode(&results) })
+                let mismatches = count_mismatches(f, vocabulary);
+                *statuses
+                    .entry(format!("mismatch {}", !mismatches.is_empty()))
+                    .or_default() += 1;
+                json!({ "figures": f, "expected": encode(&results), "mismatches": mismatches })
             })
             .collect();
         payload.push(json!({ "name": name, "data": data, "cases": cases }));
@@ -277,6 +282,8 @@ fn the_rust_and_the_browser_evaluators_agree_on_every_case() {
         "outcome Pass",
         "outcome Fail",
         "outcome Unknown",
+        "mismatch true",
+        "mismatch false",
     ] {
         assert!(statuses.get(s).copied().unwrap_or(0) > 0, "no {s} among {statuses:?}");
     }

@@ -37,6 +37,11 @@ for (const suite of suites) {
         differences.push({ suite: suite.name, case: i, rule: want.id, rust: want, js: have, figures: c.figures });
       }
     });
+    const mismatches = engine.countMismatches(suite.data, c.figures);
+    const key = (list) => JSON.stringify(list.map((m) => [m.quantity, m.entered, m.in_rooms]));
+    if (key(mismatches) !== key(c.mismatches) && differences.length < 20) {
+      differences.push({ suite: suite.name, case: i, mismatches: { rust: c.mismatches, js: mismatches }, figures: c.figures });
+    }
     if (got.length !== c.expected.length) { differences.push({ suite: suite.name, case: i, lengths: [c.expected.length, got.length] }); }
   });
 }

@@ -424,3 +424,49 @@ fn output_and_target_folders_are_not_watched() {
         assert!(!watched.contains(&inode(dir)), "{dir} is watched");
     }
 }
+
+#[test]
+fn the_preview_serves_every_edition_and_an_english_edit_reloads_it() {
+    let site = base_site("serve-editions");
+    edit(
+        &site,
+        "site.toml",
+        "[centre]",
+        "[[editions]]\nlang = \"en\"\nname = \"English\"\n\n[centre]",
+    );
+    std::fs::write(site.join("guides/alpha/overview.en.md"), "An *example* overview.\n").unwrap();
+    let preview = start(&site);
+    let rx = events(preview.port);
+    let (status, zh) = get(preview.port, "/guides/alpha/index.html", &[]);
+    assert_eq!(status, 200);
+    assert!(
+        html_text(&zh).contains("这是示例概述。"),
+        "the Chinese page at the root"
+    );
+    let (status, en) = get(preview.port, "/en/guides/alpha/index.html", &[]);
+    assert_eq!(status, 200, "the English edition is served under en/");
+    assert!(html_text(&en).contains("An example overview."), "{}", main_part(&en));
+    assert!(en.contains("/__permitroom/live.js"), "the English page reloads too");
+    edit(
+        &site,
+        "guides/alpha/overview.en.md",
+        "An *example* overview.",
+        "A changed overview.",
+    );
+    wait_for(&rx, "reload");
+    let (_, en) = get(preview.port, "/en/guides/alpha/index.html", &[]);
+    assert!(
+        html_text(&en).contains("A changed overview."),
+        "the edit reaches the English page"
+    );
+    let (_, zh) = get(preview.port, "/guides/alpha/index.html", &[]);
+    assert!(
+        html_text(&zh).contains("这是示例概述。"),
+        "the Chinese page keeps its text"
+    );
+    // The English plan drawings are the English edition's own, not the Chinese ones.
+    let (status, svg) = get(preview.port, "/en/guides/alpha/plans/good.svg", &[]);
+    assert_eq!(status, 200);
+    let (_, zh_svg) = get(preview.port, "/guides/alpha/plans/good.svg", &[]);
+    assert_ne!(svg, zh_svg, "the English drawing has its own legend");
+}

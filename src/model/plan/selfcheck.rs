@@ -310,6 +310,43 @@ pub fn evaluate_figures(rule: &Rule, figures: &Figures, vocabulary: &Vocabulary)
     result(status, outcomes)
 }
 
+/// A counted quantity the applicant entered for the whole plan that their rooms' equipment
+/// adds up to differently (say 3 chairs entered, 4 listed in the rooms). Whole-plan rules read
+/// the entered figure and room rules the rooms' equipment, so the two must agree for the
+/// results to mean anything; the page asks the applicant to check them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CountMismatch {
+    /// The quantity's id in the vocabulary.
+    pub quantity: String,
+    pub entered: u32,
+    /// The sum over the rooms of the equipment the quantity counts.
+    pub in_rooms: u32,
+}
+
+/// Every entered quantity that differs from its rooms' total, by id. A quantity no room lists
+/// equipment for (total 0) is not compared: the applicant may have entered only the total.
+/// `templates/selfcheck-eval.js` (`countMismatches`) computes the same; the differential test
+/// compares them.
+pub fn count_mismatches(figures: &Figures, vocabulary: &Vocabulary) -> Vec<CountMismatch> {
+    figures
+        .quantities
+        .iter()
+        .filter_map(|(id, &entered)| {
+            let counts = &vocabulary.quantity(id)?.counts;
+            let in_rooms: u32 = figures
+                .rooms
+                .iter()
+                .flat_map(|r| counts.iter().filter_map(|s| r.equipment.get(s)))
+                .fold(0, |sum, n| sum.saturating_add(*n));
+            (in_rooms > 0 && in_rooms != entered).then(|| CountMismatch {
+                quantity: id.clone(),
+                entered,
+                in_rooms,
+            })
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // The rules as data
 
@@ -576,6 +613,33 @@ mod tests {
             (r.outcomes[1].measured, r.outcomes[1].required),
             (Some(3.6 * 3.0), Some(12.0))
         );
+    }
+
+    #[test]
+    fn an_entered_total_that_the_rooms_do_not_add_up_to_is_reported() {
+        let entered = |seats: u32, rooms: Vec<RoomFigures>| Figures {
+            quantities: [("seats".to_owned(), seats)].into(),
+            rooms,
+            ..Figures::default()
+        };
+        // 6 entered, 4 + 3 in the rooms.
+        let figures = entered(6, vec![bay(None, None, 4), bay(None, None, 3)]);
+        assert_eq!(
+            count_mismatches(&figures, &vocabulary()),
+            vec![CountMismatch {
+                quantity: "seats".into(),
+                entered: 6,
+                in_rooms: 7
+            }]
+        );
+        // The rooms agree with the total; no room lists a seat; no total entered.
+        assert!(count_mismatches(&entered(7, vec![bay(None, None, 4), bay(None, None, 3)]), &vocabulary()).is_empty());
+        assert!(count_mismatches(&entered(6, vec![bay(None, None, 0)]), &vocabulary()).is_empty());
+        let blank = Figures {
+            rooms: vec![bay(None, None, 2)],
+            ..Figures::default()
+        };
+        assert!(count_mismatches(&blank, &vocabulary()).is_empty());
     }
 
     #[test]
