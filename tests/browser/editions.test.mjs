@@ -55,3 +55,22 @@ for (const [name, url] of Object.entries(english)) {
     await ctx.close();
   });
 }
+
+test('the English self-check gives its verdicts, shortfall and count check in English', async () => {
+  const { page, ctx, errors } = await open(env, english.selfcheck);
+  await page.fill('#sc-q-chairs', '3');
+  await page.click('#sc-add-room');
+  await page.selectOption('#sc-room-0-kind', 'treatment');
+  await page.fill('#sc-room-0-length', '3.6');
+  await page.fill('#sc-room-0-width', '3');
+  await page.fill('#sc-room-0-eq-dental-chair', '2');
+  const verdict = await page.textContent('#rule-treatment-room-area .sc-verdict');
+  assert.match(verdict, /Does not comply/);
+  const detail = await page.textContent('#rule-treatment-room-area .sc-detail');
+  assert.match(detail, /measured 10\.8 m², required ≥ 12\.0 m²/);
+  assert.match(detail, /1\.2 m² short/);
+  assert.match(await page.textContent('#sc-mismatches'), /You entered 3 for “Dental chairs”, but the rooms list 2 in all/);
+  assert.doesNotMatch(await page.textContent('#sc-summary'), /[\u4e00-\u9fff]/, 'the summary is in English');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
