@@ -366,3 +366,37 @@ fn the_english_handout_is_in_english_and_the_chinese_one_stays_chinese() {
     let latin = en_text.chars().filter(|c| c.is_ascii_alphabetic()).count();
     assert!(latin > han, "English handout: {han} ideographs, {latin} Latin letters");
 }
+
+/// A translated bundle: its English title is the page's heading, its English note is the
+/// text under it (the order of the five procedures, the 45-day limit), with no untranslated
+/// marker on either; the Chinese page keeps its own.
+#[test]
+fn the_english_bundle_page_has_the_bundles_english_title_and_note() {
+    let toml = toml_file("bundles/open-dental-clinic.toml");
+    let title = str_at(&toml, &["en", "title"]).expect("the dental bundle has an English title");
+    let html = read(&bundled_site().join("en/bundles/open-dental-clinic/index.html"));
+    assert_eq!(h1(&html), title);
+    let main = main_part(&html);
+    let text = crate::common::html_text(main);
+    assert!(
+        text.contains("Practice registration comes last"),
+        "the English note is shown"
+    );
+    assert!(text.contains("within 45 days of accepting the application"));
+    assert!(!text.contains("为什么是这个顺序"), "the Chinese note is not shown");
+    let zh = read(&bundled_site().join("bundles/open-dental-clinic/index.html"));
+    assert_eq!(h1(&zh), str_at(&toml, &["title"]).unwrap());
+    assert!(crate::common::html_text(main_part(&zh)).contains("为什么是这个顺序"));
+    // The bundle's own texts carry no untranslated marker (its member guides' may).
+    let heading_end = main.find("</h1>").unwrap();
+    assert!(
+        !main[..heading_end].contains("untranslated"),
+        "the heading is translated"
+    );
+    let bundle = english_site()
+        .bundles
+        .iter()
+        .find(|b| b.id == "open-dental-clinic")
+        .unwrap();
+    assert_eq!(bundle.title, title, "the English model holds the English title");
+}
