@@ -2,10 +2,9 @@
 //! cross-reference (materials by id, files by path), renders prose Markdown, measures floor
 //! plans and evaluates their rules, and reports every problem it finds with its place.
 //! Guides are resolved in parallel; the result does not depend on the order. This module is
-//! the orchestration: a guide's structure is resolved in [`guide`](crate::model::guide), its
-//! tagged facts in [`facts`](crate::model::facts), its plans and rules in
-//! [`plan::check`](crate::model::plan::check); samples, the chain, bundles and the finder in
-//! their own modules.
+//! the orchestration: each guide is resolved with a `GuideContext`, its structure in
+//! `model::guide`, its tagged facts in `model::facts`, its plans and rules in
+//! `model::plan::check`; samples, the chain, bundles and the finder in their own modules.
 
 use std::collections::BTreeMap;
 
