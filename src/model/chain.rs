@@ -59,26 +59,9 @@ pub(crate) fn link_chain(
     materials: &mut [Material],
     diagnostics: &mut Diagnostics,
 ) {
-    // material id -> the guides that issue it
-    let mut producers: BTreeMap<String, Vec<GuideLink>> = BTreeMap::new();
-    for guide in guides.iter() {
-        for product in &guide.produces {
-            producers.entry(product.id.clone()).or_default().push(GuideLink {
-                id: guide.id.clone(),
-                title: guide.title.clone(),
-            });
-        }
-    }
+    let sources = Sources::of(guides);
     for material in materials.iter_mut() {
-        material.produced_by = producers.get(&material.id).cloned().unwrap_or_default();
-    }
-    let department: BTreeMap<String, String> = guides.iter().map(|g| (g.id.clone(), g.department.clone())).collect();
-    // material id -> guides that collect it from the applicant (not reused)
-    let mut collectors: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for guide in guides.iter() {
-        for usage in guide.materials.iter().filter(|u| !u.reused) {
-            collectors.entry(usage.id.clone()).or_default().push(guide.id.clone());
-        }
+        material.produced_by = sources.producers.get(&material.id).cloned().unwrap_or_default();
     }
     let snapshot: Vec<GuideSnapshot> = guides
         .iter()
@@ -95,10 +78,76 @@ pub(crate) fn link_chain(
     // guide id -> for each need that must be met, the guides any one of which meets it
     let mut hard_needs: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
     for guide in guides.iter_mut() {
+        sources.link_reuse(guide);
+        let (needs, hard) = sources.needs(guide);
+        guide.needs = needs;
+        if !hard.is_empty() {
+            hard_needs.insert(guide.id.clone(), hard);
+        }
+    }
+    link_feeds(guides, &snapshot);
+    if let Some(cycle) = dead_end(&hard_needs) {
+        let first = &cycle[0];
+        let parsed_guide = parsed.guides.iter().find(|g| g.id.as_str() == first);
+        let (file, span) = match parsed_guide {
+            Some(g) => (g.file.clone(), g.toml.produces.first().map(|p| p.span())),
+            None => (String::new(), None),
+        };
+        diagnostics.push(
+            Diagnostic::error(file, span, format!("a cycle in what the procedures issue and need: {}", cycle.join(" → ")))
+                .with_hint("each procedure may only reuse documents issued by procedures before it; check `produces` and the materials lists (alternatives of which one is enough share a `one_of`)"),
+        );
+    }
+}
+
+/// Where each material comes from: the guides that issue it, the guides that collect it from
+/// the applicant, and each guide's department.
+struct Sources {
+    /// material id -> the guides that issue it
+    producers: BTreeMap<String, Vec<GuideLink>>,
+    /// material id -> guides that collect it from the applicant (not reused)
+    collectors: BTreeMap<String, Vec<String>>,
+    /// guide id -> its department
+    department: BTreeMap<String, String>,
+}
+
+impl Sources {
+    fn of(guides: &[Guide]) -> Sources {
+        let mut producers: BTreeMap<String, Vec<GuideLink>> = BTreeMap::new();
+        for guide in guides {
+            for product in &guide.produces {
+                producers.entry(product.id.clone()).or_default().push(GuideLink {
+                    id: guide.id.clone(),
+                    title: guide.title.clone(),
+                });
+            }
+        }
+        let department = guides.iter().map(|g| (g.id.clone(), g.department.clone())).collect();
+        let mut collectors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for guide in guides {
+            for usage in guide.materials.iter().filter(|u| !u.reused) {
+                collectors.entry(usage.id.clone()).or_default().push(guide.id.clone());
+            }
+        }
+        Sources {
+            producers,
+            collectors,
+            department,
+        }
+    }
+
+    /// Whether guide `other` is of the department `here`.
+    fn same(&self, here: &str, other: &str) -> bool {
+        self.department.get(other).is_some_and(|d| *d == here)
+    }
+
+    /// Each material of `guide`: the first other guide that issues it, and for a reused one
+    /// whether the reuse is confirmed.
+    fn link_reuse(&self, guide: &mut Guide) {
         let here = guide.department.clone();
-        let same = |other: &str| department.get(other).is_some_and(|d| *d == here);
         for usage in guide.materials.iter_mut() {
-            let issued_by: Vec<&GuideLink> = producers
+            let issued_by: Vec<&GuideLink> = self
+                .producers
                 .get(&usage.id)
                 .into_iter()
                 .flatten()
@@ -108,7 +157,8 @@ pub(crate) fn link_chain(
             if usage.reused {
                 // Reuse is confirmed only within one department; the sources are the procedures
                 // that issue the document or collect it first.
-                let collected = collectors
+                let collected = self
+                    .collectors
                     .get(&usage.id)
                     .into_iter()
                     .flatten()
@@ -117,9 +167,15 @@ pub(crate) fn link_chain(
                     .iter()
                     .map(|p| p.id.as_str())
                     .chain(collected.map(String::as_str))
-                    .any(same);
+                    .any(|other| self.same(&here, other));
             }
         }
+    }
+
+    /// What `guide` needs from procedures before it, one need per material or either-or group
+    /// that another procedure issues; and of those, the needs that must be met (each as the
+    /// guides any one of which meets it).
+    fn needs(&self, guide: &Guide) -> (Vec<ChainNeed>, Vec<Vec<String>>) {
         // Groups in the order of their first member; a material without `one_of` is a group of one.
         let mut groups: Vec<Vec<&MaterialUseView>> = Vec::new();
         for usage in &guide.materials {
@@ -132,12 +188,14 @@ pub(crate) fn link_chain(
             }
         }
         let mut needs = Vec::new();
+        let mut hard = Vec::new();
         for group in groups {
             let mut links = Vec::new();
             let mut or_provide = Vec::new();
             for usage in &group {
                 // A procedure this guide covers is part of it, not a procedure before it.
-                let issued_by: Vec<&GuideLink> = producers
+                let issued_by: Vec<&GuideLink> = self
+                    .producers
                     .get(&usage.id)
                     .into_iter()
                     .flatten()
@@ -155,7 +213,7 @@ pub(crate) fn link_chain(
                         condition: usage.condition.clone(),
                         one_of_label: usage.one_of_label.clone(),
                         alternatives: usage.alternatives.iter().map(|a| a.name.clone()).collect(),
-                        same_authority: same(&producer.id),
+                        same_authority: self.same(&guide.department, &producer.id),
                     });
                 }
             }
@@ -164,10 +222,7 @@ pub(crate) fn link_chain(
             }
             let required = group.iter().all(|u| u.required);
             if required && or_provide.is_empty() {
-                hard_needs
-                    .entry(guide.id.clone())
-                    .or_default()
-                    .push(links.iter().map(|l| l.guide.clone()).collect());
+                hard.push(links.iter().map(|l| l.guide.clone()).collect());
             }
             needs.push(ChainNeed {
                 links,
@@ -176,10 +231,15 @@ pub(crate) fn link_chain(
                 required,
             });
         }
-        guide.needs = needs;
+        (needs, hard)
     }
+}
+
+/// Each guide's later procedures: the guides that use what it issues (a guide that covers it
+/// is no later procedure).
+fn link_feeds(guides: &mut [Guide], snapshot: &[GuideSnapshot]) {
     for guide in guides.iter_mut() {
-        for (consumer, title, consumer_department, uses, covers) in &snapshot {
+        for (consumer, title, consumer_department, uses, covers) in snapshot {
             if covers.iter().any(|c| c.id == guide.id) {
                 continue; // a guide that covers this one is no later procedure
             }
@@ -198,18 +258,6 @@ pub(crate) fn link_chain(
                 }
             }
         }
-    }
-    if let Some(cycle) = dead_end(&hard_needs) {
-        let first = &cycle[0];
-        let parsed_guide = parsed.guides.iter().find(|g| g.id.as_str() == first);
-        let (file, span) = match parsed_guide {
-            Some(g) => (g.file.clone(), g.toml.produces.first().map(|p| p.span())),
-            None => (String::new(), None),
-        };
-        diagnostics.push(
-            Diagnostic::error(file, span, format!("a cycle in what the procedures issue and need: {}", cycle.join(" → ")))
-                .with_hint("each procedure may only reuse documents issued by procedures before it; check `produces` and the materials lists (alternatives of which one is enough share a `one_of`)"),
-        );
     }
 }
 

@@ -5,7 +5,7 @@
 //! markers go beside the values they point at). `render::form_svg` draws it.
 
 use super::text::text_width;
-use crate::source::format::{FormToml, SignatureKind};
+use crate::source::format::{FormField, FormSignature, FormToml, SignatureKind};
 
 /// Page size of a laid-out form, millimetres.
 pub(crate) const PAGE_W: f64 = 210.0;
@@ -211,166 +211,202 @@ pub(crate) fn lay_out_blank(form: &FormToml, words: BlankWords<'_>) -> FormPage 
 
 /// A form filled in (`blank` is `None`) or laid out empty with the blank form's words.
 fn lay_out_page(form: &FormToml, blank: Option<BlankWords<'_>>) -> FormPage {
-    let filled = blank.is_none();
-    let mut marks = Vec::new();
-    let text = |marks: &mut Vec<Mark>, x, y, t: &str, size, width, kind| {
-        let (mark, end) = fitted(x, y, t, size, width, kind);
-        marks.push(mark);
-        end
+    let mut page = Page {
+        marks: Vec::new(),
+        layout: FormLayout::default(),
+        filled: blank.is_none(),
     };
-    let label = if filled {
+    let label = if page.filled {
         form.title.clone()
     } else {
         format!("{}{}", form.title, blank.map_or("", |w| w.subtitle))
     };
-    marks.push(Mark::Text {
-        x: 105.0,
-        y: 22.0,
-        size: 7.0,
-        text: form.title.clone(),
-        kind: TextKind::Title,
-    });
-    let subtitle = match blank {
-        None => form.subtitle.as_deref(),
-        Some(words) => Some(words.subtitle),
-    };
-    if let Some(sub) = subtitle {
-        marks.push(Mark::Text {
-            x: 105.0,
-            y: 30.0,
-            size: 3.6,
-            text: sub.to_owned(),
-            kind: TextKind::Subtitle,
-        });
-    }
-    let mut layout = FormLayout::default();
-    let slot = |x0, y0, x1, y1, text_end, signature| Slot {
-        x0,
-        y0,
-        x1,
-        y1,
-        text_end,
-        signature,
-    };
-    let cell = |marks: &mut Vec<Mark>, x: f64, y: f64, w: f64, kind| marks.push(Mark::Box { x, y, w, h: ROW, kind });
+    page.title(form, blank);
     let mut y = TOP;
     for section in &form.sections {
-        marks.push(Mark::Box {
+        y = page.heading(&section.heading, y);
+        y = page.fields(&section.fields, y);
+        if !section.columns.is_empty() {
+            y = page.table(&section.columns, &section.rows, y);
+        }
+        y += GAP;
+    }
+    let content_bottom = y - GAP;
+    page.signatures(&form.signatures);
+    let footer = match blank {
+        None => form.footer.as_deref(),
+        Some(words) => Some(words.footer),
+    };
+    if let Some(footer) = footer {
+        page.text(105.0, 289.0, footer, 2.8, 180.0, TextKind::Footer);
+    }
+    FormPage {
+        label,
+        marks: page.marks,
+        content_bottom,
+        layout: page.layout,
+    }
+}
+
+/// A page being laid out: its marks so far, in drawing order, and the parts a callout can
+/// point at.
+struct Page {
+    marks: Vec<Mark>,
+    layout: FormLayout,
+    /// Whether the sample's values, seals and signatures are written (not on a blank form).
+    filled: bool,
+}
+
+impl Page {
+    /// A line of text fitted to `width`; where it ends.
+    fn text(&mut self, x: f64, y: f64, text: &str, size: f64, width: f64, kind: TextKind) -> f64 {
+        let (mark, end) = fitted(x, y, text, size, width, kind);
+        self.marks.push(mark);
+        end
+    }
+
+    /// A box one row high.
+    fn cell(&mut self, x: f64, y: f64, w: f64, kind: BoxKind) {
+        self.marks.push(Mark::Box { x, y, w, h: ROW, kind });
+    }
+
+    /// A part a callout can point at: its box and where its text ends.
+    fn slot(&mut self, [x0, y0, x1, y1]: [f64; 4], text_end: f64, signature: bool) {
+        self.layout.slots.push(Slot {
+            x0,
+            y0,
+            x1,
+            y1,
+            text_end,
+            signature,
+        });
+    }
+
+    /// The title, and the subtitle (the blank form's own on a blank form).
+    fn title(&mut self, form: &FormToml, blank: Option<BlankWords<'_>>) {
+        self.marks.push(Mark::Text {
+            x: 105.0,
+            y: 22.0,
+            size: 7.0,
+            text: form.title.clone(),
+            kind: TextKind::Title,
+        });
+        let subtitle = match blank {
+            None => form.subtitle.as_deref(),
+            Some(words) => Some(words.subtitle),
+        };
+        if let Some(sub) = subtitle {
+            self.marks.push(Mark::Text {
+                x: 105.0,
+                y: 30.0,
+                size: 3.6,
+                text: sub.to_owned(),
+                kind: TextKind::Subtitle,
+            });
+        }
+    }
+
+    /// A section's heading band at `y`; where the section goes on.
+    fn heading(&mut self, heading: &str, y: f64) -> f64 {
+        self.marks.push(Mark::Box {
             x: LEFT,
             y,
             w: RIGHT - LEFT,
             h: HEADING,
             kind: BoxKind::Heading,
         });
-        let end = text(
-            &mut marks,
-            LEFT + 2.0,
-            y + 5.6,
-            &section.heading,
-            3.8,
-            RIGHT - LEFT - 4.0,
-            TextKind::Heading,
-        );
-        layout.slots.push(slot(LEFT, y, RIGHT, y + HEADING, end, false));
-        y += HEADING;
-        // Label/value fields: a wide field takes a row, two others share one.
+        let end = self.text(LEFT + 2.0, y + 5.6, heading, 3.8, RIGHT - LEFT - 4.0, TextKind::Heading);
+        self.slot([LEFT, y, RIGHT, y + HEADING], end, false);
+        y + HEADING
+    }
+
+    /// Label/value fields from `y`: a wide field takes a row, two others share one. Where the
+    /// section goes on.
+    fn fields(&mut self, fields: &[FormField], mut y: f64) -> f64 {
         let mut i = 0;
-        while i < section.fields.len() {
-            let f = &section.fields[i];
-            let pair = !f.wide && section.fields.get(i + 1).is_some_and(|g| !g.wide);
-            let halves: Vec<(&crate::source::format::FormField, f64, f64)> = if pair {
-                vec![(f, LEFT, 105.0), (&section.fields[i + 1], 105.0, RIGHT)]
+        while i < fields.len() {
+            let f = &fields[i];
+            let pair = !f.wide && fields.get(i + 1).is_some_and(|g| !g.wide);
+            let halves: Vec<(&FormField, f64, f64)> = if pair {
+                vec![(f, LEFT, 105.0), (&fields[i + 1], 105.0, RIGHT)]
             } else {
                 vec![(f, LEFT, RIGHT)]
             };
             for (field, x0, x1) in &halves {
-                let label_w = if x1 - x0 > 100.0 { 35.0 } else { 28.0 };
-                cell(&mut marks, *x0, y, label_w, BoxKind::Label);
-                cell(&mut marks, x0 + label_w, y, x1 - x0 - label_w, BoxKind::Plain);
-                text(
-                    &mut marks,
-                    x0 + 1.5,
-                    y + 6.0,
-                    &field.label,
-                    3.2,
-                    label_w - 3.0,
-                    TextKind::Label,
-                );
-                let end = if filled {
-                    text(
-                        &mut marks,
-                        x0 + label_w + 1.5,
-                        y + 6.0,
-                        &field.value,
-                        3.4,
-                        x1 - x0 - label_w - 3.0,
-                        TextKind::Value,
-                    )
-                } else {
-                    x0 + label_w
-                };
-                layout.slots.push(slot(*x0, y, *x1, y + ROW, end, false));
+                self.field(field, *x0, *x1, y);
             }
             i += if pair { 2 } else { 1 };
             y += ROW;
         }
-        // A table section.
-        if !section.columns.is_empty() {
-            let cols = section.columns.len() as f64;
-            let w = (RIGHT - LEFT) / cols;
-            for (c, heading) in section.columns.iter().enumerate() {
+        y
+    }
+
+    /// One field from `x0` to `x1` in the row at `y`: its label cell and its value cell.
+    fn field(&mut self, field: &FormField, x0: f64, x1: f64, y: f64) {
+        let label_w = if x1 - x0 > 100.0 { 35.0 } else { 28.0 };
+        self.cell(x0, y, label_w, BoxKind::Label);
+        self.cell(x0 + label_w, y, x1 - x0 - label_w, BoxKind::Plain);
+        self.text(x0 + 1.5, y + 6.0, &field.label, 3.2, label_w - 3.0, TextKind::Label);
+        let end = if self.filled {
+            self.text(
+                x0 + label_w + 1.5,
+                y + 6.0,
+                &field.value,
+                3.4,
+                x1 - x0 - label_w - 3.0,
+                TextKind::Value,
+            )
+        } else {
+            x0 + label_w
+        };
+        self.slot([x0, y, x1, y + ROW], end, false);
+    }
+
+    /// A table from `y`: a row of column headers, then the rows (empty on a blank form). Where
+    /// the section goes on.
+    fn table(&mut self, columns: &[String], rows: &[Vec<String>], mut y: f64) -> f64 {
+        let cols = columns.len() as f64;
+        let w = (RIGHT - LEFT) / cols;
+        for (c, heading) in columns.iter().enumerate() {
+            let x = LEFT + w * c as f64;
+            self.cell(x, y, w, BoxKind::Label);
+            let end = self.text(x + 1.2, y + 6.0, heading, 3.2, w - 2.4, TextKind::ColumnHeader);
+            self.slot([x, y, x + w, y + ROW], end, false);
+        }
+        y += ROW;
+        for row in rows {
+            for c in 0..columns.len() {
                 let x = LEFT + w * c as f64;
-                cell(&mut marks, x, y, w, BoxKind::Label);
-                let end = text(
-                    &mut marks,
-                    x + 1.2,
-                    y + 6.0,
-                    heading,
-                    3.2,
-                    w - 2.4,
-                    TextKind::ColumnHeader,
-                );
-                layout.slots.push(slot(x, y, x + w, y + ROW, end, false));
+                self.cell(x, y, w, BoxKind::Plain);
+                let end = match row.get(c).filter(|_| self.filled) {
+                    Some(value) => self.text(x + 1.2, y + 6.0, value, 3.2, w - 2.4, TextKind::Value),
+                    None => x,
+                };
+                self.slot([x, y, x + w, y + ROW], end, false);
             }
             y += ROW;
-            for row in &section.rows {
-                for c in 0..section.columns.len() {
-                    let x = LEFT + w * c as f64;
-                    cell(&mut marks, x, y, w, BoxKind::Plain);
-                    let end = match row.get(c).filter(|_| filled) {
-                        Some(value) => text(&mut marks, x + 1.2, y + 6.0, value, 3.2, w - 2.4, TextKind::Value),
-                        None => x,
-                    };
-                    layout.slots.push(slot(x, y, x + w, y + ROW, end, false));
-                }
-                y += ROW;
-            }
         }
-        y += GAP;
+        y
     }
-    let content_bottom = y - GAP;
-    // Signatures: one row of boxes.
-    if !form.signatures.is_empty() {
-        let w = (RIGHT - LEFT) / form.signatures.len() as f64;
-        for (i, sign) in form.signatures.iter().enumerate() {
+
+    /// The signatures: one row of boxes at the foot of the page, each with its label and (on a
+    /// sample) its seal, signature or date; a blank form keeps only the line to sign on.
+    fn signatures(&mut self, signatures: &[FormSignature]) {
+        if signatures.is_empty() {
+            return;
+        }
+        let w = (RIGHT - LEFT) / signatures.len() as f64;
+        for (i, sign) in signatures.iter().enumerate() {
             let x = LEFT + w * i as f64;
-            marks.push(Mark::Box {
+            self.marks.push(Mark::Box {
                 x,
                 y: SIGN_TOP,
                 w,
                 h: SIGN_BOTTOM - SIGN_TOP,
                 kind: BoxKind::Plain,
             });
-            text(
-                &mut marks,
-                x + 2.0,
-                SIGN_TOP + 5.0,
-                &sign.label,
-                3.0,
-                w - 4.0,
-                TextKind::Label,
-            );
-            layout.slots.push(slot(x, SIGN_TOP, x + w, SIGN_BOTTOM, x + w, true));
+            self.text(x + 2.0, SIGN_TOP + 5.0, &sign.label, 3.0, w - 4.0, TextKind::Label);
+            self.slot([x, SIGN_TOP, x + w, SIGN_BOTTOM], x + w, true);
             let cx = x + w / 2.0;
             let cy = (SIGN_TOP + SIGN_BOTTOM) / 2.0 + 2.5;
             let sign_line = Mark::SignLine {
@@ -381,43 +417,22 @@ fn lay_out_page(form: &FormToml, blank: Option<BlankWords<'_>>) -> FormPage {
             match sign.kind {
                 // A blank form keeps the line to sign on and nothing of the sample's seal,
                 // signature or date.
-                SignatureKind::Signature if !filled => marks.push(sign_line),
-                _ if !filled => {}
+                SignatureKind::Signature if !self.filled => self.marks.push(sign_line),
+                _ if !self.filled => {}
                 SignatureKind::Seal => {
                     let r = (w / 2.0 - 3.0).min(12.5);
-                    marks.push(Mark::Seal { cx, cy, r });
-                    text(&mut marks, cx, cy + 7.0, &sign.value, 2.6, r * 1.7, TextKind::SealValue);
+                    self.marks.push(Mark::Seal { cx, cy, r });
+                    self.text(cx, cy + 7.0, &sign.value, 2.6, r * 1.7, TextKind::SealValue);
                 }
                 SignatureKind::Signature => {
-                    text(
-                        &mut marks,
-                        cx,
-                        cy + 2.0,
-                        &sign.value,
-                        6.0,
-                        w - 6.0,
-                        TextKind::SignatureValue,
-                    );
-                    marks.push(sign_line);
+                    self.text(cx, cy + 2.0, &sign.value, 6.0, w - 6.0, TextKind::SignatureValue);
+                    self.marks.push(sign_line);
                 }
                 SignatureKind::Date => {
-                    text(&mut marks, cx, cy + 2.0, &sign.value, 3.6, w - 6.0, TextKind::DateValue);
+                    self.text(cx, cy + 2.0, &sign.value, 3.6, w - 6.0, TextKind::DateValue);
                 }
             }
         }
-    }
-    let footer = match blank {
-        None => form.footer.as_deref(),
-        Some(words) => Some(words.footer),
-    };
-    if let Some(footer) = footer {
-        text(&mut marks, 105.0, 289.0, footer, 2.8, 180.0, TextKind::Footer);
-    }
-    FormPage {
-        label,
-        marks,
-        content_bottom,
-        layout,
     }
 }
 

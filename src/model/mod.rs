@@ -5,12 +5,16 @@
 
 pub mod bundles;
 pub mod chain;
+pub(crate) mod facts;
 pub mod finder;
 pub(crate) mod form_layout;
+pub(crate) mod guide;
 pub mod plan;
+pub(crate) mod prose;
 pub mod resolve;
 pub mod samples;
 pub mod text;
+pub(crate) mod video;
 
 use serde::Serialize;
 

@@ -10,10 +10,10 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::model::plan::geometry::{self, Point};
-use crate::model::plan::measure::{MeasuredPlan, footprint};
+use crate::model::plan::measure::{MeasuredPlan, Opening, footprint};
 use crate::model::plan::symbols::SymbolLibrary;
 use crate::model::plan::vocabulary::Vocabulary;
-use crate::model::plan::{Marker, PlanReport, format_area};
+use crate::model::plan::{Highlight, Marker, PlanReport, format_area};
 pub use crate::model::text::text_width;
 use crate::source::labels::Labels;
 use crate::source::plan_format::{LineStyle, Pattern, Shape, Swing};
@@ -304,21 +304,142 @@ pub struct Drawing {
     pub height: u32,
 }
 
-/// The drawing of a checked plan in its vocabulary.
+/// The drawing of a checked plan in its vocabulary, in layers: walls and zones, openings,
+/// equipment, flows, labels, failures, then dimensions, the north arrow, the scale bar and the
+/// legend round the plan.
 pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLibrary, t: &Labels) -> Drawing {
     let plan = &report.plan;
-    let highlights = &report.highlights;
-    let (min_x, max_x, min_y, max_y) = geometry::bounds(&plan.outline);
-    let (plan_w, plan_h) = (max_x - min_x, max_y - min_y);
-    let unit = base_unit(plan);
-    let margin = unit * 6.0;
-
+    let frame = Frame::of(plan);
     // Legend entries, decided first so the canvas can be sized.
+    let mut entries = word_swatches(plan, vocabulary, symbols, frame.unit);
+    entries.extend(drawing_swatches(report, t, frame.unit));
+    let legend = legend_layout(&frame, entries);
+    let view = ViewBox::of(&frame, &legend);
+    let mut s = String::new();
+    header(&mut s, report, vocabulary, t, &view);
+    walls_and_zones(&mut s, plan);
+    s.push_str("<g id=\"openings\">\n");
+    open_connections(&mut s, plan, frame.unit);
+    for o in plan.doors.iter().chain(&plan.windows) {
+        door_or_window(&mut s, o, frame.unit);
+    }
+    s.push_str("</g>\n");
+    equipment(&mut s, plan, symbols, frame.unit);
+    let markers = failure_markers(plan, &report.highlights, &frame);
+    let label_places = room_label_places(plan, symbols, &markers, frame.unit);
+    flows(&mut s, plan, vocabulary, frame.unit);
+    labels(&mut s, plan, &label_places, frame.unit);
+    failures(&mut s, plan, &report.highlights, &markers, &frame, t);
+    // Dimension lines on the outer walls: a chain of the room edges, and the overall size.
+    s.push_str(&dimensions(
+        plan,
+        frame.min_x,
+        frame.max_x,
+        frame.min_y,
+        frame.max_y,
+        frame.unit,
+    ));
+    north_arrow(&mut s, plan, &frame, t);
+    scale_bar(&mut s, &frame, t);
+    draw_legend(&mut s, &legend, &frame, t);
+    s.push_str("</svg>\n");
+    Drawing {
+        svg: s,
+        width: (view.w / 20.0).round() as u32,
+        height: (view.h / 20.0).round() as u32,
+    }
+}
+
+/// The plan's extent and the sizes everything on the drawing is scaled from.
+struct Frame {
+    min_x: f64,
+    max_x: f64,
+    min_y: f64,
+    max_y: f64,
+    plan_w: f64,
+    plan_h: f64,
+    /// The base text size, mm ([`base_unit`]).
+    unit: f64,
+    /// Room round the plan for dimension lines, the north arrow and the markers below it.
+    margin: f64,
+}
+
+impl Frame {
+    fn of(plan: &MeasuredPlan) -> Frame {
+        let (min_x, max_x, min_y, max_y) = geometry::bounds(&plan.outline);
+        let (plan_w, plan_h) = (max_x - min_x, max_y - min_y);
+        let unit = base_unit(plan);
+        Frame {
+            min_x,
+            max_x,
+            min_y,
+            max_y,
+            plan_w,
+            plan_h,
+            unit,
+            margin: unit * 6.0,
+        }
+    }
+
+    /// The height of the scale bar's band under the plan.
+    fn scale_bar_h(&self) -> f64 {
+        self.unit * 4.0
+    }
+}
+
+/// The canvas: the plan, its margins, the scale bar and the legend.
+struct ViewBox {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+impl ViewBox {
+    fn of(frame: &Frame, legend: &Legend) -> ViewBox {
+        let Frame {
+            min_x,
+            min_y,
+            plan_w,
+            plan_h,
+            unit,
+            margin,
+            ..
+        } = *frame;
+        ViewBox {
+            x: min_x - margin,
+            y: min_y - margin,
+            w: plan_w + 2.0 * margin,
+            h: plan_h + margin + unit * 1.5 + frame.scale_bar_h() + legend.height,
+        }
+    }
+}
+
+/// The zones of the plan's rooms, the kinds of its flows: what gets a pattern or an arrowhead
+/// and a legend entry.
+fn zones_and_flows(plan: &MeasuredPlan) -> (BTreeSet<&str>, BTreeSet<&str>) {
     let zones: BTreeSet<&str> = plan.rooms.iter().filter_map(|r| r.zone.as_deref()).collect();
     let flows: BTreeSet<&str> = plan.flows.iter().map(|f| f.kind.as_str()).collect();
+    (zones, flows)
+}
+
+/// The width of a legend swatch.
+fn swatch_width(unit: f64) -> f64 {
+    unit * 2.2
+}
+
+/// Legend entries for the vocabulary's words on the plan: its zones, flow kinds and symbols.
+/// Each is a swatch (SVG at 0,0 in a unit*2 box) and a label.
+fn word_swatches(
+    plan: &MeasuredPlan,
+    vocabulary: &Vocabulary,
+    symbols: &SymbolLibrary,
+    unit: f64,
+) -> Vec<(String, String)> {
+    let (zones, flows) = zones_and_flows(plan);
     let used_symbols: BTreeSet<&str> = plan.placed.iter().map(|p| p.symbol.as_str()).collect();
-    let mut legend: Vec<(String, String)> = Vec::new(); // (swatch svg at 0,0 in a unit*2 box, label)
-    let sw = unit * 2.2;
+    let mut legend: Vec<(String, String)> = Vec::new();
+    let sw = swatch_width(unit);
     for z in &zones {
         let label = vocabulary.zones.get(*z).map_or(*z, |d| d.label.as_str());
         legend.push((
@@ -359,6 +480,15 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
             sym.label.clone(),
         ));
     }
+    legend
+}
+
+/// Legend entries for what every plan draws alike: walls, and doors, windows, open connections
+/// and failures when the plan has them.
+fn drawing_swatches(report: &PlanReport, t: &Labels, unit: f64) -> Vec<(String, String)> {
+    let (plan, highlights) = (&report.plan, &report.highlights);
+    let mut legend: Vec<(String, String)> = Vec::new();
+    let sw = swatch_width(unit);
     legend.push((
         format!(
             r##"<rect x="0" y="{}" width="{}" height="{}" fill="{WALL_FILL}"/>"##,
@@ -395,6 +525,26 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
     if !highlights.is_empty() {
         legend.push((format!(r##"<rect x="0" y="{}" width="{}" height="{}" fill="none" stroke="#b3261e" stroke-width="{}" stroke-dasharray="{} {}"/>"##, n(-unit * 0.8), n(sw), n(unit * 1.6), n(unit * 0.25), n(unit * 0.5), n(unit * 0.25)), t.get("plan.highlight").into()));
     }
+    legend
+}
+
+/// The legend's entries, each at its (column, row) under the plan.
+struct Legend {
+    entries: Vec<(String, String)>,
+    places: Vec<(usize, usize)>,
+    sw: f64,
+    col_w: f64,
+    row_h: f64,
+    /// Its height on the canvas, 0 when it has no entries.
+    height: f64,
+}
+
+/// Places the legend's entries in columns as wide as the plan and its margin.
+fn legend_layout(frame: &Frame, legend: Vec<(String, String)>) -> Legend {
+    let Frame {
+        plan_w, unit, margin, ..
+    } = *frame;
+    let sw = swatch_width(unit);
     let col_w = unit * 13.0;
     let cols = ((plan_w + margin) / col_w).floor().max(1.0) as usize;
     // Where each legend entry goes, (column, row): a long entry takes the columns it needs.
@@ -419,18 +569,31 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
     };
     let legend_rows = legend_places.last().map_or(0, |&(_, row)| row + 1);
     let row_h = unit * 2.4;
-    let scale_bar_h = unit * 4.0;
     let legend_h = if legend.is_empty() {
         0.0
     } else {
         unit * 2.0 + legend_rows as f64 * row_h
     };
+    Legend {
+        entries: legend,
+        places: legend_places,
+        sw,
+        col_w,
+        row_h,
+        height: legend_h,
+    }
+}
 
-    let vb_x = min_x - margin;
-    let vb_y = min_y - margin;
-    let vb_w = plan_w + 2.0 * margin;
-    let vb_h = plan_h + margin + unit * 1.5 + scale_bar_h + legend_h;
-    let mut s = String::new();
+/// The opening tag, title and description, the patterns and arrowheads, the white background.
+fn header(s: &mut String, report: &PlanReport, vocabulary: &Vocabulary, t: &Labels, view: &ViewBox) {
+    let plan = &report.plan;
+    let (zones, flows) = zones_and_flows(plan);
+    let ViewBox {
+        x: vb_x,
+        y: vb_y,
+        w: vb_w,
+        h: vb_h,
+    } = *view;
     let _ = writeln!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{} {} {} {}" width="{}" height="{}" role="img" aria-labelledby="plan-title plan-desc" font-family="{}">"#,
@@ -489,9 +652,11 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
         n(vb_w),
         n(vb_h)
     );
+}
 
-    // Walls: the whole outline in wall colour, then each room's clear inside on top, so every
-    // wall shows at its real thickness.
+/// Walls: the whole outline in wall colour, then each room's clear inside on top (in its
+/// zone's pattern), so every wall shows at its real thickness.
+fn walls_and_zones(s: &mut String, plan: &MeasuredPlan) {
     let _ = writeln!(
         s,
         r#"<g id="walls"><polygon points="{}" fill="{WALL_FILL}"/></g>"#,
@@ -506,9 +671,10 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
         let _ = writeln!(s, r#"<polygon points="{}" fill="{fill}"/>"#, points_attr(&room.inner));
     }
     s.push_str("</g>\n");
+}
 
-    // Openings in walls: open connections, doors, windows.
-    s.push_str("<g id=\"openings\">\n");
+/// Open connections: the wall left out, a dashed line where it would be.
+fn open_connections(s: &mut String, plan: &MeasuredPlan, unit: f64) {
     for (_, _, p, q) in &plan.open_walls {
         let len = geometry::distance(*p, *q).max(1.0);
         let (nx, ny) = (-(q.y - p.y) / len, (q.x - p.x) / len);
@@ -532,70 +698,74 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
             n(unit * 0.2)
         );
     }
-    for o in plan.doors.iter().chain(&plan.windows) {
-        let len = geometry::distance(o.a, o.b);
-        let (ux, uy) = ((o.b.x - o.a.x) / len, (o.b.y - o.a.y) / len);
-        let h = o.width / 2.0;
-        let (f0, f1) = o.faces;
-        let at = |along: f64, off: f64| {
-            Point::new(
-                o.at.x + ux * along + o.inward.x * off,
-                o.at.y + uy * along + o.inward.y * off,
-            )
-        };
-        // The gap through the wall, a hair wider than the wall so no sliver stays.
-        let gap = [at(-h, f0 - 1.0), at(h, f0 - 1.0), at(h, f1 + 1.0), at(-h, f1 + 1.0)];
-        let _ = writeln!(s, r##"<polygon points="{}" fill="#ffffff"/>"##, points_attr(&gap));
-        let seg = |s: &mut String, p: Point, q: Point, width: f64| {
-            let _ = writeln!(
-                s,
-                r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#1a1a1a" stroke-width="{}"/>"##,
-                n(p.x),
-                n(p.y),
-                n(q.x),
-                n(q.y),
-                n(width)
-            );
-        };
-        match o.swing {
-            None => {
-                // Window: the wall's two faces and the glass line between.
-                for off in [f0, (f0 + f1) / 2.0, f1] {
-                    seg(&mut s, at(-h, off), at(h, off), unit * 0.06);
-                }
-            }
-            Some(Swing::Sliding) => {
-                seg(&mut s, at(-h, f1), at(h * 0.6, f1), unit * 0.1);
-            }
-            Some(swing) => {
-                // Hinge on the face it opens from; the leaf stands square to the wall, the arc
-                // shows the swing.
-                let (face, dir) = if swing == Swing::In { (f1, 1.0) } else { (f0, -1.0) };
-                let p = at(-h, face);
-                let q = at(h, face);
-                let tip = Point::new(p.x + o.inward.x * dir * o.width, p.y + o.inward.y * dir * o.width);
-                let cross = (tip.x - p.x) * (q.y - p.y) - (tip.y - p.y) * (q.x - p.x);
-                let sweep = if cross > 0.0 { 1 } else { 0 };
-                let _ = writeln!(
-                    s,
-                    r##"<path d="M{},{} L{},{} A{},{} 0 0 {} {},{}" fill="none" stroke="#1a1a1a" stroke-width="{}"/>"##,
-                    n(p.x),
-                    n(p.y),
-                    n(tip.x),
-                    n(tip.y),
-                    n(o.width),
-                    n(o.width),
-                    sweep,
-                    n(q.x),
-                    n(q.y),
-                    n(unit * 0.07)
-                );
+}
+
+/// A door or window cut through its wall: the gap, then the window's faces and glass, a
+/// sliding door's leaf, or a swinging door's leaf and arc.
+fn door_or_window(s: &mut String, o: &Opening, unit: f64) {
+    let len = geometry::distance(o.a, o.b);
+    let (ux, uy) = ((o.b.x - o.a.x) / len, (o.b.y - o.a.y) / len);
+    let h = o.width / 2.0;
+    let (f0, f1) = o.faces;
+    let at = |along: f64, off: f64| {
+        Point::new(
+            o.at.x + ux * along + o.inward.x * off,
+            o.at.y + uy * along + o.inward.y * off,
+        )
+    };
+    // The gap through the wall, a hair wider than the wall so no sliver stays.
+    let gap = [at(-h, f0 - 1.0), at(h, f0 - 1.0), at(h, f1 + 1.0), at(-h, f1 + 1.0)];
+    let _ = writeln!(s, r##"<polygon points="{}" fill="#ffffff"/>"##, points_attr(&gap));
+    let seg = |s: &mut String, p: Point, q: Point, width: f64| {
+        let _ = writeln!(
+            s,
+            r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#1a1a1a" stroke-width="{}"/>"##,
+            n(p.x),
+            n(p.y),
+            n(q.x),
+            n(q.y),
+            n(width)
+        );
+    };
+    match o.swing {
+        None => {
+            // Window: the wall's two faces and the glass line between.
+            for off in [f0, (f0 + f1) / 2.0, f1] {
+                seg(s, at(-h, off), at(h, off), unit * 0.06);
             }
         }
+        Some(Swing::Sliding) => {
+            seg(s, at(-h, f1), at(h * 0.6, f1), unit * 0.1);
+        }
+        Some(swing) => {
+            // Hinge on the face it opens from; the leaf stands square to the wall, the arc
+            // shows the swing.
+            let (face, dir) = if swing == Swing::In { (f1, 1.0) } else { (f0, -1.0) };
+            let p = at(-h, face);
+            let q = at(h, face);
+            let tip = Point::new(p.x + o.inward.x * dir * o.width, p.y + o.inward.y * dir * o.width);
+            let cross = (tip.x - p.x) * (q.y - p.y) - (tip.y - p.y) * (q.x - p.x);
+            let sweep = if cross > 0.0 { 1 } else { 0 };
+            let _ = writeln!(
+                s,
+                r##"<path d="M{},{} L{},{} A{},{} 0 0 {} {},{}" fill="none" stroke="#1a1a1a" stroke-width="{}"/>"##,
+                n(p.x),
+                n(p.y),
+                n(tip.x),
+                n(tip.y),
+                n(o.width),
+                n(o.width),
+                sweep,
+                n(q.x),
+                n(q.y),
+                n(unit * 0.07)
+            );
+        }
     }
-    s.push_str("</g>\n");
+}
 
-    // Equipment.
+/// The equipment symbols, each turned and placed by its centre.
+fn equipment(s: &mut String, plan: &MeasuredPlan, symbols: &SymbolLibrary, unit: f64) {
     let _ = writeln!(
         s,
         r##"<g id="equipment" fill="#ffffff" stroke="#222222" stroke-width="{}">"##,
@@ -613,9 +783,26 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
         );
     }
     s.push_str("</g>\n");
+}
 
-    // Failure markers: in the top-left corner of a failing room's inside, at a point (where
-    // flows cross), or in a row under the plan for rules about the whole plan.
+/// The numbered failure markers and how many stand in the row for the whole plan.
+struct Markers {
+    points: Vec<(Point, usize)>,
+    plan_wide: usize,
+    /// Their radius.
+    r: f64,
+}
+
+/// Failure markers: in the top-left corner of a failing room's inside, at a point (where flows
+/// cross), or in a row under the plan for rules about the whole plan.
+fn failure_markers(plan: &MeasuredPlan, highlights: &[Highlight], frame: &Frame) -> Markers {
+    let Frame {
+        max_x,
+        max_y,
+        unit,
+        margin,
+        ..
+    } = *frame;
     let marker_r = unit * 0.8;
     let mut marker_points: Vec<(Point, usize)> = Vec::new();
     let mut per_room: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
@@ -653,19 +840,30 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
         };
         marker_points.push((at, h.number));
     }
-    let markers: Vec<Vec<Point>> = marker_points
-        .iter()
-        .map(|(p, _)| footprint(*p, marker_r * 2.3, marker_r * 2.3, 0))
-        .collect();
+    Markers {
+        points: marker_points,
+        plan_wide,
+        r: marker_r,
+    }
+}
 
-    // Where each room's label goes: inside the walls, off equipment, door swings, markers and
-    // the routes of flows.
-    let mut obstacles = markers.clone();
+/// Where each room's label goes, and at what size: inside the walls, off equipment, door
+/// swings, markers and the routes of flows.
+fn room_label_places(
+    plan: &MeasuredPlan,
+    symbols: &SymbolLibrary,
+    markers: &Markers,
+    unit: f64,
+) -> Vec<(Point, f64, String, String)> {
+    let mut obstacles: Vec<Vec<Point>> = markers
+        .points
+        .iter()
+        .map(|(p, _)| footprint(*p, markers.r * 2.3, markers.r * 2.3, 0))
+        .collect();
     for flow in &plan.flows {
         obstacles.extend(route_obstacles(&flow.route, unit * 1.4));
     }
-    let label_places: Vec<(Point, f64, String, String)> = plan
-        .rooms
+    plan.rooms
         .iter()
         .enumerate()
         .map(|(i, room)| {
@@ -688,9 +886,11 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
             let (at, size) = place.unwrap_or((room.label_at, largest));
             (at, size, room.label.clone(), area)
         })
-        .collect();
+        .collect()
+}
 
-    // Flows: along their routes, through doors, with an arrowhead at every turn.
+/// Flows: along their routes, through doors, with an arrowhead at every turn.
+fn flows(s: &mut String, plan: &MeasuredPlan, vocabulary: &Vocabulary, unit: f64) {
     s.push_str("<g id=\"flows\" fill=\"none\">\n");
     for flow in &plan.flows {
         let Some(def) = vocabulary.flows.get(&flow.kind) else {
@@ -713,10 +913,12 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
         );
     }
     s.push_str("</g>\n");
+}
 
-    // Labels.
+/// The rooms' names and net areas, the windows' labels, the annotations.
+fn labels(s: &mut String, plan: &MeasuredPlan, label_places: &[(Point, f64, String, String)], unit: f64) {
     s.push_str("<g id=\"labels\" text-anchor=\"middle\" fill=\"#111111\">\n");
-    for (at, size, label, area) in &label_places {
+    for (at, size, label, area) in label_places {
         let _ = writeln!(
             s,
             r##"<text x="{}" y="{}" font-size="{}" font-weight="bold" stroke="#ffffff" stroke-width="{}" paint-order="stroke">{}</text>"##,
@@ -761,8 +963,26 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
         );
     }
     s.push_str("</g>\n");
+}
 
-    // Failing rooms and their numbers.
+/// Failing rooms outlined, the numbered markers, and the words beside the row of markers for
+/// the whole plan.
+fn failures(
+    s: &mut String,
+    plan: &MeasuredPlan,
+    highlights: &[Highlight],
+    markers: &Markers,
+    frame: &Frame,
+    t: &Labels,
+) {
+    let Frame {
+        max_x,
+        max_y,
+        unit,
+        margin,
+        ..
+    } = *frame;
+    let (marker_points, marker_r, plan_wide) = (&markers.points, markers.r, markers.plan_wide);
     if !highlights.is_empty() {
         s.push_str("<g id=\"failures\">\n");
         let mut outlined = BTreeSet::new();
@@ -780,7 +1000,7 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
                 );
             }
         }
-        for (p, number) in &marker_points {
+        for (p, number) in marker_points {
             let _ = writeln!(
                 s,
                 r##"<circle cx="{}" cy="{}" r="{}" fill="#b3261e" stroke="#ffffff" stroke-width="{}"/><text x="{}" y="{}" font-size="{}" font-weight="bold" fill="#ffffff" text-anchor="middle">{}</text>"##,
@@ -806,11 +1026,17 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
         }
         s.push_str("</g>\n");
     }
+}
 
-    // Dimension lines on the outer walls: a chain of the room edges, and the overall size.
-    s.push_str(&dimensions(plan, min_x, max_x, min_y, max_y, unit));
-
-    // North arrow (top right, in the margin).
+/// North arrow (top right, in the margin).
+fn north_arrow(s: &mut String, plan: &MeasuredPlan, frame: &Frame, t: &Labels) {
+    let Frame {
+        max_x,
+        min_y,
+        unit,
+        margin,
+        ..
+    } = *frame;
     let (nx, ny) = (max_x + margin * 0.5, min_y - margin * 0.55);
     let r = unit * 1.3;
     let _ = writeln!(
@@ -831,8 +1057,18 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
         n(unit * 0.9),
         north = escape(t.get("plan.north"))
     );
+}
 
-    // Scale bar.
+/// The scale bar (under the plan, on the left): metres in alternating blocks.
+fn scale_bar(s: &mut String, frame: &Frame, t: &Labels) {
+    let Frame {
+        min_x,
+        max_y,
+        plan_w,
+        unit,
+        margin,
+        ..
+    } = *frame;
     let bar_m = if plan_w >= 10_000.0 { 5 } else { 2 };
     let (bx, by) = (min_x, max_y + margin * 0.55);
     let _ = write!(
@@ -867,8 +1103,27 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
         n(by + unit * 0.5),
         escape(t.get("plan.scale"))
     );
+}
 
-    // Legend.
+/// The legend under the scale bar.
+fn draw_legend(s: &mut String, legend: &Legend, frame: &Frame, t: &Labels) {
+    let Frame {
+        min_x,
+        max_y,
+        unit,
+        margin,
+        ..
+    } = *frame;
+    let scale_bar_h = frame.scale_bar_h();
+    let Legend {
+        entries: legend,
+        places: legend_places,
+        sw,
+        col_w,
+        row_h,
+        ..
+    } = legend;
+    let (sw, col_w, row_h) = (*sw, *col_w, *row_h);
     if !legend.is_empty() {
         let ly = max_y + margin * 0.55 + scale_bar_h;
         let _ = writeln!(
@@ -879,7 +1134,7 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
             n(ly),
             escape(t.get("plan.legend"))
         );
-        for ((swatch, label), &(col, row)) in legend.iter().zip(&legend_places) {
+        for ((swatch, label), &(col, row)) in legend.iter().zip(legend_places) {
             let x = min_x + col as f64 * col_w;
             let y = ly + unit * 1.6 + row as f64 * row_h;
             let _ = writeln!(
@@ -893,12 +1148,6 @@ pub fn plan_svg(report: &PlanReport, vocabulary: &Vocabulary, symbols: &SymbolLi
             );
         }
         s.push_str("</g>\n");
-    }
-    s.push_str("</svg>\n");
-    Drawing {
-        svg: s,
-        width: (vb_w / 20.0).round() as u32,
-        height: (vb_h / 20.0).round() as u32,
     }
 }
 

@@ -7,13 +7,14 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use serde::Serialize;
+use toml::Spanned;
 
 use super::geometry::{self, Inside, Point};
 use super::symbols::SymbolLibrary;
 use super::vocabulary::{Vocabulary, unknown_hint};
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
-use crate::source::format::ExampleKind;
-use crate::source::plan_format::{OUTSIDE, PlanToml, Swing};
+use crate::source::format::{ExampleKind, Slug};
+use crate::source::plan_format::{OUTSIDE, PlanToml, RoomToml, Swing};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MeasuredRoom {
@@ -200,6 +201,61 @@ pub fn measure_plan(
     let mut ctx = Ctx { file, diagnostics };
     let errors_before = ctx.diagnostics.error_count();
 
+    let outline = checked_outline(&mut ctx, plan)?;
+    let (rooms, room_spans) = rooms(&mut ctx, plan, vocabulary, &outline);
+    let walls = walls(&mut ctx, plan, &rooms, &outline);
+    let mut building = Building { outline, walls, rooms };
+    building.clear_insides(&mut ctx, plan, &room_spans);
+    if ctx.diagnostics.error_count() > errors_before {
+        return None;
+    }
+    let placed = place_equipment(&mut ctx, plan, &mut building.rooms, vocabulary, symbols);
+    let passages = Passages {
+        doors: building.doors(&mut ctx, plan),
+        windows: building.windows(&mut ctx, plan),
+        open_walls: building.open_walls(&mut ctx, plan),
+    };
+    let flows = flows(&mut ctx, plan, vocabulary, &building.rooms, &passages);
+    let annotations = plan
+        .annotations
+        .iter()
+        .map(|a| (Point::from_mm(*a.at.get_ref()), a.text.clone()))
+        .collect();
+
+    if ctx.diagnostics.error_count() > errors_before {
+        return None;
+    }
+    let Building { outline, rooms, .. } = building;
+    let (equipment, counts) = totals(&placed, &rooms, vocabulary);
+    let mut measured = MeasuredPlan {
+        id: id.to_owned(),
+        file: file.to_owned(),
+        title: plan.title.clone(),
+        description: plan.description.clone(),
+        example,
+        vocabulary: vocabulary.id.clone(),
+        gross_area_m2: geometry::area_m2(plan.outline.get_ref()),
+        net_area_m2: (rooms.iter().map(|r| r.area_m2).sum::<f64>() * 1e6).round() / 1e6,
+        counts,
+        outline,
+        wall_mm: *plan.wall.get_ref(),
+        outer_wall_mm: plan.outer_wall.as_ref().map_or(*plan.wall.get_ref(), |w| *w.get_ref()),
+        north: plan.north,
+        equipment,
+        rooms,
+        placed,
+        doors: passages.doors,
+        windows: passages.windows,
+        open_walls: passages.open_walls,
+        flows,
+        annotations,
+    };
+    route_flows(&mut measured);
+    Some(measured)
+}
+
+/// The outline, the outer face of the outer walls: a simple polygon with some area.
+fn checked_outline(ctx: &mut Ctx, plan: &PlanToml) -> Option<Vec<Point>> {
     let outline: Vec<Point> = plan.outline.get_ref().iter().map(|&p| Point::from_mm(p)).collect();
     if outline.len() < 3 || !geometry::is_simple(&outline) || geometry::doubled_signed_area(plan.outline.get_ref()) == 0
     {
@@ -214,70 +270,25 @@ pub fn measure_plan(
         );
         return None;
     }
-    let wall = *plan.wall.get_ref() as f64;
-    let outer_wall = plan.outer_wall.as_ref().map_or(wall, |w| *w.get_ref() as f64);
+    Some(outline)
+}
 
-    // Rooms.
+/// The rooms that can be measured, on their wall axes (not yet inset), and where each shape is
+/// written. A room with no shape, an unknown kind or zone, or a shape that is no polygon is
+/// left out; one outside the outline or overlapping another is kept (and reported).
+fn rooms(
+    ctx: &mut Ctx,
+    plan: &PlanToml,
+    vocabulary: &Vocabulary,
+    outline: &[Point],
+) -> (Vec<MeasuredRoom>, Vec<Range<usize>>) {
     let mut rooms: Vec<MeasuredRoom> = Vec::new();
     let mut room_spans: Vec<Range<usize>> = Vec::new();
     for room in &plan.rooms {
-        let (points_mm, span) = match (&room.rect, &room.polygon) {
-            (Some(rect), None) => {
-                let [_, _, w, h] = *rect.get_ref();
-                if w <= 0 || h <= 0 {
-                    ctx.error(rect.span(), "a room's width and depth must be positive");
-                    continue;
-                }
-                (geometry::rect_points(*rect.get_ref()), rect.span())
-            }
-            (None, Some(polygon)) => (polygon.get_ref().clone(), polygon.span()),
-            (Some(rect), Some(_)) => {
-                ctx.error(rect.span(), "a room has either `rect` or `polygon`, not both");
-                continue;
-            }
-            (None, None) => {
-                ctx.error(room.id.span(), format!("room `{}` has no shape", room.id.get_ref()))
-                    .hints
-                    .push("add `rect = [x, y, width, depth]` or `polygon = [[x, y], ...]`".into());
-                continue;
-            }
+        let Some((points_mm, span)) = room_shape(ctx, room) else {
+            continue;
         };
-        let kind = room.kind.get_ref().as_str();
-        if !vocabulary.kinds.contains_key(kind) {
-            let hint = match vocabulary.groups.get(kind) {
-                Some(g) => format!(
-                    "`{kind}` is a group of room kinds ({}); a room has one kind",
-                    g.kinds.join(", ")
-                ),
-                None => unknown_hint(kind, vocabulary.kinds.keys().map(String::as_str), "room kinds"),
-            };
-            ctx.error(
-                room.kind.span(),
-                format!("unknown room kind `{kind}` in vocabulary `{}`", vocabulary.id),
-            )
-            .hints
-            .push(hint);
-            continue;
-        }
-        if let Some(zone) = &room.zone
-            && !vocabulary.zones.contains_key(zone.get_ref().as_str())
-        {
-            let z = zone.get_ref().as_str();
-            ctx.error(
-                zone.span(),
-                format!("unknown zone `{z}` in vocabulary `{}`", vocabulary.id),
-            )
-            .hints
-            .push(unknown_hint(z, vocabulary.zones.keys().map(String::as_str), "zones"));
-            continue;
-        }
-        if room.id.get_ref().as_str() == OUTSIDE {
-            ctx.error(
-                room.id.span(),
-                format!("`{OUTSIDE}` stands for the outside of the building"),
-            )
-            .hints
-            .push("give the room another id".into());
+        if !room_words_known(ctx, room, vocabulary) {
             continue;
         }
         let points: Vec<Point> = points_mm.iter().map(|&p| Point::from_mm(p)).collect();
@@ -304,18 +315,14 @@ pub fn measure_plan(
             });
             continue;
         }
-        if !geometry::polygon_within(&points, &outline) {
+        if !geometry::polygon_within(&points, outline) {
             ctx.error(
                 span.clone(),
                 format!("room `{}` reaches outside the outline", room.id.get_ref()),
             )
             .label = Some("outside the outer walls".into());
         }
-        if let Some((other, _)) = rooms
-            .iter()
-            .zip(&room_spans)
-            .find(|(r, _)| geometry::polygons_overlap(&r.points, &points))
-        {
+        if let Some(other) = rooms.iter().find(|r| geometry::polygons_overlap(&r.points, &points)) {
             let other_id = other.id.clone();
             let d = ctx.error(
                 span.clone(),
@@ -327,7 +334,7 @@ pub fn measure_plan(
         }
         rooms.push(MeasuredRoom {
             id: room.id.get_ref().to_string(),
-            kind: kind.to_owned(),
+            kind: room.kind.get_ref().as_str().to_owned(),
             label: room.label.clone(),
             zone: room.zone.as_ref().map(|z| z.get_ref().to_string()),
             label_at: geometry::interior_point(&points),
@@ -340,35 +347,130 @@ pub fn measure_plan(
         });
         room_spans.push(span);
     }
-    fn room_index(rooms: &[MeasuredRoom], id: &str) -> Option<usize> {
-        rooms.iter().position(|r| r.id == id)
-    }
-    let unknown_room = |ctx: &mut Ctx, span: Range<usize>, id: &str, rooms: &[MeasuredRoom]| {
-        let d = ctx.error(span, format!("no room `{id}` in this plan"));
-        if let Some(best) = nearest(id, rooms.iter().map(|r| r.id.as_str())) {
-            d.hints.push(format!("did you mean `{best}`?"));
-        }
-    };
+    (rooms, room_spans)
+}
 
-    // Walls of their own thickness, by the pair of sides (`None` is outside).
-    let mut special_walls: BTreeMap<(Option<usize>, Option<usize>), f64> = BTreeMap::new();
+/// A room's corners as written (`rect` or `polygon`, one of the two) and where they are written.
+fn room_shape(ctx: &mut Ctx, room: &RoomToml) -> Option<(Vec<[i64; 2]>, Range<usize>)> {
+    match (&room.rect, &room.polygon) {
+        (Some(rect), None) => {
+            let [_, _, w, h] = *rect.get_ref();
+            if w <= 0 || h <= 0 {
+                ctx.error(rect.span(), "a room's width and depth must be positive");
+                return None;
+            }
+            Some((geometry::rect_points(*rect.get_ref()), rect.span()))
+        }
+        (None, Some(polygon)) => Some((polygon.get_ref().clone(), polygon.span())),
+        (Some(rect), Some(_)) => {
+            ctx.error(rect.span(), "a room has either `rect` or `polygon`, not both");
+            None
+        }
+        (None, None) => {
+            ctx.error(room.id.span(), format!("room `{}` has no shape", room.id.get_ref()))
+                .hints
+                .push("add `rect = [x, y, width, depth]` or `polygon = [[x, y], ...]`".into());
+            None
+        }
+    }
+}
+
+/// Whether the room's kind and zone are words of the vocabulary and its id is not the outside's.
+fn room_words_known(ctx: &mut Ctx, room: &RoomToml, vocabulary: &Vocabulary) -> bool {
+    let kind = room.kind.get_ref().as_str();
+    if !vocabulary.kinds.contains_key(kind) {
+        let hint = match vocabulary.groups.get(kind) {
+            Some(g) => format!(
+                "`{kind}` is a group of room kinds ({}); a room has one kind",
+                g.kinds.join(", ")
+            ),
+            None => unknown_hint(kind, vocabulary.kinds.keys().map(String::as_str), "room kinds"),
+        };
+        ctx.error(
+            room.kind.span(),
+            format!("unknown room kind `{kind}` in vocabulary `{}`", vocabulary.id),
+        )
+        .hints
+        .push(hint);
+        return false;
+    }
+    if let Some(zone) = &room.zone
+        && !vocabulary.zones.contains_key(zone.get_ref().as_str())
+    {
+        let z = zone.get_ref().as_str();
+        ctx.error(
+            zone.span(),
+            format!("unknown zone `{z}` in vocabulary `{}`", vocabulary.id),
+        )
+        .hints
+        .push(unknown_hint(z, vocabulary.zones.keys().map(String::as_str), "zones"));
+        return false;
+    }
+    if room.id.get_ref().as_str() == OUTSIDE {
+        ctx.error(
+            room.id.span(),
+            format!("`{OUTSIDE}` stands for the outside of the building"),
+        )
+        .hints
+        .push("give the room another id".into());
+        return false;
+    }
+    true
+}
+
+fn room_index(rooms: &[MeasuredRoom], id: &str) -> Option<usize> {
+    rooms.iter().position(|r| r.id == id)
+}
+
+fn unknown_room(ctx: &mut Ctx, span: Range<usize>, id: &str, rooms: &[MeasuredRoom]) {
+    let d = ctx.error(span, format!("no room `{id}` in this plan"));
+    if let Some(best) = nearest(id, rooms.iter().map(|r| r.id.as_str())) {
+        d.hints.push(format!("did you mean `{best}`?"));
+    }
+}
+
+/// How thick each wall is: the plan's interior and outer walls, and walls of their own
+/// thickness (`[[walls]]`) by the pair of sides (room indices, `None` is outside).
+struct Walls {
+    wall: f64,
+    outer_wall: f64,
+    special: BTreeMap<(Option<usize>, Option<usize>), f64>,
+}
+
+impl Walls {
+    /// The wall between room `a` and room `b` (`None`: the outside).
+    fn between(&self, a: usize, b: Option<usize>) -> f64 {
+        let key = (Some(a).min(b), Some(a).max(b));
+        self.special
+            .get(&key)
+            .copied()
+            .unwrap_or(if b.is_none() { self.outer_wall } else { self.wall })
+    }
+}
+
+/// The plan's wall thicknesses; a `[[walls]]` entry between sides that share no wall, or of no
+/// thickness, is an error.
+fn walls(ctx: &mut Ctx, plan: &PlanToml, rooms: &[MeasuredRoom], outline: &[Point]) -> Walls {
+    let wall = *plan.wall.get_ref() as f64;
+    let outer_wall = plan.outer_wall.as_ref().map_or(wall, |w| *w.get_ref() as f64);
+    let mut special = BTreeMap::new();
     for w in &plan.walls {
         let [a, b] = w.between.get_ref();
         let side = |id: &str| {
             if id == OUTSIDE {
                 Some(None)
             } else {
-                room_index(&rooms, id).map(Some)
+                room_index(rooms, id).map(Some)
             }
         };
         let (Some(sa), Some(sb)) = (side(a.as_str()), side(b.as_str())) else {
             let missing = if side(a.as_str()).is_none() { a } else { b };
-            unknown_room(&mut ctx, w.between.span(), missing.as_str(), &rooms);
+            unknown_room(ctx, w.between.span(), missing.as_str(), rooms);
             continue;
         };
         let shares = match (sa, sb) {
             (Some(x), Some(y)) => x != y && geometry::shared_wall(&rooms[x].points, &rooms[y].points).is_some(),
-            (Some(x), None) | (None, Some(x)) => geometry::shared_wall(&rooms[x].points, &outline).is_some(),
+            (Some(x), None) | (None, Some(x)) => geometry::shared_wall(&rooms[x].points, outline).is_some(),
             (None, None) => false,
         };
         if !shares {
@@ -381,139 +483,129 @@ pub fn measure_plan(
                 .push("for an opening without a wall, use [[openings]]".into());
             continue;
         }
-        special_walls.insert((sa.min(sb), sa.max(sb)), *w.thickness.get_ref() as f64);
+        special.insert((sa.min(sb), sa.max(sb)), *w.thickness.get_ref() as f64);
     }
-    let thickness_between = |a: usize, b: Option<usize>| {
-        let key = (Some(a).min(b), Some(a).max(b));
-        special_walls
-            .get(&key)
-            .copied()
-            .unwrap_or(if b.is_none() { outer_wall } else { wall })
-    };
-    // Pairs of rooms joined by an open connection: no wall between them.
-    let open_pairs: Vec<(usize, usize)> = plan
-        .openings
-        .iter()
-        .filter_map(|o| {
-            let [a, b] = o.rooms.get_ref();
-            let (x, y) = (room_index(&rooms, a.as_str())?, room_index(&rooms, b.as_str())?);
-            Some((x.min(y), x.max(y)))
-        })
-        .collect();
-    // How far each edge of each room moves in: all of an outer wall (the outline is its outer
-    // face), half of an interior wall (room edges lie on its axis), nothing where it is open.
-    let edge_depths: Vec<Vec<f64>> = (0..rooms.len())
-        .map(|i| {
-            geometry::edges(&rooms[i].points)
-                .map(|(p, q)| {
-                    let mut depth: f64 = 0.0;
-                    let mut touched = false;
-                    if geometry::edges(&outline).any(|(a, b)| geometry::collinear_overlap(p, q, a, b) > 1.0) {
-                        depth = depth.max(thickness_between(i, None));
-                        touched = true;
-                    }
-                    for (j, other) in rooms.iter().enumerate() {
-                        if j != i
-                            && geometry::edges(&other.points)
-                                .any(|(a, b)| geometry::collinear_overlap(p, q, a, b) > 1.0)
-                        {
-                            if !open_pairs.contains(&(i.min(j), i.max(j))) {
-                                depth = depth.max(thickness_between(i, Some(j)) / 2.0);
-                            }
+    Walls {
+        wall,
+        outer_wall,
+        special,
+    }
+}
+
+/// The rooms within the outline and the walls between them: what doors, windows and open
+/// connections are placed on.
+struct Building {
+    outline: Vec<Point>,
+    walls: Walls,
+    rooms: Vec<MeasuredRoom>,
+}
+
+impl Building {
+    /// Each room's clear inside, net area and shortest side: every edge moved in by all of an
+    /// outer wall (the outline is its outer face), half of an interior wall (room edges lie on
+    /// its axis), nothing where it is open. A room the walls leave no inside is an error.
+    fn clear_insides(&mut self, ctx: &mut Ctx, plan: &PlanToml, room_spans: &[Range<usize>]) {
+        let (wall, outer_wall) = (self.walls.wall, self.walls.outer_wall);
+        let edge_depths = self.edge_depths(plan);
+        for (i, room) in self.rooms.iter_mut().enumerate() {
+            match geometry::inset(&room.points, &edge_depths[i]) {
+                Some(inner) => {
+                    room.area_m2 = geometry::area_m2_of(&inner);
+                    room.shortest_side_m = geometry::shortest_side(&inner) / 1000.0;
+                    room.label_at = geometry::interior_point(&inner);
+                    room.inner = inner;
+                }
+                None => {
+                    let thickest = edge_depths[i].iter().copied().fold(0.0, f64::max);
+                    ctx.error(
+                        room_spans[i].clone(),
+                        format!("the walls leave room `{}` no inside", room.id),
+                    )
+                    .hints
+                    .push(format!(
+                        "its edges move in by up to {thickest} mm (all of an outer wall of {outer_wall} mm, half of an interior wall of {wall} mm or of a [[walls]] entry): make the room larger or the walls thinner"
+                    ));
+                }
+            }
+        }
+    }
+
+    /// How far each edge of each room moves in.
+    fn edge_depths(&self, plan: &PlanToml) -> Vec<Vec<f64>> {
+        let rooms = &self.rooms;
+        // Pairs of rooms joined by an open connection: no wall between them.
+        let open_pairs: Vec<(usize, usize)> = plan
+            .openings
+            .iter()
+            .filter_map(|o| {
+                let [a, b] = o.rooms.get_ref();
+                let (x, y) = (room_index(rooms, a.as_str())?, room_index(rooms, b.as_str())?);
+                Some((x.min(y), x.max(y)))
+            })
+            .collect();
+        (0..rooms.len())
+            .map(|i| {
+                geometry::edges(&rooms[i].points)
+                    .map(|(p, q)| {
+                        let mut depth: f64 = 0.0;
+                        let mut touched = false;
+                        if geometry::edges(&self.outline).any(|(a, b)| geometry::collinear_overlap(p, q, a, b) > 1.0) {
+                            depth = depth.max(self.walls.between(i, None));
                             touched = true;
                         }
-                    }
-                    if touched { depth } else { wall / 2.0 }
-                })
-                .collect()
-        })
-        .collect();
-    for (i, room) in rooms.iter_mut().enumerate() {
-        match geometry::inset(&room.points, &edge_depths[i]) {
-            Some(inner) => {
-                room.area_m2 = geometry::area_m2_of(&inner);
-                room.shortest_side_m = geometry::shortest_side(&inner) / 1000.0;
-                room.label_at = geometry::interior_point(&inner);
-                room.inner = inner;
-            }
-            None => {
-                let thickest = edge_depths[i].iter().copied().fold(0.0, f64::max);
-                ctx.error(
-                    room_spans[i].clone(),
-                    format!("the walls leave room `{}` no inside", room.id),
-                )
-                .hints
-                .push(format!(
-                    "its edges move in by up to {thickest} mm (all of an outer wall of {outer_wall} mm, half of an interior wall of {wall} mm or of a [[walls]] entry): make the room larger or the walls thinner"
-                ));
-            }
-        }
-    }
-    if ctx.diagnostics.error_count() > errors_before {
-        return None;
+                        for (j, other) in rooms.iter().enumerate() {
+                            if j != i
+                                && geometry::edges(&other.points)
+                                    .any(|(a, b)| geometry::collinear_overlap(p, q, a, b) > 1.0)
+                            {
+                                if !open_pairs.contains(&(i.min(j), i.max(j))) {
+                                    depth = depth.max(self.walls.between(i, Some(j)) / 2.0);
+                                }
+                                touched = true;
+                            }
+                        }
+                        if touched { depth } else { self.walls.wall / 2.0 }
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
-    // Equipment.
-    let mut placed = Vec::new();
-    for item in &plan.equipment {
-        let symbol_id = item.symbol.get_ref();
-        let Some(symbol) = symbols.get(symbol_id) else {
-            let d = ctx.error(item.symbol.span(), format!("unknown equipment symbol `{symbol_id}`"));
-            d.hints.push(match nearest(symbol_id, symbols.ids()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => "add it to a file in symbols/ (see docs/en/reference.md)".into(),
-            });
-            continue;
-        };
-        let rotate = item.rotate.as_ref().map_or(0, |r| *r.get_ref());
-        if let Some(r) = &item.rotate
-            && rotate.rem_euclid(90) != 0
-        {
-            ctx.error(r.span(), "`rotate` must be 0, 90, 180 or 270");
-            continue;
+    fn doors(&self, ctx: &mut Ctx, plan: &PlanToml) -> Vec<Opening> {
+        let mut doors = Vec::new();
+        for door in &plan.doors {
+            if let Some(mut o) = self.place_opening(ctx, &door.room, &door.at, door.width, "door") {
+                o.swing = Some(door.swing);
+                doors.push(o);
+            }
         }
-        let Some(ri) = room_index(&rooms, item.room.get_ref().as_str()) else {
-            unknown_room(&mut ctx, item.room.span(), item.room.get_ref().as_str(), &rooms);
-            continue;
-        };
-        let center = Point::from_mm(*item.at.get_ref());
-        let corners = footprint(center, symbol.width as f64, symbol.depth as f64, rotate);
-        if !geometry::polygon_within(&corners, &rooms[ri].inner) {
-            let d = ctx.error(
-                item.at.span(),
-                format!(
-                    "{} `{symbol_id}` does not fit inside room `{}`",
-                    symbol.label, rooms[ri].id
-                ),
-            );
-            d.label = Some("centre of the symbol".into());
-            d.hints.push(format!(
-                "the symbol is {} × {} mm (turned by `rotate`), is placed by its centre and must stand inside the walls; move it further into the room",
-                symbol.width, symbol.depth
-            ));
-            continue;
-        }
-        let room = &mut rooms[ri];
-        *room.equipment.entry(symbol_id.clone()).or_default() += 1;
-        for q in vocabulary.quantities.iter().filter(|q| q.counts.contains(symbol_id)) {
-            *room.counts.entry(q.id.clone()).or_default() += 1;
-        }
-        placed.push(PlacedEquipment {
-            symbol: symbol_id.clone(),
-            room: room.id.clone(),
-            center,
-            rotate,
-        });
+        doors
     }
 
-    // Doors and windows.
-    let place_opening = |ctx: &mut Ctx,
-                         room: &toml::Spanned<crate::source::format::Slug>,
-                         at: &toml::Spanned<[i64; 2]>,
-                         width: u32,
-                         what: &str| {
-        let Some(ri) = room_index(&rooms, room.get_ref().as_str()) else {
-            unknown_room(ctx, room.span(), room.get_ref().as_str(), &rooms);
+    fn windows(&self, ctx: &mut Ctx, plan: &PlanToml) -> Vec<Opening> {
+        let mut windows = Vec::new();
+        for window in &plan.windows {
+            if let Some(mut o) = self.place_opening(ctx, &window.room, &window.at, window.width, "window") {
+                o.label = window.label.clone();
+                windows.push(o);
+            }
+        }
+        windows
+    }
+
+    /// A door or window of `room` at `at` (its middle, on one of the room's edges): the wall it
+    /// sits in, its faces, which way is in, and what lies on the other side.
+    fn place_opening(
+        &self,
+        ctx: &mut Ctx,
+        room: &Spanned<Slug>,
+        at: &Spanned<[i64; 2]>,
+        width: u32,
+        what: &str,
+    ) -> Option<Opening> {
+        let rooms = &self.rooms;
+        let Some(ri) = room_index(rooms, room.get_ref().as_str()) else {
+            unknown_room(ctx, room.span(), room.get_ref().as_str(), rooms);
             return None;
         };
         let p = Point::from_mm(*at.get_ref());
@@ -545,7 +637,7 @@ pub fn measure_plan(
         if geometry::locate(probe, &rooms[ri].points) != Inside::Inside {
             inward = Point::new(uy, -ux);
         }
-        let on_outline = geometry::locate(p, &outline) == Inside::OnBoundary;
+        let on_outline = geometry::locate(p, &self.outline) == Inside::OnBoundary;
         let other = rooms
             .iter()
             .enumerate()
@@ -553,11 +645,11 @@ pub fn measure_plan(
             .map(|(j, _)| j);
         let (thickness, faces) = match other {
             Some(j) => {
-                let t = thickness_between(ri, Some(j));
+                let t = self.walls.between(ri, Some(j));
                 (t, (-t / 2.0, t / 2.0))
             }
             None if on_outline => {
-                let t = thickness_between(ri, None);
+                let t = self.walls.between(ri, None);
                 (t, (0.0, t))
             }
             None => {
@@ -583,43 +675,132 @@ pub fn measure_plan(
             swing: None,
             label: None,
         })
-    };
-    let mut doors = Vec::new();
-    for door in &plan.doors {
-        if let Some(mut o) = place_opening(&mut ctx, &door.room, &door.at, door.width, "door") {
-            o.swing = Some(door.swing);
-            doors.push(o);
-        }
-    }
-    let mut windows = Vec::new();
-    for window in &plan.windows {
-        if let Some(mut o) = place_opening(&mut ctx, &window.room, &window.at, window.width, "window") {
-            o.label = window.label.clone();
-            windows.push(o);
-        }
     }
 
-    // Open connections.
-    let mut open_walls = Vec::new();
-    for opening in &plan.openings {
-        let [a, b] = opening.rooms.get_ref();
-        let (Some(ia), Some(ib)) = (room_index(&rooms, a.as_str()), room_index(&rooms, b.as_str())) else {
-            let missing = if room_index(&rooms, a.as_str()).is_none() { a } else { b };
-            unknown_room(&mut ctx, opening.rooms.span(), missing.as_str(), &rooms);
-            continue;
-        };
-        match geometry::shared_wall(&rooms[ia].points, &rooms[ib].points) {
-            Some((_, p, q)) => open_walls.push((ia, ib, p, q)),
-            None => {
-                ctx.error(
-                    opening.rooms.span(),
-                    format!("rooms `{a}` and `{b}` do not share a wall"),
-                );
+    /// Open connections (`[[openings]]`): the piece of wall two rooms share, left open.
+    fn open_walls(&self, ctx: &mut Ctx, plan: &PlanToml) -> Vec<(usize, usize, Point, Point)> {
+        let rooms = &self.rooms;
+        let mut open_walls = Vec::new();
+        for opening in &plan.openings {
+            let [a, b] = opening.rooms.get_ref();
+            let (Some(ia), Some(ib)) = (room_index(rooms, a.as_str()), room_index(rooms, b.as_str())) else {
+                let missing = if room_index(rooms, a.as_str()).is_none() { a } else { b };
+                unknown_room(ctx, opening.rooms.span(), missing.as_str(), rooms);
+                continue;
+            };
+            match geometry::shared_wall(&rooms[ia].points, &rooms[ib].points) {
+                Some((_, p, q)) => open_walls.push((ia, ib, p, q)),
+                None => {
+                    ctx.error(
+                        opening.rooms.span(),
+                        format!("rooms `{a}` and `{b}` do not share a wall"),
+                    );
+                }
             }
         }
+        open_walls
     }
+}
 
-    // Flows: room to room through a door, a window or an open connection, never a wall.
+/// Each piece of equipment in its room: a known symbol, turned by a right angle, standing
+/// inside the walls. Counts it in its room's equipment and quantities.
+fn place_equipment(
+    ctx: &mut Ctx,
+    plan: &PlanToml,
+    rooms: &mut [MeasuredRoom],
+    vocabulary: &Vocabulary,
+    symbols: &SymbolLibrary,
+) -> Vec<PlacedEquipment> {
+    let mut placed = Vec::new();
+    for item in &plan.equipment {
+        let symbol_id = item.symbol.get_ref();
+        let Some(symbol) = symbols.get(symbol_id) else {
+            let d = ctx.error(item.symbol.span(), format!("unknown equipment symbol `{symbol_id}`"));
+            d.hints.push(match nearest(symbol_id, symbols.ids()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => "add it to a file in symbols/ (see docs/en/reference.md)".into(),
+            });
+            continue;
+        };
+        let rotate = item.rotate.as_ref().map_or(0, |r| *r.get_ref());
+        if let Some(r) = &item.rotate
+            && rotate.rem_euclid(90) != 0
+        {
+            ctx.error(r.span(), "`rotate` must be 0, 90, 180 or 270");
+            continue;
+        }
+        let Some(ri) = room_index(rooms, item.room.get_ref().as_str()) else {
+            unknown_room(ctx, item.room.span(), item.room.get_ref().as_str(), rooms);
+            continue;
+        };
+        let center = Point::from_mm(*item.at.get_ref());
+        let corners = footprint(center, symbol.width as f64, symbol.depth as f64, rotate);
+        if !geometry::polygon_within(&corners, &rooms[ri].inner) {
+            let d = ctx.error(
+                item.at.span(),
+                format!(
+                    "{} `{symbol_id}` does not fit inside room `{}`",
+                    symbol.label, rooms[ri].id
+                ),
+            );
+            d.label = Some("centre of the symbol".into());
+            d.hints.push(format!(
+                "the symbol is {} × {} mm (turned by `rotate`), is placed by its centre and must stand inside the walls; move it further into the room",
+                symbol.width, symbol.depth
+            ));
+            continue;
+        }
+        let room = &mut rooms[ri];
+        *room.equipment.entry(symbol_id.clone()).or_default() += 1;
+        for q in vocabulary.quantities.iter().filter(|q| q.counts.contains(symbol_id)) {
+            *room.counts.entry(q.id.clone()).or_default() += 1;
+        }
+        placed.push(PlacedEquipment {
+            symbol: symbol_id.clone(),
+            room: room.id.clone(),
+            center,
+            rotate,
+        });
+    }
+    placed
+}
+
+/// The ways through walls a flow can take.
+struct Passages {
+    doors: Vec<Opening>,
+    windows: Vec<Opening>,
+    open_walls: Vec<(usize, usize, Point, Point)>,
+}
+
+impl Passages {
+    /// The first passage from `x` to `y` (room indices, `None` is outside): a door, else a
+    /// window, else an open connection. `rooms` names the indices.
+    fn between(&self, rooms: &[MeasuredRoom], x: Option<usize>, y: Option<usize>) -> Option<Passage> {
+        let (a, b) = (x.map(|i| rooms[i].id.as_str()), y.map(|i| rooms[i].id.as_str()));
+        self.doors
+            .iter()
+            .position(|d| d.joins(a, b))
+            .map(Passage::Door)
+            .or_else(|| self.windows.iter().position(|w| w.joins(a, b)).map(Passage::Window))
+            .or_else(|| {
+                self.open_walls
+                    .iter()
+                    .position(|&(p, q, _, _)| (x, y) == (Some(p), Some(q)) || (x, y) == (Some(q), Some(p)))
+                    .map(Passage::Open)
+            })
+    }
+}
+
+/// Flows: room to room through a door, a window or an open connection, never a wall. A flow
+/// of an unknown kind, through an unknown room or between rooms with no way through is left
+/// out (and reported). Routes are laid later ([`route_flows`]).
+fn flows(
+    ctx: &mut Ctx,
+    plan: &PlanToml,
+    vocabulary: &Vocabulary,
+    rooms: &[MeasuredRoom],
+    passages: &Passages,
+) -> Vec<Flow> {
     let mut flows = Vec::new();
     for flow in &plan.flows {
         let kind = flow.kind.get_ref().as_str();
@@ -641,69 +822,12 @@ pub fn measure_plan(
             ctx.error(flow.through.span(), "a flow goes through at least two rooms");
             continue;
         }
-        let mut steps: Vec<Option<usize>> = Vec::new();
-        let mut ok = true;
-        for (n, room) in through.iter().enumerate() {
-            let id = room.get_ref().as_str();
-            if id == OUTSIDE {
-                if n != 0 && n != through.len() - 1 {
-                    ctx.error(room.span(), "a flow can start or end outside, not pass it");
-                    ok = false;
-                }
-                steps.push(None);
-                continue;
-            }
-            match room_index(&rooms, id) {
-                Some(i) => steps.push(Some(i)),
-                None => {
-                    unknown_room(&mut ctx, room.span(), id, &rooms);
-                    ok = false;
-                }
-            }
-        }
-        if !ok {
+        let Some(steps) = flow_rooms(ctx, through, rooms) else {
             continue;
-        }
-        let mut passages = Vec::new();
-        for (n, pair) in steps.windows(2).enumerate() {
-            let (a, b) = (
-                pair[0].map(|i| rooms[i].id.as_str()),
-                pair[1].map(|i| rooms[i].id.as_str()),
-            );
-            let passage = doors
-                .iter()
-                .position(|d| d.joins(a, b))
-                .map(Passage::Door)
-                .or_else(|| windows.iter().position(|w| w.joins(a, b)).map(Passage::Window))
-                .or_else(|| {
-                    open_walls
-                        .iter()
-                        .position(|&(x, y, _, _)| {
-                            (pair[0], pair[1]) == (Some(x), Some(y)) || (pair[0], pair[1]) == (Some(y), Some(x))
-                        })
-                        .map(Passage::Open)
-                });
-            match passage {
-                Some(p) => passages.push(p),
-                None => {
-                    let name = |s: Option<&str>| s.unwrap_or(OUTSIDE).to_owned();
-                    ctx.error(
-                        through[n + 1].span(),
-                        format!(
-                            "the flow cannot go from `{}` to `{}`: no door, window or open connection joins them",
-                            name(a),
-                            name(b)
-                        ),
-                    )
-                    .hints
-                    .push("a flow passes through walls only where there is a way through: add a door, a window (e.g. a pass hatch) or an [[openings]] entry, or list the rooms in between".into());
-                    ok = false;
-                }
-            }
-        }
-        if !ok {
+        };
+        let Some(passages) = flow_passages(ctx, through, &steps, rooms, passages) else {
             continue;
-        }
+        };
         flows.push(Flow {
             kind: kind.to_owned(),
             route: Vec::new(),
@@ -711,50 +835,86 @@ pub fn measure_plan(
             passages,
         });
     }
-    let annotations = plan
-        .annotations
-        .iter()
-        .map(|a| (Point::from_mm(*a.at.get_ref()), a.text.clone()))
-        .collect();
+    flows
+}
 
-    if ctx.diagnostics.error_count() > errors_before {
-        return None;
+/// The rooms a flow goes through, as indices (`None`: outside, only at either end); `None`
+/// when one is unknown or the flow passes the outside.
+fn flow_rooms(ctx: &mut Ctx, through: &[Spanned<Slug>], rooms: &[MeasuredRoom]) -> Option<Vec<Option<usize>>> {
+    let mut steps: Vec<Option<usize>> = Vec::new();
+    let mut ok = true;
+    for (n, room) in through.iter().enumerate() {
+        let id = room.get_ref().as_str();
+        if id == OUTSIDE {
+            if n != 0 && n != through.len() - 1 {
+                ctx.error(room.span(), "a flow can start or end outside, not pass it");
+                ok = false;
+            }
+            steps.push(None);
+            continue;
+        }
+        match room_index(rooms, id) {
+            Some(i) => steps.push(Some(i)),
+            None => {
+                unknown_room(ctx, room.span(), id, rooms);
+                ok = false;
+            }
+        }
     }
+    ok.then_some(steps)
+}
+
+/// The passage between each pair of consecutive rooms of a flow; `None` when a pair has no way
+/// through (each such pair reported).
+fn flow_passages(
+    ctx: &mut Ctx,
+    through: &[Spanned<Slug>],
+    steps: &[Option<usize>],
+    rooms: &[MeasuredRoom],
+    passages: &Passages,
+) -> Option<Vec<Passage>> {
+    let mut found = Vec::new();
+    let mut ok = true;
+    for (n, pair) in steps.windows(2).enumerate() {
+        match passages.between(rooms, pair[0], pair[1]) {
+            Some(p) => found.push(p),
+            None => {
+                let name = |s: Option<usize>| s.map_or(OUTSIDE, |i| rooms[i].id.as_str()).to_owned();
+                ctx.error(
+                    through[n + 1].span(),
+                    format!(
+                        "the flow cannot go from `{}` to `{}`: no door, window or open connection joins them",
+                        name(pair[0]),
+                        name(pair[1])
+                    ),
+                )
+                .hints
+                .push("a flow passes through walls only where there is a way through: add a door, a window (e.g. a pass hatch) or an [[openings]] entry, or list the rooms in between".into());
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(found)
+}
+
+/// The plan's equipment by symbol and its counted quantities (every quantity of the
+/// vocabulary, 0 when none).
+fn totals(
+    placed: &[PlacedEquipment],
+    rooms: &[MeasuredRoom],
+    vocabulary: &Vocabulary,
+) -> (BTreeMap<String, u32>, BTreeMap<String, u32>) {
     let mut equipment: BTreeMap<String, u32> = BTreeMap::new();
-    for p in &placed {
+    for p in placed {
         *equipment.entry(p.symbol.clone()).or_default() += 1;
     }
     let mut counts: BTreeMap<String, u32> = vocabulary.quantities.iter().map(|q| (q.id.clone(), 0)).collect();
-    for room in &rooms {
+    for room in rooms {
         for (q, n) in &room.counts {
             *counts.entry(q.clone()).or_default() += n;
         }
     }
-    let mut measured = MeasuredPlan {
-        id: id.to_owned(),
-        file: file.to_owned(),
-        title: plan.title.clone(),
-        description: plan.description.clone(),
-        example,
-        vocabulary: vocabulary.id.clone(),
-        gross_area_m2: geometry::area_m2(plan.outline.get_ref()),
-        net_area_m2: (rooms.iter().map(|r| r.area_m2).sum::<f64>() * 1e6).round() / 1e6,
-        counts,
-        outline,
-        wall_mm: *plan.wall.get_ref(),
-        outer_wall_mm: plan.outer_wall.as_ref().map_or(*plan.wall.get_ref(), |w| *w.get_ref()),
-        north: plan.north,
-        equipment,
-        rooms,
-        placed,
-        doors,
-        windows,
-        open_walls,
-        flows,
-        annotations,
-    };
-    route_flows(&mut measured);
-    Some(measured)
+    (equipment, counts)
 }
 
 /// Lays each flow's route: through a point in each room (set apart per flow kind, so two

@@ -1,9 +1,11 @@
-//! Floor plans: the formats ([`schema`]), the vocabulary in force ([`vocabulary`]), the
-//! geometry ([`geometry`]), measurement and checks ([`measure`]), the rule language
-//! ([`rules`]) and the drawing ([`svg`]). The resolve stage calls [`parse_rules`] and
-//! [`check_plan`], which return data; the render stage draws with [`svg::plan_svg`].
-//! Everything here is pure.
+//! Floor plans: the vocabulary in force ([`vocabulary`]), the geometry ([`geometry`]),
+//! measurement ([`measure`]), the rule language ([`rules`]), the site's equipment symbols
+//! ([`symbols`]), an applicant's self-check ([`selfcheck`]) and a guide's plans checked
+//! against its rules ([`check`]). The resolve stage calls [`check::guide_plans`], which returns
+//! data (this module's types); the render stage draws with `render::plan_svg`. Everything here
+//! is pure.
 
+pub mod check;
 pub mod geometry;
 pub mod measure;
 pub mod rules;
@@ -13,15 +15,10 @@ pub mod vocabulary;
 
 use serde::Serialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::source::format::{Confidence, ExampleKind};
-use crate::source::markdown::toml_string_offset;
-use crate::source::parse::ParsedGuide;
+use crate::source::format::Confidence;
 use geometry::Point;
 use measure::MeasuredPlan;
 use rules::{Check, Dim};
-use symbols::SymbolLibrary;
-use vocabulary::Vocabulary;
 
 /// A rule as written, parsed and unit-checked.
 #[derive(Debug, Clone)]
@@ -136,260 +133,6 @@ pub(crate) fn format_value(value: f64, dim: Dim) -> String {
         _ if value.is_infinite() => "∞".into(),
         _ if (value - value.round()).abs() < 1e-9 => format!("{}", value.round() as i64),
         _ => format!("{:.2}", (value * 100.0).round() / 100.0),
-    }
-}
-
-/// Parses the guide's rules, reporting each that cannot be evaluated at its place.
-pub fn parse_rules(
-    guide: &ParsedGuide,
-    file_text: &str,
-    vocabulary: &Vocabulary,
-    symbols: &SymbolLibrary,
-    diagnostics: &mut Diagnostics,
-) -> Vec<Rule> {
-    let mut rules = Vec::new();
-    let mut seen = std::collections::BTreeMap::new();
-    for rule in &guide.toml.rules {
-        if let Some(first) = seen.get(rule.id.get_ref().as_str()).cloned() {
-            diagnostics.push(
-                Diagnostic::error(
-                    &guide.file,
-                    Some(rule.id.span()),
-                    format!("duplicate rule id `{}`", rule.id.get_ref()),
-                )
-                .with_label("defined again here")
-                .with_note(&guide.file, Some(first), "first defined here"),
-            );
-            continue;
-        }
-        seen.insert(rule.id.get_ref().as_str().to_owned(), rule.id.span());
-        let text = rule.check.get_ref();
-        let reference = rule.reference.as_ref().is_some_and(|r| *r.get_ref());
-        if rule.confidence == Confidence::U && !reference {
-            diagnostics.push(
-                Diagnostic::error(
-                    &guide.file,
-                    Some(rule.id.span()),
-                    format!("rule `{}` is tagged U (unconfirmed) but enforced", rule.id.get_ref()),
-                )
-                .with_hint("an unconfirmed number cannot decide whether a plan passes: add `reference = true` to show it as a reference value"),
-            );
-        }
-        match rules::parse_check(text, vocabulary, symbols) {
-            Ok(check) => rules.push(Rule {
-                id: rule.id.get_ref().to_string(),
-                statement: rule.statement.clone(),
-                check_text: text.clone(),
-                source: rule.source.clone(),
-                confidence: rule.confidence,
-                reference,
-                check,
-            }),
-            Err(e) => {
-                let span = match toml_string_offset(file_text, &rule.check.span()) {
-                    Some(offset) => offset + e.span.start..offset + e.span.end.max(e.span.start + 1),
-                    None => rule.check.span(),
-                };
-                let mut d = Diagnostic::error(
-                    &guide.file,
-                    Some(span),
-                    format!("cannot evaluate rule `{}`: {}", rule.id.get_ref(), e.message),
-                );
-                if let Some(hint) = e.hint {
-                    d = d.with_hint(hint);
-                }
-                diagnostics.push(d);
-            }
-        }
-    }
-    rules
-}
-
-/// Evaluates every rule on a plan; a correct or reference plan that fails an enforced rule is
-/// an error, a wrong example that passes every enforced rule a warning.
-#[allow(clippy::too_many_arguments)] // the edition's labels joined the seven inputs
-pub fn check_plan(
-    guide: &ParsedGuide,
-    plan: MeasuredPlan,
-    rules: &[Rule],
-    reference_span: std::ops::Range<usize>,
-    vocabulary: &Vocabulary,
-    symbols: &SymbolLibrary,
-    labels: &crate::source::labels::Labels,
-    diagnostics: &mut Diagnostics,
-) -> PlanReport {
-    let mut results = Vec::new();
-    let mut highlights = Vec::new();
-    let mut number = 0;
-    for rule in rules {
-        let outcomes = rules::evaluate(&rule.check, &plan, vocabulary);
-        let pass = outcomes.iter().all(|o| o.pass);
-        let mut failure_number = None;
-        if !pass && !rule.reference && plan.example == ExampleKind::Wrong {
-            number += 1;
-            failure_number = Some(number);
-            let before = highlights.len();
-            let mut mark = |at: Marker| {
-                let h = Highlight { at, number };
-                if !highlights.contains(&h) {
-                    highlights.push(h);
-                }
-            };
-            for o in outcomes.iter().filter(|o| !o.pass) {
-                if let Some(room) = &o.room {
-                    mark(Marker::Room(room.clone()));
-                }
-            }
-            if rule.check.each.is_none() {
-                let (rooms, points) = rules::involved(&rule.check, &plan, vocabulary);
-                for p in points {
-                    mark(Marker::Point(p));
-                }
-                for i in rooms {
-                    mark(Marker::Room(plan.rooms[i].id.clone()));
-                }
-            }
-            if highlights.len() == before {
-                highlights.push(Highlight {
-                    at: Marker::Plan,
-                    number,
-                });
-            }
-        }
-        if !pass && !rule.reference && plan.example != ExampleKind::Wrong {
-            let failing: Vec<String> = outcomes
-                .iter()
-                .filter(|o| !o.pass)
-                .map(|o| {
-                    let who = o.room.as_deref().map(|r| format!("room `{r}`: ")).unwrap_or_default();
-                    format!(
-                        "{who}measured {}, required {} {}",
-                        format_value(o.measured, rule.check.dim),
-                        rule.check.cmp.symbol(),
-                        format_value(o.required, rule.check.dim)
-                    )
-                })
-                .collect();
-            let mut d = Diagnostic::error(
-                &guide.file,
-                Some(reference_span.clone()),
-                format!(
-                    "the plan `{}` is shown as compliant but fails rule `{}` ({})",
-                    plan.file,
-                    rule.id,
-                    failing.join("; ")
-                ),
-            );
-            for why in rules::explain(&rule.check, &plan, vocabulary) {
-                d = d.with_hint(why);
-            }
-            diagnostics
-                .push(d.with_hint("fix the plan, or mark it `example = \"wrong\"` to show it as a counter-example"));
-        }
-        results.push(RuleResult {
-            id: rule.id.clone(),
-            statement: rule.statement.clone(),
-            check: rule.check_text.clone(),
-            source: rule.source.clone(),
-            confidence: rule.confidence,
-            confidence_label: labels.of("confidence", &rule.confidence),
-            reference: rule.reference,
-            pass,
-            not_applicable: outcomes.is_empty(),
-            comparison: rule.check.cmp.symbol(),
-            unit: match rule.check.dim.0 {
-                2 => "m2",
-                1 => "m",
-                _ => "",
-            },
-            outcomes: outcomes
-                .iter()
-                .map(|o| OutcomeView {
-                    room: o.room.clone(),
-                    room_label: o.room.as_ref().and_then(|r| plan.room(r)).map(|r| r.label.clone()),
-                    measured: format_value(o.measured, rule.check.dim),
-                    required: format_value(o.required, rule.check.dim),
-                    measured_value: o.measured,
-                    required_value: o.required,
-                    pass: o.pass,
-                })
-                .collect(),
-            number: failure_number,
-            reasons: if pass {
-                Vec::new()
-            } else {
-                rules::explain_for_readers(&rule.check, &plan, vocabulary)
-            },
-        });
-    }
-    if plan.example == ExampleKind::Wrong && number == 0 && rules.iter().any(|r| !r.reference) {
-        diagnostics.push(
-            Diagnostic::warning(
-                &guide.file,
-                Some(reference_span),
-                format!("the wrong example `{}` passes every rule", plan.file),
-            )
-            .with_hint("a wrong example should show at least one typical mistake"),
-        );
-    }
-    let room_rows = plan
-        .rooms
-        .iter()
-        .map(|r| RoomRow {
-            id: r.id.clone(),
-            label: r.label.clone(),
-            kind_label: vocabulary.kind_label(&r.kind).to_owned(),
-            zone_label: r
-                .zone
-                .as_ref()
-                .and_then(|z| vocabulary.zones.get(z))
-                .map(|z| z.label.clone()),
-            area: format_area(r.area_m2),
-            shortest_side: format!("{:.2}", (r.shortest_side_m * 100.0).round() / 100.0),
-            counts: vocabulary
-                .quantities
-                .iter()
-                .map(|q| r.counts.get(&q.id).copied().unwrap_or(0))
-                .collect(),
-            equipment: r
-                .equipment
-                .iter()
-                .map(|(s, c)| format!("{}×{c}", symbols.get(s).map_or(s.as_str(), |x| x.label.as_str())))
-                .collect::<Vec<_>>()
-                .join("、"),
-        })
-        .collect();
-    let equipment_rows = plan
-        .equipment
-        .iter()
-        .map(|(s, c)| {
-            (
-                s.clone(),
-                symbols.get(s).map_or_else(|| s.clone(), |x| x.label.clone()),
-                *c,
-            )
-        })
-        .collect();
-    let quantities = vocabulary
-        .quantities
-        .iter()
-        .map(|q| QuantityView {
-            id: q.id.clone(),
-            label: q.label.clone(),
-            unit: q.unit.clone(),
-            value: plan.counts.get(&q.id).copied().unwrap_or(0),
-        })
-        .collect();
-    PlanReport {
-        gross_area: format_area(plan.gross_area_m2),
-        net_area: format_area(plan.net_area_m2),
-        failures: results.iter().filter(|r| !r.pass && !r.reference).count(),
-        results,
-        quantities,
-        room_rows,
-        equipment_rows,
-        highlights,
-        plan,
     }
 }
 

@@ -4,6 +4,7 @@
 //! mean" drawn from that vocabulary. No word of any permit lives in this crate.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 use serde::Serialize;
 
@@ -137,16 +138,41 @@ pub(crate) fn resolve_vocabulary(
     symbols: &SymbolLibrary,
     diagnostics: &mut Diagnostics,
 ) -> Vocabulary {
-    let mut v = Vocabulary {
-        id: id.to_owned(),
-        title: toml.title.clone(),
-        file: file.to_owned(),
-        ..Vocabulary::default()
+    let mut check = VocabularyCheck {
+        file,
+        taken: BTreeMap::new(),
+        diagnostics,
+        v: Vocabulary {
+            id: id.to_owned(),
+            title: toml.title.clone(),
+            file: file.to_owned(),
+            ..Vocabulary::default()
+        },
     };
-    let mut taken: BTreeMap<String, (&str, std::ops::Range<usize>)> = BTreeMap::new();
-    let mut claim = |name: &str, what: &'static str, span: std::ops::Range<usize>, d: &mut Diagnostics| {
-        if let Some((first, first_span)) = taken.get(name) {
-            d.push(
+    check.room_kinds(toml);
+    check.groups(toml);
+    check.zones(toml);
+    check.flows(toml);
+    check.quantities(toml, symbols);
+    check.v
+}
+
+/// A vocabulary as it is checked: the words defined so far and where problems go.
+struct VocabularyCheck<'a> {
+    file: &'a str,
+    /// Room kinds, groups and quantities share one name space: what each name is and where it
+    /// was first defined.
+    taken: BTreeMap<String, (&'static str, Range<usize>)>,
+    diagnostics: &'a mut Diagnostics,
+    v: Vocabulary,
+}
+
+impl VocabularyCheck<'_> {
+    /// Takes `name` as a `what`; `false` (and an error) when it is taken already.
+    fn claim(&mut self, name: &str, what: &'static str, span: Range<usize>) -> bool {
+        let file = self.file;
+        if let Some((first, first_span)) = self.taken.get(name) {
+            self.diagnostics.push(
                 Diagnostic::error(
                     file,
                     Some(span),
@@ -157,165 +183,188 @@ pub(crate) fn resolve_vocabulary(
             );
             false
         } else {
-            taken.insert(name.to_owned(), (what, span));
+            self.taken.insert(name.to_owned(), (what, span));
             true
         }
-    };
-    for k in &toml.room_kinds {
-        let name = k.id.get_ref().as_str();
-        if name == crate::source::plan_format::OUTSIDE {
-            diagnostics.push(
-                Diagnostic::error(
-                    file,
-                    Some(k.id.span()),
-                    "`outside` stands for the outside of the building",
-                )
-                .with_hint("give the room kind another id"),
-            );
-            continue;
-        }
-        if claim(name, "room kind", k.id.span(), diagnostics) {
-            v.kinds.insert(name.to_owned(), k.label.clone());
-        }
     }
-    for g in &toml.groups {
-        let name = g.id.get_ref().as_str();
-        let mut kinds = Vec::new();
-        for k in &g.kinds {
-            let kind = k.get_ref().as_str();
-            if v.kinds.contains_key(kind) {
-                kinds.push(kind.to_owned());
-            } else {
-                diagnostics.push(
+
+    fn room_kinds(&mut self, toml: &VocabularyToml) {
+        let file = self.file;
+        for k in &toml.room_kinds {
+            let name = k.id.get_ref().as_str();
+            if name == crate::source::plan_format::OUTSIDE {
+                self.diagnostics.push(
                     Diagnostic::error(
                         file,
-                        Some(k.span()),
-                        format!("no room kind `{kind}` in this vocabulary"),
+                        Some(k.id.span()),
+                        "`outside` stands for the outside of the building",
                     )
-                    .with_hint(unknown_hint(
-                        kind,
-                        v.kinds.keys().map(String::as_str),
-                        "room kinds",
-                    )),
+                    .with_hint("give the room kind another id"),
+                );
+                continue;
+            }
+            if self.claim(name, "room kind", k.id.span()) {
+                self.v.kinds.insert(name.to_owned(), k.label.clone());
+            }
+        }
+    }
+
+    /// Groups of room kinds, each of kinds defined before it.
+    fn groups(&mut self, toml: &VocabularyToml) {
+        let file = self.file;
+        for g in &toml.groups {
+            let name = g.id.get_ref().as_str();
+            let mut kinds = Vec::new();
+            for k in &g.kinds {
+                let kind = k.get_ref().as_str();
+                if self.v.kinds.contains_key(kind) {
+                    kinds.push(kind.to_owned());
+                } else {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            file,
+                            Some(k.span()),
+                            format!("no room kind `{kind}` in this vocabulary"),
+                        )
+                        .with_hint(unknown_hint(
+                            kind,
+                            self.v.kinds.keys().map(String::as_str),
+                            "room kinds",
+                        )),
+                    );
+                }
+            }
+            if self.claim(name, "group", g.id.span()) {
+                self.v.groups.insert(
+                    name.to_owned(),
+                    GroupDef {
+                        id: name.to_owned(),
+                        label: g.label.clone(),
+                        kinds,
+                    },
                 );
             }
         }
-        if claim(name, "group", g.id.span(), diagnostics) {
-            v.groups.insert(
+    }
+
+    /// Zones with their pattern, colour and cleanliness rank.
+    fn zones(&mut self, toml: &VocabularyToml) {
+        let file = self.file;
+        let mut zone_ids = BTreeMap::new();
+        for z in &toml.zones {
+            let name = z.id.get_ref().as_str();
+            if let Some(first) = zone_ids.get(name) {
+                self.diagnostics.push(
+                    Diagnostic::error(file, Some(z.id.span()), format!("zone `{name}` is already defined"))
+                        .with_label("defined again here")
+                        .with_note(file, Some(Range::clone(first)), "first defined here"),
+                );
+                continue;
+            }
+            zone_ids.insert(name, z.id.span());
+            if !is_colour(z.color.get_ref()) {
+                self.diagnostics.push(
+                    Diagnostic::error(file, Some(z.color.span()), "a colour is written `#rrggbb`")
+                        .with_hint("e.g. color = \"#8fb4da\""),
+                );
+            }
+            self.v.zones.insert(
                 name.to_owned(),
-                GroupDef {
+                ZoneDef {
                     id: name.to_owned(),
-                    label: g.label.clone(),
-                    kinds,
+                    label: z.label.clone(),
+                    pattern: z.pattern,
+                    color: z.color.get_ref().clone(),
+                    cleanliness: z.cleanliness,
                 },
             );
         }
     }
-    let mut zone_ids = BTreeMap::new();
-    for z in &toml.zones {
-        let name = z.id.get_ref().as_str();
-        if let Some(first) = zone_ids.get(name) {
-            diagnostics.push(
-                Diagnostic::error(file, Some(z.id.span()), format!("zone `{name}` is already defined"))
-                    .with_label("defined again here")
-                    .with_note(file, Some(std::ops::Range::clone(first)), "first defined here"),
-            );
-            continue;
-        }
-        zone_ids.insert(name, z.id.span());
-        if !is_colour(z.color.get_ref()) {
-            diagnostics.push(
-                Diagnostic::error(file, Some(z.color.span()), "a colour is written `#rrggbb`")
-                    .with_hint("e.g. color = \"#8fb4da\""),
-            );
-        }
-        v.zones.insert(
-            name.to_owned(),
-            ZoneDef {
-                id: name.to_owned(),
-                label: z.label.clone(),
-                pattern: z.pattern,
-                color: z.color.get_ref().clone(),
-                cleanliness: z.cleanliness,
-            },
-        );
-    }
-    for f in &toml.flows {
-        let name = f.id.get_ref().as_str();
-        if v.flows.contains_key(name) {
-            let first = toml
-                .flows
-                .iter()
-                .find(|g| g.id.get_ref() == f.id.get_ref())
-                .map(|g| g.id.span());
-            diagnostics.push(
-                Diagnostic::error(
-                    file,
-                    Some(f.id.span()),
-                    format!("flow kind `{name}` is already defined"),
-                )
-                .with_label("defined again here")
-                .with_note(file, first, "first defined here"),
-            );
-            continue;
-        }
-        if !is_colour(f.color.get_ref()) {
-            diagnostics.push(
-                Diagnostic::error(file, Some(f.color.span()), "a colour is written `#rrggbb`")
-                    .with_hint("e.g. color = \"#1f5fbf\""),
-            );
-        }
-        v.flows.insert(
-            name.to_owned(),
-            FlowDef {
-                id: name.to_owned(),
-                label: f.label.clone(),
-                line: f.line,
-                color: f.color.get_ref().clone(),
-            },
-        );
-    }
-    for q in &toml.quantities {
-        let name = q.id.get_ref().as_str();
-        let rules = super::rules::PLAN_QUANTITIES
-            .iter()
-            .chain(super::rules::ROOM_QUANTITIES)
-            .chain(super::rules::RESERVED);
-        if rules.clone().any(|r| *r == name) {
-            diagnostics.push(
-                Diagnostic::error(
-                    file,
-                    Some(q.id.span()),
-                    format!("`{name}` is a word of the rule language and cannot name a quantity"),
-                )
-                .with_hint("choose another id, e.g. one that says what is counted"),
-            );
-            continue;
-        }
-        if !claim(name, "quantity", q.id.span(), diagnostics) {
-            continue;
-        }
-        let mut counts = Vec::new();
-        for s in &q.counts {
-            if symbols.get(s.get_ref()).is_some() {
-                counts.push(s.get_ref().clone());
-            } else {
-                diagnostics.push(
+
+    /// Flow kinds with their line style and colour.
+    fn flows(&mut self, toml: &VocabularyToml) {
+        let file = self.file;
+        for f in &toml.flows {
+            let name = f.id.get_ref().as_str();
+            if self.v.flows.contains_key(name) {
+                let first = toml
+                    .flows
+                    .iter()
+                    .find(|g| g.id.get_ref() == f.id.get_ref())
+                    .map(|g| g.id.span());
+                self.diagnostics.push(
                     Diagnostic::error(
                         file,
-                        Some(s.span()),
-                        format!("unknown equipment symbol `{}`", s.get_ref()),
+                        Some(f.id.span()),
+                        format!("flow kind `{name}` is already defined"),
                     )
-                    .with_hint(unknown_hint(s.get_ref(), symbols.ids(), "symbols")),
+                    .with_label("defined again here")
+                    .with_note(file, first, "first defined here"),
+                );
+                continue;
+            }
+            if !is_colour(f.color.get_ref()) {
+                self.diagnostics.push(
+                    Diagnostic::error(file, Some(f.color.span()), "a colour is written `#rrggbb`")
+                        .with_hint("e.g. color = \"#1f5fbf\""),
                 );
             }
+            self.v.flows.insert(
+                name.to_owned(),
+                FlowDef {
+                    id: name.to_owned(),
+                    label: f.label.clone(),
+                    line: f.line,
+                    color: f.color.get_ref().clone(),
+                },
+            );
         }
-        v.quantities.push(QuantityDef {
-            id: name.to_owned(),
-            label: q.label.clone(),
-            unit: q.unit.clone(),
-            counts,
-        });
     }
-    v
+
+    /// Counted quantities: ids that are no word of the rule language, counting known symbols.
+    fn quantities(&mut self, toml: &VocabularyToml, symbols: &SymbolLibrary) {
+        let file = self.file;
+        for q in &toml.quantities {
+            let name = q.id.get_ref().as_str();
+            let rules = super::rules::PLAN_QUANTITIES
+                .iter()
+                .chain(super::rules::ROOM_QUANTITIES)
+                .chain(super::rules::RESERVED);
+            if rules.clone().any(|r| *r == name) {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        file,
+                        Some(q.id.span()),
+                        format!("`{name}` is a word of the rule language and cannot name a quantity"),
+                    )
+                    .with_hint("choose another id, e.g. one that says what is counted"),
+                );
+                continue;
+            }
+            if !self.claim(name, "quantity", q.id.span()) {
+                continue;
+            }
+            let mut counts = Vec::new();
+            for s in &q.counts {
+                if symbols.get(s.get_ref()).is_some() {
+                    counts.push(s.get_ref().clone());
+                } else {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            file,
+                            Some(s.span()),
+                            format!("unknown equipment symbol `{}`", s.get_ref()),
+                        )
+                        .with_hint(unknown_hint(s.get_ref(), symbols.ids(), "symbols")),
+                    );
+                }
+            }
+            self.v.quantities.push(QuantityDef {
+                id: name.to_owned(),
+                label: q.label.clone(),
+                unit: q.unit.clone(),
+                counts,
+            });
+        }
+    }
 }
