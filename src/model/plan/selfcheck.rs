@@ -311,7 +311,7 @@ pub fn evaluate_figures(rule: &Rule, figures: &Figures, vocabulary: &Vocabulary)
 }
 
 /// A counted quantity the applicant entered for the whole plan that their rooms' equipment
-/// adds up to differently (say 3 chairs entered, 4 listed in the rooms). Whole-plan rules read
+/// adds up to differently (say 3 entered for the plan, 4 listed in its rooms). Whole-plan rules read
 /// the entered figure and room rules the rooms' equipment, so the two must agree for the
 /// results to mean anything; the page asks the applicant to check them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
