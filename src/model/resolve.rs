@@ -891,6 +891,7 @@ fn resolve_guide(
             .map(|b| LegalBasisView {
                 law: b.law.clone(),
                 articles: b.articles.clone(),
+                role: b.role,
                 role_label: labels.of("basis_role", &b.role),
                 confidence: b.confidence,
                 confidence_label: labels.of("confidence", &b.confidence),
