@@ -411,6 +411,11 @@ pub fn to_json(diagnostics: &Diagnostics, sources: &dyn SourceText) -> Vec<JsonD
         .collect()
 }
 
+/// `n` and the noun for it, singular for one: `count(1, "entry", "entries")` is "1 entry".
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// The nearest of `candidates` to `word`, if it is close enough to be a likely typo.
 pub(crate) fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
@@ -424,6 +429,13 @@ pub(crate) fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_of_one_takes_the_singular() {
+        assert_eq!(count(1, "entry", "entries"), "1 entry");
+        assert_eq!(count(0, "entry", "entries"), "0 entries");
+        assert_eq!(count(2, "text field has", "text fields have"), "2 text fields have");
+    }
 
     #[test]
     fn columns_count_characters_not_bytes() {

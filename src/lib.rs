@@ -203,8 +203,8 @@ fn untranslated_warnings(parsed: &parse::ParsedSite, lang: &str) -> Diagnostics 
                 file,
                 None,
                 format!(
-                    "{} text field(s) have no `{lang}` translation: {}{more}",
-                    fields.len(),
+                    "{} no `{lang}` translation: {}{more}",
+                    diagnostics::count(fields.len(), "text field has", "text fields have"),
                     shown.join(", ")
                 ),
             )

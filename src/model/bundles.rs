@@ -117,12 +117,12 @@ fn bundle(
     for (position, guide) in members.iter().enumerate() {
         for stage in &guide.stages {
             for step in stage.steps.iter().filter(|s| s.outside_clock) {
-                outside_clock.push(format!(
-                    "{}：{}（{}）",
-                    guide.title,
-                    step.title,
-                    step.special_label.clone().unwrap_or_default()
-                ));
+                outside_clock.push(OutsideClockStep {
+                    guide: guide.id.clone(),
+                    guide_title: guide.title.clone(),
+                    step_title: step.title.clone(),
+                    special_label: step.special_label.clone().unwrap_or_default(),
+                });
             }
         }
         match guide.fees.fact.unconfirmed {
@@ -130,20 +130,13 @@ fn bundle(
             false if guide.fees.free == Some(true) => {
                 fees_free.push(tagged(guide.title.clone(), guide.fees.confidence));
             }
-            false => fees_charged.push(tagged(
-                format!(
-                    "{}：{}",
-                    guide.title,
-                    guide
-                        .fees
-                        .items
-                        .iter()
-                        .map(|i| format!("{} {}", i.item, i.amount))
-                        .collect::<Vec<_>>()
-                        .join("；")
-                ),
-                guide.fees.confidence,
-            )),
+            false => fees_charged.push(ChargedFees {
+                guide: guide.id.clone(),
+                guide_title: guide.title.clone(),
+                items: guide.fees.items.clone(),
+                confidence: guide.fees.confidence,
+                confidence_label: labels.of("confidence", &guide.fees.confidence),
+            }),
         }
         // Which uses this order can meet: a document is there when no member issues it (the
         // applicant brings it) or an earlier member does.
@@ -179,7 +172,7 @@ fn bundle(
             let unusable: Vec<(&&MaterialUseView, (usize, &Guide))> =
                 group.iter().filter_map(|m| later(&m.id).map(|l| (m, l))).collect();
             if usable.is_empty() && usage.required {
-                let names: Vec<String> = group.iter().map(|m| format!("《{}》", m.name)).collect();
+                let names: Vec<String> = group.iter().map(|m| format!("`{}`", m.name)).collect();
                 let by: Vec<String> = unusable
                     .iter()
                     .map(|(_, (i, g))| format!("`{}` (item {})", g.id, i + 1))

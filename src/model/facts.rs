@@ -108,6 +108,7 @@ pub(crate) fn legal_basis(ctx: &mut GuideContext) -> Vec<LegalBasisView> {
         .map(|b| LegalBasisView {
             law: b.law.clone(),
             articles: b.articles.clone(),
+            role: b.role,
             role_label: labels.of("basis_role", &b.role),
             confidence: b.confidence,
             confidence_label: labels.of("confidence", &b.confidence),

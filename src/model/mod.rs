@@ -23,7 +23,7 @@ use crate::source::labels::Labels;
 use crate::model::plan::PlanReport;
 use crate::model::plan::symbols::SymbolLibrary;
 use crate::model::plan::vocabulary::Vocabulary;
-use crate::source::format::{Authority, Centre, Confidence, Contact, FeeItem, ResultToml, Trust};
+use crate::source::format::{Authority, BasisRole, Centre, Confidence, Contact, FeeItem, ResultToml, Trust};
 use crate::source::prose::Prose;
 
 #[derive(Debug, Clone, Serialize)]
@@ -332,6 +332,8 @@ pub struct Guide {
 pub struct LegalBasisView {
     pub law: String,
     pub articles: Option<String>,
+    /// What the law does for this procedure: it sets the permit, or it implements it.
+    pub role: BasisRole,
     pub role_label: String,
     pub confidence: Confidence,
     pub confidence_label: String,
@@ -560,9 +562,9 @@ pub struct Bundle {
     /// their own acceptance and are never added up.
     pub steps: Vec<BundleStep>,
     /// Steps whose time does not count toward the statutory limit (行政许可法 §45).
-    pub outside_clock: Vec<String>,
+    pub outside_clock: Vec<OutsideClockStep>,
     pub fees_free: Vec<TaggedText>,
-    pub fees_charged: Vec<TaggedText>,
+    pub fees_charged: Vec<ChargedFees>,
     pub fees_unconfirmed: Vec<String>,
     /// Each material once, as this order uses it.
     pub checklist: Vec<ChecklistItem>,
@@ -575,6 +577,27 @@ pub struct Bundle {
 #[derive(Debug, Clone, Serialize)]
 pub struct TaggedText {
     pub text: String,
+    pub confidence: Confidence,
+    pub confidence_label: String,
+}
+
+/// A step of a bundle's procedure whose time the statutory limit does not count.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutsideClockStep {
+    /// The procedure's guide id and title.
+    pub guide: String,
+    pub guide_title: String,
+    pub step_title: String,
+    /// The kind of special step, in words (专家评审 …).
+    pub special_label: String,
+}
+
+/// What one procedure of a bundle charges: its fee items, with the confidence of the fees.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChargedFees {
+    pub guide: String,
+    pub guide_title: String,
+    pub items: Vec<FeeItem>,
     pub confidence: Confidence,
     pub confidence_label: String,
 }

@@ -13,9 +13,10 @@ use schemars::{JsonSchema, Schema};
 use serde::{Serialize, Serializer};
 
 use super::Output;
-use crate::model::plan::{PlanReport, RuleResult, geometry};
+use crate::model::plan::{PassageRef, PlanReport, Reason, RoomRef, RuleResult, geometry};
 use crate::model::{Bundle, Fact, Guide, Material, Site};
-use crate::source::format::{Confidence, ExampleKind, Trust};
+use crate::source::format::{BasisRole, Confidence, ExampleKind, Trust};
+use crate::source::labels::Labels;
 use crate::source::prose::Prose;
 
 /// The version in every URL and document.
@@ -781,10 +782,9 @@ fn guide_doc(site: &Site, guide: &Guide, urls: &Urls) -> GuideDoc {
             .map(|b| LegalBasisDoc {
                 law: b.law.clone(),
                 articles: b.articles.clone(),
-                role: if b.role_label.contains("设定") {
-                    "setting"
-                } else {
-                    "implementing"
+                role: match b.role {
+                    BasisRole::Setting => "setting",
+                    BasisRole::Implementing => "implementing",
                 }
                 .into(),
                 role_label: b.role_label.clone(),
@@ -931,7 +931,7 @@ fn statement(s: &crate::model::StatementView) -> StatementDoc {
     }
 }
 
-fn rule_doc(r: &RuleResult) -> RuleDoc {
+fn rule_doc(r: &RuleResult, labels: &Labels) -> RuleDoc {
     // An unconfirmed number decides nothing and is not published.
     let unconfirmed = r.confidence == Confidence::U;
     let status = if r.outcomes.is_empty() {
@@ -969,7 +969,49 @@ fn rule_doc(r: &RuleResult) -> RuleDoc {
                 pass: (!unconfirmed).then_some(o.pass),
             })
             .collect(),
-        reasons: r.reasons.clone(),
+        reasons: r.reasons.iter().map(|why| reason_text(why, labels)).collect(),
+    }
+}
+
+/// Why a rule fails, as a sentence in the words of `labels` (section `plan_reason`): the same
+/// sentence the templates make for the pages (`guide.html`, `handout.typ`).
+fn reason_text(why: &Reason, labels: &Labels) -> String {
+    let room = |r: &RoomRef| match &r.zone {
+        Some(zone) => labels.fill("plan_reason.in_zone", &[("room", &r.label), ("zone", zone)]),
+        None => r.label.clone(),
+    };
+    match why {
+        Reason::Backflow { flow, from, to } => labels.fill(
+            "plan_reason.backflow",
+            &[("flow", flow), ("from", &room(from)), ("to", &room(to))],
+        ),
+        Reason::SharedPassage { first, second, passage } => {
+            let passage = match passage {
+                PassageRef::Door { room } => labels.fill("plan_reason.door", &[("room", room)]),
+                PassageRef::Window { room, label } => labels.fill(
+                    "plan_reason.window",
+                    &[
+                        ("room", room),
+                        ("window", label.as_deref().unwrap_or(labels.get("plan_reason.a_window"))),
+                    ],
+                ),
+                PassageRef::Open { first, second } => {
+                    labels.fill("plan_reason.open", &[("first", first), ("second", second)])
+                }
+            };
+            labels.fill(
+                "plan_reason.shared",
+                &[("first", first), ("second", second), ("passage", &passage)],
+            )
+        }
+        Reason::Crossings { first, second, count } => labels.fill(
+            if *count == 1 {
+                "plan_reason.crossing_one"
+            } else {
+                "plan_reason.crossings"
+            },
+            &[("first", first), ("second", second), ("n", &count.to_string())],
+        ),
     }
 }
 
@@ -1060,7 +1102,7 @@ fn plan_doc(site: &Site, guide: &Guide, plan: &PlanReport, urls: &Urls) -> PlanD
                 count: *c,
             })
             .collect(),
-        rules: plan.results.iter().map(rule_doc).collect(),
+        rules: plan.results.iter().map(|r| rule_doc(r, &site.edition.labels)).collect(),
         failures: plan.failures,
     }
 }

@@ -17,7 +17,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
+use crate::diagnostics::{Diagnostic, Diagnostics, count, nearest};
 use crate::source::toml_places::{Segment, display};
 
 /// Which edition a file is read for, and the names of every edition's translation table.
@@ -218,9 +218,9 @@ fn translate<'i>(
         (DeValue::Array(o), DeValue::Array(t)) if is_text(original.get_ref()) && is_text(value.get_ref()) => {
             (o.len() != t.len()).then(|| {
                 format!(
-                    "the translation of `{}` has {} entries; the original has {}",
+                    "the translation of `{}` has {}; the original has {}",
                     display(&full),
-                    t.len(),
+                    count(t.len(), "entry", "entries"),
                     o.len()
                 )
             })
@@ -333,7 +333,7 @@ mod tests {
         assert!(
             errors
                 .iter()
-                .any(|e| e.starts_with("the translation of `list` has 1 entries; the original has 2")),
+                .any(|e| e.starts_with("the translation of `list` has 1 entry; the original has 2")),
             "{errors:?}"
         );
     }

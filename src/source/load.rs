@@ -149,7 +149,7 @@ pub(crate) fn human_size(bytes: u64) -> String {
     } else if bytes >= 1024 {
         format!("{} KiB", (bytes + 512) / 1024)
     } else {
-        format!("{bytes} bytes")
+        crate::diagnostics::count(bytes as usize, "byte", "bytes")
     }
 }
 

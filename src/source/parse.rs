@@ -222,7 +222,12 @@ pub(crate) fn toml_error(file: &str, error: &toml::de::Error) -> Diagnostic {
         let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
         diagnostic.message = format!("unknown field `{name}`");
         diagnostic.label = Some("not a field here".into());
+        // A translation table is taken out before this for every edition site.toml declares.
+        let edition = crate::source::labels::EMBEDDED.iter().any(|(lang, _)| *lang == name);
         diagnostic = match nearest(name, valid.iter().copied()) {
+            _ if edition => diagnostic.with_hint(format!(
+                "`{name}` tables translate for the `{name}` edition, which site.toml does not declare: add `[[editions]]` with `lang = \"{name}\"` and its `name` to site.toml (docs/en/reference.md#editions), or remove the table"
+            )),
             Some(best) => diagnostic.with_hint(format!("did you mean `{best}`?")),
             None => diagnostic.with_hint(format!("valid fields here: {}", valid.join(", "))),
         };

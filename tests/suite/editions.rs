@@ -400,3 +400,379 @@ fn the_english_bundle_page_has_the_bundles_english_title_and_note() {
         .unwrap();
     assert_eq!(bundle.title, title, "the English model holds the English title");
 }
+
+/// `html` without the "not yet translated" notes after texts left in Chinese (the marked
+/// text itself stays).
+fn without_notes(html: &str) -> String {
+    let mut out = String::new();
+    let mut text = html;
+    while let Some(i) = text.find(" <small class=\"untranslated-note\">") {
+        out.push_str(&text[..i]);
+        text = &text[i + text[i..].find("</small>").unwrap() + "</small>".len()..];
+    }
+    out.push_str(text);
+    out
+}
+
+/// The lines of the wrong-example failure box of `plan` on a guide page, as the reader reads
+/// them: each `<br>`-separated line's text, with the "not yet translated" notes left out.
+fn failure_lines(html: &str, plan: &str) -> Vec<String> {
+    let start = html
+        .find(&format!("<h3 id=\"plan-{plan}\""))
+        .expect("the plan's heading");
+    let rest = &html[start..];
+    let rest = &rest[rest.find("<div class=\"failure-box\">").expect("a failure box")..];
+    without_notes(&rest[..rest.find("</div>").unwrap()])
+        .split("<br>")
+        .map(|l| crate::common::html_text(l).trim().to_owned())
+        .collect()
+}
+
+/// The running text of a PDF, whitespace removed, without the page numbers and running
+/// headers (a page's footer and the next one's header may fall inside a sentence).
+fn running_text(pdf: &Path, site_title: &str) -> String {
+    let run = tool("pdftotext", &["-raw", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page_number = |l: &str| {
+        (l.starts_with("Page ") || l.starts_with("第 ")) && l.chars().any(|c| c.is_ascii_digit()) && l.len() < 40
+    };
+    run.stdout
+        .lines()
+        .map(|l| l.trim_start_matches('\u{c}'))
+        .filter(|l| !page_number(l) && !l.starts_with(site_title))
+        .collect::<String>()
+        .split_whitespace()
+        .collect()
+}
+
+/// `(rule, reasons)` of the plan `plan` of `guide` in the open data.
+fn api_reasons(out: &Path, guide: &str, plan: &str) -> Vec<(String, Vec<String>)> {
+    let path = out.join(format!("api/v1/guides/{guide}/plans/{plan}.json"));
+    let doc: serde_json::Value = serde_json::from_str(&read(&path)).unwrap();
+    doc["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let reasons = r["reasons"].as_array().unwrap();
+            (
+                r["id"].as_str().unwrap().to_owned(),
+                reasons.iter().map(|s| s.as_str().unwrap().to_owned()).collect(),
+            )
+        })
+        .filter(|(_, reasons): &(String, Vec<String>)| !reasons.is_empty())
+        .collect()
+}
+
+/// The sentences the bundled food-service wrong example gives for its two failing flow rules:
+/// two steps that run back, and a hatch that two flows share.
+const ZH_FLOW_REASONS: [&str; 3] = [
+    "凉菜流线（经传递窗）从凉菜专间（清洁操作区（专间））回到切配烹饪间（准清洁操作区）",
+    "餐具回收流线从切配烹饪间（准清洁操作区）回到洗消角（一般操作区）",
+    "原料流线（生进熟出）和餐具回收流线都经过切配烹饪间的出餐窗",
+];
+
+#[test]
+fn a_failing_flow_rule_says_why_in_the_words_of_each_edition() {
+    let out = bundled_site();
+    let guide = "food-service-licence";
+    let zh = failure_lines(&read(&out.join(format!("guides/{guide}/index.html"))), "wrong");
+    let en_html = read(&out.join(format!("en/guides/{guide}/index.html")));
+    let en = failure_lines(&en_html, "wrong");
+    let at = |lines: &[String], s: &str| lines.iter().position(|l| l == s);
+
+    // Chinese: the sentences as they always read, in order.
+    let zh_at: Vec<Option<usize>> = ZH_FLOW_REASONS.iter().map(|s| at(&zh, s)).collect();
+    assert!(zh_at.iter().all(Option::is_some), "{zh:#?}");
+    assert!(zh_at.windows(2).all(|w| w[0] < w[1]), "{zh_at:?}");
+    // The open data (in the primary language) says the same, rule by rule.
+    assert_eq!(
+        api_reasons(out, guide, "wrong"),
+        vec![
+            (
+                "no-way-back".to_owned(),
+                vec![ZH_FLOW_REASONS[0].to_owned(), ZH_FLOW_REASONS[1].to_owned()]
+            ),
+            ("separate-doors".to_owned(), vec![ZH_FLOW_REASONS[2].to_owned()]),
+        ]
+    );
+
+    // English: the sentence is English; the food-service vocabulary and plan are not
+    // translated, so each of their labels stays Chinese, marked as such.
+    let expected = [
+        "凉菜流线（经传递窗） goes back from 凉菜专间 (清洁操作区（专间）) to 切配烹饪间 (准清洁操作区)",
+        "餐具回收流线 goes back from 切配烹饪间 (准清洁操作区) to 洗消角 (一般操作区)",
+        "原料流线（生进熟出） and 餐具回收流线 both pass through the 出餐窗 of 切配烹饪间",
+    ];
+    let en_at: Vec<Option<usize>> = expected.iter().map(|s| at(&en, s)).collect();
+    assert!(en_at.iter().all(Option::is_some), "{en:#?}");
+    assert!(en_at.windows(2).all(|w| w[0] < w[1]), "{en_at:?}");
+    for label in ["凉菜流线（经传递窗）", "凉菜专间", "清洁操作区（专间）", "出餐窗"] {
+        assert!(
+            en_html.contains(&format!(
+                "<span lang=\"zh-CN\">{label}</span> <small class=\"untranslated-note\">"
+            )),
+            "{label} is not marked as untranslated"
+        );
+    }
+    // The handouts say the same, each sentence closed by its edition's full stop.
+    let handout = |prefix: &str, site_title: &str| {
+        running_text(
+            &out.join(format!("{prefix}guides/{guide}/{guide}-handout.pdf")),
+            site_title,
+        )
+    };
+    let (zh_pdf, en_pdf) = (
+        handout("", &bundled_model().config.title),
+        handout("en/", &english_site().config.title),
+    );
+    for (zh_sentence, en_sentence) in ZH_FLOW_REASONS.iter().zip(expected) {
+        assert!(
+            zh_pdf.contains(&compact(&format!("{zh_sentence}。"))),
+            "{zh_sentence:?} not in the handout"
+        );
+        assert!(
+            en_pdf.contains(&compact(&format!("{en_sentence}."))),
+            "{en_sentence:?} not in the English handout"
+        );
+    }
+    // And no line reads as the Chinese sentence did.
+    for zh_sentence in ZH_FLOW_REASONS {
+        assert!(
+            !en.iter().any(|l| l == zh_sentence),
+            "{zh_sentence:?} on the English page"
+        );
+    }
+}
+
+#[test]
+fn a_failing_flow_rule_reads_all_in_english_once_its_labels_are_translated() {
+    // The bundled site, with the labels the food-service reasons name translated.
+    let dir = temp_dir("flow-reasons-en");
+    for part in [
+        "site.toml",
+        "finder.toml",
+        "guides",
+        "materials",
+        "bundles",
+        "forms",
+        "vocabularies",
+        "symbols",
+    ] {
+        let from = repo_root().join(part);
+        if from.is_dir() {
+            copy_dir(&from, &dir.join(part));
+        } else {
+            std::fs::copy(&from, dir.join(part)).unwrap();
+        }
+    }
+    let translate = |file: &str, label: &str, english: &str| {
+        let line = format!("label = \"{label}\"");
+        edit(&dir, file, &line, &format!("{line}\nen.label = \"{english}\""));
+    };
+    let vocabulary = "vocabularies/food-service.toml";
+    translate(vocabulary, "凉菜流线（经传递窗）", "Cold dish route (via hatch)");
+    translate(vocabulary, "原料流线（生进熟出）", "Goods route (raw in, cooked out)");
+    translate(vocabulary, "餐具回收流线", "Used tableware route");
+    translate(vocabulary, "清洁操作区（专间）", "Clean zone");
+    translate(vocabulary, "准清洁操作区", "Semi-clean zone");
+    translate(vocabulary, "一般操作区", "General zone");
+    let plan = "guides/food-service-licence/plans/wrong.toml";
+    translate(plan, "凉菜专间", "Cold dish room");
+    translate(plan, "切配烹饪间", "Kitchen");
+    translate(plan, "洗消角", "Washing corner");
+    translate(plan, "出餐窗", "serving hatch");
+    let out = dir.join("out");
+    let run = permitroom(&[
+        "build",
+        "--root",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-pdf",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let en = failure_lines(&read(&out.join("en/guides/food-service-licence/index.html")), "wrong");
+    for sentence in [
+        "Cold dish route (via hatch) goes back from Cold dish room (Clean zone) to Kitchen (Semi-clean zone)",
+        "Used tableware route goes back from Kitchen (Semi-clean zone) to Washing corner (General zone)",
+        "Goods route (raw in, cooked out) and Used tableware route both pass through the serving hatch of Kitchen",
+    ] {
+        assert!(en.iter().any(|l| l == sentence), "{sentence:?} not in {en:#?}");
+    }
+    // The Chinese page of the same site is unchanged by the translations.
+    let zh = failure_lines(&read(&out.join("guides/food-service-licence/index.html")), "wrong");
+    for sentence in ZH_FLOW_REASONS {
+        assert!(zh.iter().any(|l| l == sentence), "{sentence:?} not in {zh:#?}");
+    }
+}
+
+#[test]
+fn a_bundles_step_outside_the_clock_reads_in_the_words_of_each_edition() {
+    // The entry after the "not counted in the statutory limit" term, as the reader reads it.
+    let entry = |page: &str, lang: &str| -> Vec<String> {
+        let html = read(&bundled_site().join(page));
+        let term = format!("<dt>{}</dt>", escaped(&label(&labels(lang), "bundle", "outside")));
+        let rest = &html[html.find(&term).expect("the entry")..];
+        let dd = &rest[..rest.find("</dd>").unwrap()];
+        dd.split("<li>")
+            .skip(1)
+            .map(|li| crate::common::html_text(&without_notes(li)))
+            .collect()
+    };
+    let bundle = "open-dental-clinic";
+    let zh = bundled_model().bundles.iter().find(|b| b.id == bundle).unwrap();
+    let en = english_site().bundles.iter().find(|b| b.id == bundle).unwrap();
+    assert_eq!(zh.outside_clock.len(), 1, "the bundled case: one expert review");
+    let (zh_step, en_step) = (&zh.outside_clock[0], &en.outside_clock[0]);
+    assert_eq!(
+        entry(&format!("bundles/{bundle}/index.html"), "zh-CN"),
+        [format!("{}：{}（专家评审）", zh_step.guide_title, zh_step.step_title)]
+    );
+    assert_eq!(
+        entry(&format!("en/bundles/{bundle}/index.html"), "en"),
+        [format!(
+            "{}: {} (Expert review)",
+            en_step.guide_title, en_step.step_title
+        )]
+    );
+}
+
+/// Appends `text` to a file of a site.
+fn append(site: &Path, file: &str, text: &str) {
+    let path = site.join(file);
+    let mut all = read(&path);
+    all.push_str(text);
+    std::fs::write(&path, all).unwrap();
+}
+
+#[test]
+fn every_kind_of_passage_and_a_crossing_read_in_both_editions() {
+    // The base site's wrong example, with two flows through a door, a window without a label
+    // and an opening, and a third that crosses one of them; in two editions.
+    let site = base_site("flow-reasons-kinds");
+    edit(
+        &site,
+        "site.toml",
+        "base_url = \"https://example.cn/room/\"",
+        "base_url = \"https://example.cn/room/\"\n\n[[editions]]\nlang = \"en\"\nname = \"English\"",
+    );
+    let plan = "guides/alpha/plans/bad.toml";
+    append(
+        &site,
+        plan,
+        r#"
+[[doors]]
+room = "t1"
+at = [1500, 3000]
+width = 900
+
+[[windows]]
+room = "wait"
+at = [4500, 3000]
+width = 1200
+
+[[flows]]
+kind = "patient"
+through = ["hall", "t1", "wait", "hall"]
+
+[[flows]]
+kind = "staff"
+through = ["hall", "t1", "wait", "hall"]
+
+[[flows]]
+kind = "instrument"
+through = ["hall", "wait"]
+"#,
+    );
+    append(
+        &site,
+        "guides/alpha/guide.toml",
+        r#"
+[[rules]]
+id = "shared"
+statement = "患者与医护不共用通道。"
+check = "shared_passages(patient, staff) == 0"
+source = "示例标准"
+confidence = "S"
+
+[[rules]]
+id = "crossing"
+statement = "患者与器械流线不交叉。"
+check = "crossings(patient, instrument) == 0"
+source = "示例标准"
+confidence = "S"
+"#,
+    );
+    for (file, label, english) in [
+        ("vocabularies/dental.toml", "患者流线", "Patient route"),
+        ("vocabularies/dental.toml", "医护流线", "Staff route"),
+        ("vocabularies/dental.toml", "器械流线（污→清→无菌）", "Instrument route"),
+        (plan, "诊室1", "Treatment room 1"),
+        (plan, "候诊区", "Waiting area"),
+    ] {
+        let line = format!("label = \"{label}\"");
+        edit(&site, file, &line, &format!("{line}\nen.label = \"{english}\""));
+    }
+    let out = site.join("out");
+    build(&site, &out);
+
+    let zh = [
+        "患者流线和医护流线都经过诊室1的门",
+        "患者流线和医护流线都经过候诊区的窗",
+        "患者流线和医护流线都经过诊室1与候诊区之间的开敞处",
+        "患者流线和器械流线（污→清→无菌）在图上交叉 1 处",
+    ];
+    let en = [
+        "Patient route and Staff route both pass through the door of Treatment room 1",
+        "Patient route and Staff route both pass through the window of Waiting area",
+        "Patient route and Staff route both pass through the opening between Treatment room 1 and Waiting area",
+        "Patient route and Instrument route cross at 1 point on the drawing",
+    ];
+    for (page, expected) in [("guides/alpha/index.html", zh), ("en/guides/alpha/index.html", en)] {
+        let lines = failure_lines(&read(&out.join(page)), "bad");
+        let at: Vec<Option<usize>> = expected.iter().map(|s| lines.iter().position(|l| l == s)).collect();
+        assert!(at.iter().all(Option::is_some), "{page}: {lines:#?}");
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{page}: {at:?}");
+    }
+    // The handouts: each sentence closed by its edition's full stop.
+    for (prefix, expected, stop, title) in [("", zh, "。", "测试样板间"), ("en/", en, ".", "测试样板间")] {
+        let text = running_text(&out.join(format!("{prefix}guides/alpha/alpha-handout.pdf")), title);
+        for sentence in expected {
+            assert!(
+                text.contains(&compact(&format!("{sentence}{stop}"))),
+                "{prefix}: {sentence:?} not in {text}"
+            );
+        }
+    }
+    assert_eq!(
+        api_reasons(&out, "alpha", "bad"),
+        vec![
+            ("shared".to_owned(), zh[..3].iter().map(|s| s.to_string()).collect()),
+            ("crossing".to_owned(), vec![zh[3].to_owned()]),
+        ]
+    );
+}
+
+#[test]
+fn a_rooms_equipment_is_listed_with_the_separator_of_each_edition() {
+    let out = bundled_site();
+    let zh = read(&out.join(format!("guides/{GUIDE}/index.html")));
+    let en = read(&out.join(format!("en/guides/{GUIDE}/index.html")));
+    // The toilet of the compliant plan: a hand-wash sink and a toilet.
+    assert!(zh.contains("<th scope=\"row\">卫生间</th><td>卫生间</td><td>公共区</td><td class=\"num\">7.3</td><td class=\"num\">2.00</td><td class=\"num\">0</td><td>洗手池×1、坐便器×1</td></tr>"));
+    assert!(en.contains("<th scope=\"row\">Toilet</th><td>Toilet</td><td>Public zone</td><td class=\"num\">7.3</td><td class=\"num\">2.00</td><td class=\"num\">0</td><td>Hand-wash sink×1, Toilet×1</td></tr>"));
+    // No English page lists equipment with the Chinese enumeration comma.
+    for (page, bytes) in read_tree(out) {
+        if page.starts_with("en/") && page.ends_with(".html") {
+            let html = String::from_utf8(bytes).unwrap();
+            let listed = html.match_indices('×').any(|(i, _)| {
+                let after = &html[i + '×'.len_utf8()..];
+                let digits = after.chars().take_while(char::is_ascii_digit).count();
+                digits > 0 && after[digits..].starts_with('、')
+            });
+            assert!(!listed, "{page} lists equipment with 、");
+        }
+    }
+}

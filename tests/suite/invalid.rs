@@ -160,6 +160,7 @@ cases! {
     bundle_with_the_id_of_a_guide_names_both_files => "bundle-guide-same-id",
     vocabulary_duplicates_name_both_places => "vocabulary-duplicates",
     translation_of_a_key_the_chinese_table_lacks => "en-unknown-key",
+    translation_without_an_edition_in_site_toml => "en-without-edition",
     translated_array_of_another_length => "en-array-length",
     translation_that_is_not_text => "en-not-text",
 }

@@ -777,3 +777,43 @@ fn every_drawn_sample_has_a_blank_twin_with_its_labels_and_none_of_its_values() 
     assert!(forms >= 4, "the bundled site draws {forms} forms");
     assert!(values_checked > 40, "only {values_checked} values checked");
 }
+
+#[test]
+fn a_laws_role_in_the_open_data_is_the_role_its_guide_gives_in_either_language() {
+    // The open data is in the primary edition's language; the role must not depend on it.
+    for (lang, setting, implementing) in [
+        ("zh-CN", "设定依据", "实施依据"),
+        ("en", "Legal basis", "Implementing rules"),
+    ] {
+        let site = base_site(&format!("basis-role-{lang}"));
+        edit(
+            &site,
+            "site.toml",
+            "base_url = \"https://example.cn/room/\"",
+            &format!("base_url = \"https://example.cn/room/\"\nlanguage = \"{lang}\""),
+        );
+        edit(
+            &site,
+            "guides/beta/guide.toml",
+            "role = \"setting\"",
+            "role = \"implementing\"",
+        );
+        let out = site.join("out");
+        let run = permitroom(&[
+            "build",
+            "--root",
+            site.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--no-pdf",
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        for (guide, role, role_label) in [("alpha", "setting", setting), ("beta", "implementing", implementing)] {
+            let doc = read_json(&out.join(format!("api/v1/guides/{guide}.json")));
+            let basis = doc["legal_basis"].as_array().unwrap();
+            assert_eq!(basis.len(), 1, "{lang} {guide}");
+            assert_eq!(basis[0]["role"], role, "{lang} {guide}");
+            assert_eq!(basis[0]["role_label"], role_label, "{lang} {guide}");
+        }
+    }
+}

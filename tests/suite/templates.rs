@@ -19,7 +19,7 @@ struct TypeDoc {
 
 /// Types of which the bundled site has no value: their fields are listed from the source and
 /// only the path to them is checked.
-const UNSEEN: &[&str] = &["FeeItem", "Video"];
+const UNSEEN: &[&str] = &["FeeItem", "Video", "ChargedFees"];
 
 #[derive(Debug, Default)]
 struct Contract {

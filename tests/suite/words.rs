@@ -180,25 +180,6 @@ const FOR_AUTHORS: &[(&str, &str)] = &[
     ("serve/http.rs", "还没有成功构建的页面"),
 ];
 
-/// Code lines that still pick a Chinese word a reader sees, each to move into the labels files;
-/// the list only shrinks (a line in neither list fails the test, and so does an entry no longer
-/// found).
-const NOT_YET_LABELS: &[(&str, &str)] = &[
-    ("model/bundles.rs", "\"{}：{}（{}）\""),
-    ("model/bundles.rs", "\"{}：{}\""),
-    ("model/bundles.rs", ".join(\"；\")"),
-    ("model/bundles.rs", "format!(\"《{}》\", m.name)"),
-    ("model/plan/check.rs", ".join(\"、\")"),
-    ("model/plan/rules.rs", "format!(\"{}（{}）\", r.label, z.label)"),
-    ("model/plan/rules.rs", "\"{}的门\""),
-    ("model/plan/rules.rs", "unwrap_or(\"窗\")"),
-    ("model/plan/rules.rs", "\"{}与{}之间的开敞处\""),
-    ("model/plan/rules.rs", "\"{}从{}回到{}\""),
-    ("model/plan/rules.rs", "\"{}和{}都经过{}\""),
-    ("model/plan/rules.rs", "\"{}和{}在图上交叉 {n} 处\""),
-    ("render/api.rs", "b.role_label.contains(\"设定\")"),
-];
-
 #[test]
 fn no_fixed_word_of_the_site_in_rust_code() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -214,12 +195,7 @@ fn no_fixed_word_of_the_site_in_rust_code() {
     }
     let unexpected: Vec<String> = found
         .iter()
-        .filter(|(f, _, t)| {
-            !FOR_AUTHORS
-                .iter()
-                .chain(NOT_YET_LABELS)
-                .any(|(nf, nt)| f == nf && t.contains(nt))
-        })
+        .filter(|(f, _, t)| !FOR_AUTHORS.iter().any(|(nf, nt)| f == nf && t.contains(nt)))
         .map(|(f, l, t)| format!("src/{f}:{l}: {t}"))
         .collect();
     assert!(
@@ -229,7 +205,6 @@ fn no_fixed_word_of_the_site_in_rust_code() {
     );
     let stale: Vec<_> = FOR_AUTHORS
         .iter()
-        .chain(NOT_YET_LABELS)
         .filter(|(nf, nt)| !found.iter().any(|(f, _, t)| f == nf && t.contains(nt)))
         .collect();
     assert!(

@@ -450,9 +450,14 @@ fn room_rows(plan: &MeasuredPlan, vocabulary: &Vocabulary, symbols: &SymbolLibra
             equipment: r
                 .equipment
                 .iter()
-                .map(|(s, c)| format!("{}×{c}", symbols.get(s).map_or(s.as_str(), |x| x.label.as_str())))
-                .collect::<Vec<_>>()
-                .join("、"),
+                .map(|(s, c)| {
+                    (
+                        s.clone(),
+                        symbols.get(s).map_or_else(|| s.clone(), |x| x.label.clone()),
+                        *c,
+                    )
+                })
+                .collect(),
         })
         .collect()
 }

@@ -67,9 +67,118 @@ pub struct RuleResult {
     pub outcomes: Vec<OutcomeView>,
     /// The number the failure carries on the drawing (wrong examples only).
     pub number: Option<usize>,
-    /// Why a failing rule about flows fails, in the reader's words (which step runs back, which
-    /// door is shared).
-    pub reasons: Vec<String>,
+    /// Why a failing rule about flows fails (which step runs back, which door is shared), as
+    /// data: the templates word it in the page's language.
+    pub reasons: Vec<Reason>,
+}
+
+/// Why a rule about flows fails, for the applicant: what the sentence speaks of, by the labels
+/// of the vocabulary and the plan; the templates word it (`t.plan_reason`). Serialised with the
+/// same fields for every kind ([`ReasonData`]), so a template reads each the same way.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(into = "ReasonData")]
+pub enum Reason {
+    /// A step of `flow` goes from a cleaner zone back to a less clean one.
+    Backflow { flow: String, from: RoomRef, to: RoomRef },
+    /// Two flows go through the same door, window or opening.
+    SharedPassage {
+        first: String,
+        second: String,
+        passage: PassageRef,
+    },
+    /// Two flows cross on the drawing, `count` times.
+    Crossings {
+        first: String,
+        second: String,
+        count: usize,
+    },
+}
+
+/// A room as a reason names it: its label, and its zone's label when it has a zone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoomRef {
+    pub label: String,
+    pub zone: Option<String>,
+}
+
+/// A way between rooms as a reason names it, by the labels of the rooms.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(into = "PassageData")]
+pub enum PassageRef {
+    /// The door of `room` (the room it is drawn on).
+    Door { room: String },
+    /// A window of `room`, with its own label if the plan gives one.
+    Window { room: String, label: Option<String> },
+    /// The open connection (no wall) between two rooms.
+    Open { first: String, second: String },
+}
+
+/// [`Reason`] as templates and `/data.json` see it (docs/templates.md, `Reason`).
+#[derive(Serialize)]
+pub struct ReasonData {
+    /// `backflow`, `shared-passage` or `crossings`.
+    kind: &'static str,
+    /// The flow that runs back, or the two flows.
+    flows: Vec<String>,
+    from: Option<RoomRef>,
+    to: Option<RoomRef>,
+    passage: Option<PassageRef>,
+    count: Option<usize>,
+}
+
+impl From<Reason> for ReasonData {
+    fn from(r: Reason) -> ReasonData {
+        let (kind, flows, from, to, passage, count) = match r {
+            Reason::Backflow { flow, from, to } => ("backflow", vec![flow], Some(from), Some(to), None, None),
+            Reason::SharedPassage { first, second, passage } => {
+                ("shared-passage", vec![first, second], None, None, Some(passage), None)
+            }
+            Reason::Crossings { first, second, count } => {
+                ("crossings", vec![first, second], None, None, None, Some(count))
+            }
+        };
+        ReasonData {
+            kind,
+            flows,
+            from,
+            to,
+            passage,
+            count,
+        }
+    }
+}
+
+/// [`PassageRef`] as templates see it (docs/templates.md, `PassageRef`).
+#[derive(Serialize)]
+pub struct PassageData {
+    /// `door`, `window` or `opening`.
+    kind: &'static str,
+    /// The room a door or window is drawn on, or the two rooms of an opening.
+    rooms: Vec<String>,
+    /// A window's own label.
+    label: Option<String>,
+}
+
+impl From<PassageRef> for PassageData {
+    fn from(p: PassageRef) -> PassageData {
+        match p {
+            PassageRef::Door { room } => PassageData {
+                kind: "door",
+                rooms: vec![room],
+                label: None,
+            },
+            PassageRef::Window { room, label } => PassageData {
+                kind: "window",
+                rooms: vec![room],
+                label,
+            },
+            PassageRef::Open { first, second } => PassageData {
+                kind: "opening",
+                rooms: vec![first, second],
+                label: None,
+            },
+        }
+    }
 }
 
 /// Where a failure shows on the drawing: a numbered marker in a room, or at a point (where
@@ -123,7 +232,8 @@ pub struct RoomRow {
     pub shortest_side: String,
     /// The room's counted quantities, in the vocabulary's order.
     pub counts: Vec<u32>,
-    pub equipment: String,
+    /// The room's equipment: symbol, label, count, by symbol (the template lists them).
+    pub equipment: Vec<(String, String, u32)>,
 }
 
 pub(crate) fn format_value(value: f64, dim: Dim) -> String {

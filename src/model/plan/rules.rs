@@ -14,6 +14,7 @@ use super::geometry::{self, Point};
 use super::measure::{MeasuredPlan, MeasuredRoom, Passage};
 use super::symbols::SymbolLibrary;
 use super::vocabulary::{KindSet, Vocabulary};
+use super::{PassageRef, Reason, RoomRef};
 use crate::diagnostics::nearest;
 
 /// A problem in a rule's text, with its byte range in the text.
@@ -1037,50 +1038,66 @@ pub(crate) fn explain(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabular
     out
 }
 
-/// The same reasons in the words an applicant reads on the page: room labels, zone and flow
-/// names from the vocabulary.
-pub(crate) fn explain_for_readers(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> Vec<String> {
+/// The same reasons for the applicant, as data: which flows, rooms (with their zones) and
+/// passages, by the labels the vocabulary and the plan give them. The templates make the
+/// sentence in the page's language (`templates/labels/<lang>.toml`, section `plan_reason`).
+pub(crate) fn explain_for_readers(check: &Check, plan: &MeasuredPlan, vocabulary: &Vocabulary) -> Vec<Reason> {
     let qs = quantities(check);
     let flow = |k: &str| vocabulary.flows.get(k).map_or(k.to_owned(), |f| f.label.clone());
     let room = |i: usize| {
         let r = &plan.rooms[i];
-        match r.zone.as_ref().and_then(|z| vocabulary.zones.get(z)) {
-            Some(z) => format!("{}（{}）", r.label, z.label),
-            None => r.label.clone(),
+        RoomRef {
+            label: r.label.clone(),
+            zone: r
+                .zone
+                .as_ref()
+                .and_then(|z| vocabulary.zones.get(z))
+                .map(|z| z.label.clone()),
         }
     };
+    let owner = |id: &str| plan.room(id).map_or(String::new(), |r| r.label.clone());
     let passage = |p: Passage| match p {
-        Passage::Door(i) => format!(
-            "{}的门",
-            plan.room(&plan.doors[i].room).map_or("", |r| r.label.as_str())
-        ),
-        Passage::Window(i) => {
-            let w = &plan.windows[i];
-            let owner = plan.room(&w.room).map_or("", |r| r.label.as_str());
-            format!("{owner}的{}", w.label.as_deref().unwrap_or("窗"))
-        }
-        Passage::Open(i) => format!(
-            "{}与{}之间的开敞处",
-            plan.rooms[plan.open_walls[i].0].label, plan.rooms[plan.open_walls[i].1].label
-        ),
+        Passage::Door(i) => PassageRef::Door {
+            room: owner(&plan.doors[i].room),
+        },
+        Passage::Window(i) => PassageRef::Window {
+            room: owner(&plan.windows[i].room),
+            label: plan.windows[i].label.clone(),
+        },
+        Passage::Open(i) => PassageRef::Open {
+            first: plan.rooms[plan.open_walls[i].0].label.clone(),
+            second: plan.rooms[plan.open_walls[i].1].label.clone(),
+        },
     };
     let mut out = Vec::new();
     for q in qs {
         match q {
             Quantity::Backflows(kind) => {
                 for (a, b) in backflow_steps(plan, vocabulary, kind) {
-                    out.push(format!("{}从{}回到{}", flow(kind), room(a), room(b)));
+                    out.push(Reason::Backflow {
+                        flow: flow(kind),
+                        from: room(a),
+                        to: room(b),
+                    });
                 }
             }
             Quantity::SharedPassages(a, b) => {
                 for p in shared_passages(plan, a, b) {
-                    out.push(format!("{}和{}都经过{}", flow(a), flow(b), passage(p)));
+                    out.push(Reason::SharedPassage {
+                        first: flow(a),
+                        second: flow(b),
+                        passage: passage(p),
+                    });
                 }
             }
             Quantity::Crossings(a, b) => {
-                let n = crossing_points(plan, a, b).len();
-                if n > 0 {
-                    out.push(format!("{}和{}在图上交叉 {n} 处", flow(a), flow(b)));
+                let count = crossing_points(plan, a, b).len();
+                if count > 0 {
+                    out.push(Reason::Crossings {
+                        first: flow(a),
+                        second: flow(b),
+                        count,
+                    });
                 }
             }
             _ => {}
