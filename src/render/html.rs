@@ -486,10 +486,9 @@ fn site_pages_with(
             Err(d) => diagnostics.push(*d),
         }
     }
-    // Open data is published once, in the primary edition's language.
-    if site.edition.is_primary() {
-        out.extend(super::api::api_files(site));
-    }
+    // Open data in each edition's language (`api/v1/`, `en/api/v1/`): the same documents,
+    // ids, numbers and tags; only the words differ.
+    out.extend(super::api::api_files(site));
     for material in &site.materials {
         match material_page(site, material, templates, options) {
             Ok(html) => out.insert(format!("materials/{}/index.html", material.id), html),

@@ -21,13 +21,14 @@ pub(crate) fn bundled_site() -> &'static Path {
 
 /// The bundled site's checked model, made once.
 pub(crate) fn bundled_model() -> &'static permitroom::model::Site {
-    static SITE: OnceLock<permitroom::model::Site> = OnceLock::new();
-    SITE.get_or_init(|| {
-        permitroom::check(&repo_root())
-            .expect("the repo is a site")
-            .site
-            .expect("the bundled site has no errors")
-    })
+    bundled_checked().site.as_ref().expect("the bundled site has no errors")
+}
+
+/// The bundled site checked once per test binary, every edition resolved (`editions[0]` is
+/// the English one).
+pub(crate) fn bundled_checked() -> &'static permitroom::Checked {
+    static CHECKED: OnceLock<permitroom::Checked> = OnceLock::new();
+    CHECKED.get_or_init(|| permitroom::check(&repo_root()).expect("the repo is a site"))
 }
 
 pub(crate) fn fixtures() -> PathBuf {

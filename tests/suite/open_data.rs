@@ -319,6 +319,11 @@ fn unconfirmed<'a>(v: &'a Value, at: String, out: &mut Vec<(String, &'a Value)>)
 }
 
 fn assert_no_unconfirmed_number(out: &Path) -> usize {
+    assert_no_unconfirmed_number_in(out, "待本地确认")
+}
+
+/// [`assert_no_unconfirmed_number`] in an edition whose pages say `shown` for a U fact.
+fn assert_no_unconfirmed_number_in(out: &Path, shown: &str) -> usize {
     let mut count = 0;
     for (rel, (_, value)) in documents(out) {
         let mut found = Vec::new();
@@ -333,7 +338,7 @@ fn assert_no_unconfirmed_number(out: &Path) -> usize {
                 .and_then(Value::as_str)
                 .filter(|_| fact.get("value").is_some())
             {
-                assert_eq!(t, "待本地确认", "api/v1/{rel}{at}");
+                assert_eq!(t, shown, "api/v1/{rel}{at}");
             }
             // A rule's measurements are the plan's own; its requirement is the U number.
             match fact.get("outcomes") {
@@ -780,7 +785,7 @@ fn every_drawn_sample_has_a_blank_twin_with_its_labels_and_none_of_its_values() 
 
 #[test]
 fn a_laws_role_in_the_open_data_is_the_role_its_guide_gives_in_either_language() {
-    // The open data is in the primary edition's language; the role must not depend on it.
+    // The primary edition's open data is in its language; the role must not depend on it.
     for (lang, setting, implementing) in [
         ("zh-CN", "设定依据", "实施依据"),
         ("en", "Legal basis", "Implementing rules"),
@@ -816,4 +821,103 @@ fn a_laws_role_in_the_open_data_is_the_role_its_guide_gives_in_either_language()
             assert_eq!(basis[0]["role_label"], role_label, "{lang} {guide}");
         }
     }
+}
+
+/// The English edition publishes the same documents under `en/api/v1/`: the same layout, each
+/// valid against the same schema, the same ids, numbers, tags and legal-basis roles, and the
+/// words in English (titles, the U text, labels).
+#[test]
+fn the_english_edition_publishes_the_same_documents_in_english() {
+    let out = site_output();
+    let zh = documents(out);
+    let en = documents(&out.join("en"));
+    assert_eq!(zh.keys().collect::<Vec<_>>(), en.keys().collect::<Vec<_>>());
+    for kind in ["index", "guide", "plan", "material", "bundle"] {
+        let name = format!("api/v1/schema/{kind}.schema.json");
+        assert_eq!(
+            std::fs::read(out.join("en").join(&name)).unwrap(),
+            std::fs::read(out.join(&name)).unwrap(),
+            "{name}: one schema for both editions"
+        );
+        let schema: Value = serde_json::from_str(&std::fs::read_to_string(out.join(&name)).unwrap()).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        for (rel, (_, value)) in en.iter().filter(|(_, (k, _))| *k == kind) {
+            let problems: Vec<String> = validator
+                .iter_errors(value)
+                .map(|e| format!("{e} at {}", e.instance_path()))
+                .collect();
+            assert!(problems.is_empty(), "en/api/v1/{rel}: {problems:?}");
+        }
+    }
+    assert_eq!(en["index.json"].1["site"]["language"], "en");
+    assert!(
+        en["index.json"].1["site"]["base_url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/en/"),
+        "{}",
+        en["index.json"].1["site"]["base_url"]
+    );
+
+    // The dental guide: its English title, and the same facts with the same tags.
+    let english = &bundled_checked().editions[0];
+    let dental = english.guides.iter().find(|g| g.id == "dental-outpatient").unwrap();
+    let (zh_guide, en_guide) = (
+        &zh["guides/dental-outpatient.json"].1,
+        &en["guides/dental-outpatient.json"].1,
+    );
+    assert_eq!(en_guide["title"], dental.title.as_str());
+    assert!(
+        !dental.title.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{}",
+        dental.title
+    );
+    assert_ne!(en_guide["title"], zh_guide["title"]);
+    // Roles are language-independent values, whatever the label says.
+    let mut settings = 0;
+    for (rel, (kind, zh_doc)) in &zh {
+        if *kind != "guide" {
+            continue;
+        }
+        let en_doc = &en[rel].1;
+        let roles = |d: &Value| -> Vec<(Value, Value)> {
+            d["legal_basis"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| (b["role"].clone(), b["confidence"].clone()))
+                .collect()
+        };
+        assert_eq!(roles(en_doc), roles(zh_doc), "{rel}: legal-basis roles and tags");
+        settings += roles(zh_doc).iter().filter(|(r, _)| r == "setting").count();
+    }
+    assert!(
+        settings >= 3,
+        "setting bases (设定依据) in the bundled guides: {settings}"
+    );
+    // A plan's measurements do not depend on the language.
+    for (rel, (kind, zh_doc)) in zh.iter().filter(|(_, (k, _))| *k == "plan") {
+        let en_doc = &en[rel].1;
+        let areas = |d: &Value| -> Vec<(Value, Value, Value)> {
+            d["rooms"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| (r["id"].clone(), r["gross_area_m2"].clone(), r["net_area_m2"].clone()))
+                .collect()
+        };
+        assert_eq!(areas(en_doc), areas(zh_doc), "{rel} ({kind})");
+        let statuses = |d: &Value| -> Vec<(Value, Value)> {
+            d["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| (r["id"].clone(), r["status"].clone()))
+                .collect()
+        };
+        assert_eq!(statuses(en_doc), statuses(zh_doc), "{rel}: rule results");
+    }
+    // U facts: no number in English either, and the English words for them.
+    let unconfirmed = assert_no_unconfirmed_number_in(&out.join("en"), "To be confirmed locally");
+    assert_eq!(unconfirmed, assert_no_unconfirmed_number(out));
 }
