@@ -1,7 +1,7 @@
 //! A floor plan, from arbitrary bytes, as the build takes it: parsed (`parse::parse_toml`
 //! into `PlanToml`), measured in the bundled dental vocabulary with the site's symbols
 //! (`measure::measure_plan`), checked against the dental guide's rules
-//! (`model::plan::check_plan`) and drawn (`render::plan_svg::plan_svg`, then parsed by usvg as the PNG render
+//! (`model::plan::check::check_plan`) and drawn (`render::plan_svg::plan_svg`, then parsed by usvg as the PNG render
 //! does). Properties: never a panic; every diagnostic lies in the plan's text; the drawing is
 //! well-formed XML with a positive size and no `NaN` or infinite number in it.
 
@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use permitroom::diagnostics::Diagnostics;
 use permitroom::source::plan_format::PlanToml;
-use permitroom::model::plan::{self as floor_plan, Rule, measure};
+use permitroom::model::plan::{Rule, check, measure};
 use permitroom::render::plan_svg as svg;
 use permitroom::source::load::SourceTree;
 use permitroom::model::Site;
@@ -42,13 +42,13 @@ fn fixed() -> &'static Fixed {
     FIXED.get_or_init(|| {
         let tree = common::bundled();
         let (parsed, _) = parse::parse_site(tree);
-        let (site, d) = permitroom::model::resolve::resolve_site(tree, &parsed);
-        assert!(!d.has_errors(), "the bundled site resolves");
-        let site = site.expect("the bundled site");
+        let checked = permitroom::check_tree(tree.clone(), Diagnostics::default());
+        assert!(!checked.diagnostics.has_errors(), "the bundled site resolves");
+        let site = checked.site.expect("the bundled site");
         let guide = parsed.guides.into_iter().find(|g| g.id.as_str() == GUIDE).expect("the dental guide");
         let vocabulary = &site.vocabularies["dental"];
         let mut d = Diagnostics::default();
-        let rules = floor_plan::parse_rules(&guide, tree.text(&guide.file).unwrap(), vocabulary, &site.symbols, &mut d);
+        let rules = check::parse_rules(&guide, tree.text(&guide.file).unwrap(), vocabulary, &site.symbols, &mut d);
         assert!(!d.has_errors() && !rules.is_empty(), "the dental rules parse");
         Fixed { site, guide, rules }
     })
@@ -66,8 +66,10 @@ fuzz_target!(|data: &[u8]| {
     let vocabulary = &fixed.site.vocabularies["dental"];
     let symbols = &fixed.site.symbols;
     if let Some(measured) = measure::measure_plan(FILE, "fuzzed", example, &plan, vocabulary, symbols, &mut d) {
-        let report = floor_plan::check_plan(&fixed.guide, measured, &fixed.rules, 0..0, vocabulary, symbols, &mut d);
-        let drawing = svg::plan_svg(&report, vocabulary, symbols);
+        let labels = &fixed.site.edition.labels;
+        let context = check::PlanContext { guide_file: &fixed.guide.file, vocabulary, symbols, labels };
+        let report = check::check_plan(&context, measured, &fixed.rules, 0..0, &mut d);
+        let drawing = svg::plan_svg(&report, vocabulary, symbols, labels);
         assert!(drawing.width > 0 && drawing.height > 0, "a drawing of {}×{}", drawing.width, drawing.height);
         let doc = roxmltree::Document::parse(&drawing.svg).unwrap_or_else(|e| panic!("the drawing is not XML: {e}"));
         for attr in doc.descendants().flat_map(|n| n.attributes()) {

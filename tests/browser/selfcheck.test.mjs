@@ -104,7 +104,7 @@ test('dental: an entered chair total the rooms do not add up to is pointed out, 
   figures.plan['sc-q-chairs'] = '3'; // the two treatment rooms list 2 + 2 chairs
   await fill(page, figures);
   assert.equal(await page.isVisible('#sc-mismatches'), true);
-  assert.match(await page.textContent('#sc-mismatches'), /您填写的牙椅数为 3，而各房间填写的牙椅合计为 4：请核对/);
+  assert.match(await page.textContent('#sc-mismatches'), /您填写的牙椅数为 3，而各房间填写的设备合计为 4：请核对/);
   assert.equal(await page.getAttribute('#sc-mismatches', 'role'), 'status');
   if (shots) { await page.locator('.sc-results').screenshot({ path: path.join(shots, 'selfcheck-dental-mismatch-1280.png') }); }
   await page.fill('#sc-q-chairs', '4');

@@ -95,14 +95,21 @@ pub(crate) fn permitroom(args: &[&str]) -> Run {
 
 /// Builds a site into `out`, asserting success.
 pub(crate) fn build(root: &Path, out: &Path) {
-    let run = permitroom(&[
+    let run = build_run(root, out, &[]);
+    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+}
+
+/// Runs `permitroom build --root ROOT --out OUT EXTRA…` and returns what it did.
+pub(crate) fn build_run(root: &Path, out: &Path, extra: &[&str]) -> Run {
+    let mut args = vec![
         "build",
         "--root",
         root.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+    ];
+    args.extend_from_slice(extra);
+    permitroom(&args)
 }
 
 /// Every file under `dir` with its bytes, by relative path.

@@ -126,14 +126,7 @@ fn check_page(page: &Path) -> Vec<String> {
             ));
         } else {
             let out = dir.join("output");
-            let run = permitroom(&[
-                "build",
-                "--root",
-                dir.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--no-pdf",
-            ]);
+            let run = build_run(&dir, &out, &["--no-pdf"]);
             if run.code != 0 {
                 problems.push(format!(
                     "{name}: the page's example site does not build:\n{}",

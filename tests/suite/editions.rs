@@ -583,14 +583,7 @@ fn a_failing_flow_rule_reads_all_in_english_once_its_labels_are_translated() {
     translate(plan, "洗消角", "Washing corner");
     translate(plan, "出餐窗", "serving hatch");
     let out = dir.join("out");
-    let run = permitroom(&[
-        "build",
-        "--root",
-        dir.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--no-pdf",
-    ]);
+    let run = build_run(&dir, &out, &["--no-pdf"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 
     let en = failure_lines(&read(&out.join("en/guides/food-service-licence/index.html")), "wrong");

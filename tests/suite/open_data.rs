@@ -804,14 +804,7 @@ fn a_laws_role_in_the_open_data_is_the_role_its_guide_gives_in_either_language()
             "role = \"implementing\"",
         );
         let out = site.join("out");
-        let run = permitroom(&[
-            "build",
-            "--root",
-            site.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--no-pdf",
-        ]);
+        let run = build_run(&site, &out, &["--no-pdf"]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         for (guide, role, role_label) in [("alpha", "setting", setting), ("beta", "implementing", implementing)] {
             let doc = read_json(&out.join(format!("api/v1/guides/{guide}.json")));

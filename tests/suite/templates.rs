@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::common::{permitroom, read_tree, repo_root, temp_dir};
+use crate::common::{build_run, read_tree, repo_root, temp_dir};
 
 /// A documented type: its name, the template and path where the bundled site has one (none
 /// when it has no such value), and its documented fields.
@@ -215,14 +215,7 @@ fn every_documented_variable_and_field_is_what_the_renderer_passes() {
     }
     let site = site_with("template-contract", &overrides);
     let out = site.join("out");
-    let run = permitroom(&[
-        "build",
-        "--root",
-        site.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--no-pdf",
-    ]);
+    let run = build_run(&site, &out, &["--no-pdf"]);
     assert_eq!(run.code, 0, "a documented variable is missing:\n{}", run.stderr);
     let mut seen_pages = BTreeSet::new();
     let mut keys: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
