@@ -233,9 +233,13 @@ fn lay_out_page(form: &FormToml, blank: Option<BlankWords<'_>>) -> FormPage {
     }
     let content_bottom = y - GAP;
     page.signatures(&form.signatures);
+    let blank_footer;
     let footer = match blank {
         None => form.footer.as_deref(),
-        Some(words) => Some(words.footer),
+        Some(words) => {
+            blank_footer = format!("{}{}", form.blank_note.as_deref().unwrap_or_default(), words.footer);
+            Some(blank_footer.as_str())
+        }
     };
     if let Some(footer) = footer {
         page.text(105.0, 289.0, footer, 2.8, 180.0, TextKind::Footer);

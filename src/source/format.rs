@@ -255,6 +255,9 @@ pub struct FormToml {
     #[serde(default)]
     pub signatures: Vec<FormSignature>,
     pub footer: Option<String>,
+    /// Printed at the foot of the blank form, before the blank form's own note: what the blank
+    /// must say too (what to attach), since `footer` speaks of the sample.
+    pub blank_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -701,6 +701,7 @@ fn every_drawn_sample_has_a_blank_twin_with_its_labels_and_none_of_its_values() 
     let site = model();
     let mut forms = 0;
     let mut values_checked = 0;
+    let mut blank_notes = 0;
     for material in &site.materials {
         let drawn: Vec<&permitroom::model::Sample> = material.samples.iter().filter(|s| s.kind == "form").collect();
         assert_eq!(
@@ -740,6 +741,25 @@ fn every_drawn_sample_has_a_blank_twin_with_its_labels_and_none_of_its_values() 
             assert!(!svg.contains("class=\"value\""), "no value is drawn");
             let pdf = dir.join(&blank.pdf);
             let pdf_text = compact(&tool("pdftotext", &["-raw", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"]).stdout);
+            // What the blank must say too (the sample's footer speaks of the sample).
+            if let Some(note) = form.get("blank_note").and_then(Value::as_str) {
+                blank_notes += 1;
+                let footer = texts
+                    .iter()
+                    .map(|t| compact(t))
+                    .find(|t| t.contains(&compact(note)))
+                    .unwrap_or_else(|| panic!("{}: no text holds the blank note {note}", blank.svg));
+                assert!(footer.starts_with(&compact(note)), "{}: {footer}", blank.svg);
+                assert!(
+                    footer.ends_with("正式提交请使用受理窗口提供的现行格式文本。"),
+                    "{footer}"
+                );
+                assert!(
+                    !footer.contains("本示例仅供参考"),
+                    "the sample's own footer is not on the blank"
+                );
+                assert!(pdf_text.contains(&compact(note)), "{}: the PDF says it too", blank.pdf);
+            }
             for label in &labels {
                 assert!(
                     pdf_text.contains(&compact(label)),
@@ -781,6 +801,7 @@ fn every_drawn_sample_has_a_blank_twin_with_its_labels_and_none_of_its_values() 
     }
     assert!(forms >= 4, "the bundled site draws {forms} forms");
     assert!(values_checked > 40, "only {values_checked} values checked");
+    assert_eq!(blank_notes, 1, "the staff roster's blank says what to attach");
 }
 
 #[test]
