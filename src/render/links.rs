@@ -522,7 +522,7 @@ pub(crate) fn check_site(sites: &[&Site], tree: &SourceTree) -> Diagnostics {
             }
         }
         for file in render::planned_files(site) {
-            index.add_file(format!("{prefix}{file}"));
+            index.add_file(file);
         }
     }
     if diagnostics.has_errors() {

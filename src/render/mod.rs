@@ -150,8 +150,9 @@ fn plan_base(guide: &str, plan: &PlanReport) -> String {
     format!("guides/{guide}/plans/{}", plan.plan.id)
 }
 
-/// The files that the image and PDF stages make, by path, without making them: what the link
-/// check of `check` counts on besides the HTML pages (and their media), which it renders.
+/// The files that the image and PDF stages make, by path as served (another edition's under its
+/// folder), without making them: what the link check of `check` counts on besides the HTML
+/// pages (and their media), which it renders, and what `serve` keeps while new PDFs are made.
 pub fn planned_files(site: &Site) -> Vec<String> {
     let mut files = Vec::new();
     for guide in &site.guides {
@@ -168,7 +169,11 @@ pub fn planned_files(site: &Site) -> Vec<String> {
     for material in &site.materials {
         files.extend(blank::blank_pdf_paths(material));
     }
+    // As served: another edition's files are under its folder (`en/`).
     files
+        .into_iter()
+        .map(|path| format!("{}{path}", site.edition.prefix))
+        .collect()
 }
 
 /// The drawing of a checked plan, in the vocabulary it was checked in.

@@ -251,14 +251,8 @@ impl Builder {
         }
         // The previous PDFs are served until the new ones are ready (not those of a guide or
         // bundle that is gone).
-        let planned: std::collections::BTreeSet<String> = sites
-            .iter()
-            .flat_map(|site| {
-                render::planned_files(site)
-                    .into_iter()
-                    .map(|path| format!("{}{path}", site.edition.prefix))
-            })
-            .collect();
+        let planned: std::collections::BTreeSet<String> =
+            sites.iter().flat_map(|site| render::planned_files(site)).collect();
         for (path, bytes) in previous.files.iter().filter(|(p, _)| p.ends_with(".pdf")) {
             if planned.contains(path) {
                 output.files.entry(path.clone()).or_insert_with(|| bytes.clone());

@@ -58,6 +58,21 @@ fn planned_files_are_the_images_and_pdfs_the_build_makes() {
         .collect();
     assert!(made.iter().any(|p| p.ends_with(".png")) && made.iter().any(|p| p.ends_with(".pdf")));
     assert_eq!(planned, made);
+
+    // Every edition's, at the path it is served at: the English ones under en/.
+    let made: BTreeSet<String> = read_tree(bundled_site())
+        .into_keys()
+        .filter(|p| !p.contains("api/") && (p.ends_with(".pdf") || p.contains("/plans/")))
+        .collect();
+    let planned: BTreeSet<String> = bundled_checked()
+        .sites()
+        .flat_map(permitroom::render::planned_files)
+        .collect();
+    assert!(
+        made.iter().any(|p| p.starts_with("en/") && p.ends_with(".png")),
+        "English drawings are built"
+    );
+    assert_eq!(planned, made);
 }
 
 #[test]
