@@ -331,9 +331,8 @@ fn render_pages(
     done(0);
     const GROUP: usize = 8;
     for group in site.guides.chunks(GROUP) {
-        let ids: Vec<&str> = group.iter().map(|g| g.id.as_str()).collect();
-        let part = render::render_guides(site, engines, &options.render, &|id| ids.contains(&id), None)
-            .map_err(BuildError::Content)?;
+        let group: Vec<&model::Guide> = group.iter().collect();
+        let part = render::render_guides(site, &group, engines, &options.render, None).map_err(BuildError::Content)?;
         sink(part).map_err(BuildError::Io)?;
         done(group.len());
     }

@@ -2,7 +2,7 @@
 //! later ones reuse it; an either-or group (`one_of`) is met by any one member, and only a cycle
 //! that no order can break is an error. Also `covers` (guides walked through together).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
 use crate::model::*;
@@ -15,10 +15,12 @@ type GuideSnapshot = (String, String, String, Vec<MaterialUseView>, Vec<GuideLin
 /// Resolves each guide's `covers`: the ids of other guides it walks through together.
 pub(crate) fn link_covers(parsed: &ParsedSite, guides: &mut [Guide], diagnostics: &mut Diagnostics) {
     let titles: BTreeMap<String, String> = guides.iter().map(|g| (g.id.clone(), g.title.clone())).collect();
+    let place: HashMap<String, usize> = guides.iter().enumerate().map(|(i, g)| (g.id.clone(), i)).collect();
     for parsed_guide in &parsed.guides {
-        let Some(guide) = guides.iter_mut().find(|g| g.id == parsed_guide.id.as_str()) else {
+        let Some(&i) = place.get(parsed_guide.id.as_str()) else {
             continue;
         };
+        let guide = &mut guides[i];
         for id in &parsed_guide.toml.covers {
             let wanted = id.get_ref().as_str();
             if wanted == guide.id {
@@ -238,25 +240,37 @@ impl Sources {
 /// Each guide's later procedures: the guides that use what it issues (a guide that covers it
 /// is no later procedure).
 fn link_feeds(guides: &mut [Guide], snapshot: &[GuideSnapshot]) {
+    // material id -> (consumer, use) in the order of the guides and of their materials
+    let mut users: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    for (c, (_, _, _, uses, _)) in snapshot.iter().enumerate() {
+        for (u, usage) in uses.iter().enumerate() {
+            users.entry(usage.id.as_str()).or_default().push((c, u));
+        }
+    }
     for guide in guides.iter_mut() {
-        for (consumer, title, consumer_department, uses, covers) in snapshot {
-            if covers.iter().any(|c| c.id == guide.id) {
+        let mut found: Vec<(usize, usize)> = guide
+            .produces
+            .iter()
+            .flat_map(|p| users.get(p.id.as_str()).into_iter().flatten().copied())
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        for (c, u) in found {
+            let (consumer, title, consumer_department, uses, covers) = &snapshot[c];
+            if consumer == &guide.id || covers.iter().any(|c| c.id == guide.id) {
                 continue; // a guide that covers this one is no later procedure
             }
-            for usage in uses {
-                if consumer != &guide.id && guide.produces.iter().any(|p| p.id == usage.id) {
-                    guide.feeds.push(ChainLink {
-                        guide: consumer.clone(),
-                        guide_title: title.clone(),
-                        material: usage.id.clone(),
-                        material_name: usage.name.clone(),
-                        condition: usage.condition.clone(),
-                        one_of_label: usage.one_of_label.clone(),
-                        alternatives: usage.alternatives.iter().map(|a| a.name.clone()).collect(),
-                        same_authority: *consumer_department == guide.department,
-                    });
-                }
-            }
+            let usage = &uses[u];
+            guide.feeds.push(ChainLink {
+                guide: consumer.clone(),
+                guide_title: title.clone(),
+                material: usage.id.clone(),
+                material_name: usage.name.clone(),
+                condition: usage.condition.clone(),
+                one_of_label: usage.one_of_label.clone(),
+                alternatives: usage.alternatives.iter().map(|a| a.name.clone()).collect(),
+                same_authority: *consumer_department == guide.department,
+            });
         }
     }
 }

@@ -698,24 +698,37 @@ fn r2(v: f64) -> f64 {
 
 struct Urls<'a> {
     base: &'a str,
+    /// guide id -> title, looked up once per reference (a catalog has thousands of guides)
+    titles: std::collections::HashMap<&'a str, &'a str>,
+    /// material id -> name
+    names: std::collections::HashMap<&'a str, &'a str>,
 }
 
-impl Urls<'_> {
+impl<'a> Urls<'a> {
+    fn of(site: &'a Site) -> Urls<'a> {
+        Urls {
+            base: &site.config.base_url,
+            titles: site.guides.iter().map(|g| (g.id.as_str(), g.title.as_str())).collect(),
+            names: site
+                .materials
+                .iter()
+                .map(|m| (m.id.as_str(), m.name.as_str()))
+                .collect(),
+        }
+    }
+    fn material_name(&self, id: &str) -> String {
+        self.names.get(id).map(|n| n.to_string()).unwrap_or_default()
+    }
     fn api(&self, path: &str) -> String {
         format!("{}api/{VERSION}/{path}", self.base)
     }
     fn page(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
-    fn guide(&self, site: &Site, id: &str) -> Ref {
+    fn guide(&self, id: &str) -> Ref {
         Ref {
             id: id.into(),
-            title: site
-                .guides
-                .iter()
-                .find(|g| g.id == id)
-                .map(|g| g.title.clone())
-                .unwrap_or_default(),
+            title: self.titles.get(id).map(|t| t.to_string()).unwrap_or_default(),
             url: self.api(&format!("guides/{id}.json")),
             page: self.page(&format!("guides/{id}/")),
         }
@@ -748,15 +761,8 @@ fn unit_name(working: bool) -> String {
     if working { "working" } else { "calendar" }.into()
 }
 
-fn guide_doc(site: &Site, guide: &Guide, urls: &Urls) -> GuideDoc {
+fn guide_doc(guide: &Guide, urls: &Urls) -> GuideDoc {
     let t = &guide.time_limit;
-    let material_name = |id: &str| {
-        site.materials
-            .iter()
-            .find(|m| m.id == id)
-            .map(|m| m.name.clone())
-            .unwrap_or_default()
-    };
     GuideDoc {
         api_version: VERSION.into(),
         id: guide.id.clone(),
@@ -854,7 +860,7 @@ fn guide_doc(site: &Site, guide: &Guide, urls: &Urls) -> GuideDoc {
                     alternatives: m.alternatives.iter().map(|a| a.id.clone()).collect(),
                     reused: m.reused,
                     reuse_confirmed: m.reuse_confirmed,
-                    produced_by: m.produced_by.as_ref().map(|p| urls.guide(site, &p.id)),
+                    produced_by: m.produced_by.as_ref().map(|p| urls.guide(&p.id)),
                     note: m.note.as_ref().map(ProseDoc::from),
                 }
             })
@@ -914,9 +920,9 @@ fn guide_doc(site: &Site, guide: &Guide, urls: &Urls) -> GuideDoc {
         produces: guide
             .produces
             .iter()
-            .map(|p| urls.material(&p.id, &material_name(&p.id)))
+            .map(|p| urls.material(&p.id, &urls.material_name(&p.id)))
             .collect(),
-        covers: guide.covers.iter().map(|c| urls.guide(site, &c.id)).collect(),
+        covers: guide.covers.iter().map(|c| urls.guide(&c.id)).collect(),
         bundles: guide.bundles.iter().map(|b| urls.bundle(&b.id, &b.title)).collect(),
         handout_pdf: urls.page(&format!("guides/{0}/{0}-handout.pdf", guide.id)),
         short_pdf: urls.page(&format!("guides/{0}/{0}-short.pdf", guide.id)),
@@ -1030,7 +1036,7 @@ fn plan_doc(site: &Site, guide: &Guide, plan: &PlanReport, urls: &Urls) -> PlanD
     let base = format!("guides/{}/plans/{}", guide.id, plan.plan.id);
     PlanDoc {
         api_version: VERSION.into(),
-        guide: urls.guide(site, &guide.id),
+        guide: urls.guide(&guide.id),
         id: plan.plan.id.clone(),
         url: urls.api(&format!("{base}.json")),
         page: urls.page(&format!("guides/{}/#plan-{}", guide.id, plan.plan.id)),
@@ -1107,7 +1113,7 @@ fn plan_doc(site: &Site, guide: &Guide, plan: &PlanReport, urls: &Urls) -> PlanD
     }
 }
 
-fn material_doc(site: &Site, material: &Material, urls: &Urls) -> MaterialDoc {
+fn material_doc(material: &Material, urls: &Urls) -> MaterialDoc {
     let dir = format!("materials/{}/", material.id);
     MaterialDoc {
         api_version: VERSION.into(),
@@ -1126,7 +1132,7 @@ fn material_doc(site: &Site, material: &Material, urls: &Urls) -> MaterialDoc {
             .used_by
             .iter()
             .map(|u| MaterialUseDoc {
-                guide: urls.guide(site, &u.guide),
+                guide: urls.guide(&u.guide),
                 form: u.form_label.clone(),
                 copies: (&u.copies).into(),
                 required: u.required,
@@ -1135,7 +1141,7 @@ fn material_doc(site: &Site, material: &Material, urls: &Urls) -> MaterialDoc {
                 reuse_confirmed: u.reuse_confirmed,
             })
             .collect(),
-        produced_by: material.produced_by.iter().map(|p| urls.guide(site, &p.id)).collect(),
+        produced_by: material.produced_by.iter().map(|p| urls.guide(&p.id)).collect(),
         samples: material
             .samples
             .iter()
@@ -1172,7 +1178,7 @@ fn material_doc(site: &Site, material: &Material, urls: &Urls) -> MaterialDoc {
     }
 }
 
-fn bundle_doc(site: &Site, bundle: &Bundle, urls: &Urls) -> BundleDoc {
+fn bundle_doc(bundle: &Bundle, urls: &Urls) -> BundleDoc {
     let r = urls.bundle(&bundle.id, &bundle.title);
     BundleDoc {
         api_version: VERSION.into(),
@@ -1187,7 +1193,7 @@ fn bundle_doc(site: &Site, bundle: &Bundle, urls: &Urls) -> BundleDoc {
             .iter()
             .map(|s| BundleStepDoc {
                 number: s.number,
-                guide: urls.guide(site, &s.id),
+                guide: urls.guide(&s.id),
                 department: s.department.clone(),
                 statutory: (&s.statutory).into(),
                 promised: (&s.promised).into(),
@@ -1226,9 +1232,7 @@ fn bundle_doc(site: &Site, bundle: &Bundle, urls: &Urls) -> BundleDoc {
 
 /// Every document of the API, the catalogue and the schemas.
 pub(crate) fn api_files(site: &Site) -> Output {
-    let urls = Urls {
-        base: &site.config.base_url,
-    };
+    let urls = Urls::of(site);
     let mut out = Output::default();
     let mut index = IndexDoc {
         api_version: VERSION.into(),
@@ -1253,9 +1257,9 @@ pub(crate) fn api_files(site: &Site) -> Output {
     for guide in &site.guides {
         out.insert(
             format!("{prefix}guides/{}.json", guide.id),
-            json(&guide_doc(site, guide, &urls)),
+            json(&guide_doc(guide, &urls)),
         );
-        index.guides.push(urls.guide(site, &guide.id));
+        index.guides.push(urls.guide(&guide.id));
         for plan in &guide.plans {
             let doc = plan_doc(site, guide, plan, &urls);
             index.plans.push(IndexPlan {
@@ -1274,14 +1278,14 @@ pub(crate) fn api_files(site: &Site) -> Output {
     for material in &site.materials {
         out.insert(
             format!("{prefix}materials/{}.json", material.id),
-            json(&material_doc(site, material, &urls)),
+            json(&material_doc(material, &urls)),
         );
         index.materials.push(urls.material(&material.id, &material.name));
     }
     for bundle in &site.bundles {
         out.insert(
             format!("{prefix}bundles/{}.json", bundle.id),
-            json(&bundle_doc(site, bundle, &urls)),
+            json(&bundle_doc(bundle, &urls)),
         );
         index.bundles.push(urls.bundle(&bundle.id, &bundle.title));
     }

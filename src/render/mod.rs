@@ -20,9 +20,9 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::Site;
 use crate::model::plan::PlanReport;
 use crate::model::plan::vocabulary::Vocabulary;
+use crate::model::{Guide, Site};
 use crate::render::plan_svg::{Drawing, plan_svg};
 use crate::source::load::SourceTree;
 
@@ -94,22 +94,21 @@ pub(crate) fn render_site_except(
     previous: Option<&Output>,
 ) -> Result<Output, Diagnostics> {
     let mut output = html::site_pages(site, &engines.templates, options)?;
-    output.extend(render_guides(site, engines, options, wanted, previous)?);
+    let guides: Vec<&Guide> = site.guides.iter().filter(|g| wanted(&g.id)).collect();
+    output.extend(render_guides(site, &guides, engines, options, previous)?);
     Ok(output)
 }
 
 /// The pages, plan drawings and media of the guides for which `wanted` is true.
 pub(crate) fn render_guides(
     site: &Site,
+    guides: &[&Guide],
     engines: &Engines,
     options: &RenderOptions,
-    wanted: &(dyn Fn(&str) -> bool + Sync),
     previous: Option<&Output>,
 ) -> Result<Output, Diagnostics> {
-    let per_guide: Vec<Result<Output, Diagnostics>> = site
-        .guides
+    let per_guide: Vec<Result<Output, Diagnostics>> = guides
         .par_iter()
-        .filter(|guide| wanted(&guide.id))
         .map(|guide| {
             let drawings: Vec<Drawing> = guide.plans.iter().map(|plan| plan_drawing(site, plan)).collect();
             let mut out = html::guide_pages(site, guide, &drawings, &engines.templates, options)?;
