@@ -716,8 +716,8 @@ impl<'a> Urls<'a> {
                 .collect(),
         }
     }
-    fn material_name(&self, id: &str) -> String {
-        self.names.get(id).map(|n| n.to_string()).unwrap_or_default()
+    fn material_name(&self, id: &str) -> &'a str {
+        self.names.get(id).copied().unwrap_or_default()
     }
     fn api(&self, path: &str) -> String {
         format!("{}api/{VERSION}/{path}", self.base)
@@ -920,7 +920,7 @@ fn guide_doc(guide: &Guide, urls: &Urls) -> GuideDoc {
         produces: guide
             .produces
             .iter()
-            .map(|p| urls.material(&p.id, &urls.material_name(&p.id)))
+            .map(|p| urls.material(&p.id, urls.material_name(&p.id)))
             .collect(),
         covers: guide.covers.iter().map(|c| urls.guide(&c.id)).collect(),
         bundles: guide.bundles.iter().map(|b| urls.bundle(&b.id, &b.title)).collect(),

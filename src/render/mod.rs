@@ -99,7 +99,8 @@ pub(crate) fn render_site_except(
     Ok(output)
 }
 
-/// The pages, plan drawings and media of the guides for which `wanted` is true.
+/// The pages, plan drawings and media of `guides` (a build's group of guides, or the guides a
+/// save touched in the live preview).
 pub(crate) fn render_guides(
     site: &Site,
     guides: &[&Guide],

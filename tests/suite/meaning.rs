@@ -490,3 +490,61 @@ fn every_search_posting_lists_exactly_the_documents_that_hold_it() {
         assert_eq!(indexed.get(pair), Some(lists), "postings of `{pair}`");
     }
 }
+
+/// A guide's later procedures ("后续…要用…") list every other guide that uses what it issues,
+/// in the order of the guides and, within one, of its materials (not in the order of
+/// `produces`); the guide itself and a guide that covers it are no later procedures.
+#[test]
+fn later_procedures_follow_the_guides_and_their_materials_and_skip_self_and_coverers() {
+    let site = base_site("feeds-order");
+    // alpha issues both documents beta uses, named in the other order; alpha reuses one itself.
+    edit(
+        &site,
+        "guides/alpha/guide.toml",
+        "produces = [\"approval\"]",
+        "produces = [\"floor-plan-drawing\", \"approval\"]",
+    );
+    // delta is another later procedure; gamma walks through alpha together (covers it).
+    for (id, title, extra) in [
+        ("delta", "示例备案", ""),
+        ("gamma", "示例变更", "covers = [\"alpha\"]\n"),
+    ] {
+        copy_dir(&site.join("guides/beta"), &site.join("guides").join(id));
+        let file = format!("guides/{id}/guide.toml");
+        edit(
+            &site,
+            &file,
+            "title = \"示例登记\"",
+            &format!("{extra}title = \"{title}\""),
+        );
+    }
+    let out = site.join("output");
+    build(&site, &out);
+    let alpha = std::fs::read_to_string(out.join("guides/alpha/index.html")).unwrap();
+    let list = between(&alpha, "<ul class=\"chain-feeds\">", "</ul>");
+    let items: Vec<String> = list.split("<li>").skip(1).map(html_text).collect();
+    let who_what: Vec<(&str, &str)> = items
+        .iter()
+        .map(|item| {
+            let who = ["示例登记", "示例备案", "示例变更", "示例事项审批"]
+                .into_iter()
+                .find(|t| item.contains(t))
+                .unwrap_or("?");
+            let what = ["示例批准书", "建筑设计平面图"]
+                .into_iter()
+                .find(|m| item.contains(&format!("要用{m}")))
+                .unwrap_or("?");
+            (who, what)
+        })
+        .collect();
+    assert_eq!(
+        who_what,
+        [
+            ("示例登记", "示例批准书"),
+            ("示例登记", "建筑设计平面图"),
+            ("示例备案", "示例批准书"),
+            ("示例备案", "建筑设计平面图"),
+        ],
+        "{items:?}"
+    );
+}
